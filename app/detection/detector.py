@@ -1,0 +1,216 @@
+"""The detector: one Aho-Corasick automaton over every lexicon term, then context and overlaps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import ahocorasick
+
+from app.detection import privacy
+from app.detection.context import ContextRules
+from app.detection.hit import Hit
+from app.detection.lexicon import DetectorSpec, Entry, Lexicon, Rule, load_lexicon
+from app.detection.normalize import Normalized, fold_table, ignorable_codes, normalize, normalize_term
+
+CONTEXT_CHARS = 20
+# Automaton values for single characters that normalisation would change or remove.
+_FOLDS, _IGNORABLE = 0, 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    """One normalised term of one rule, as stored in the automaton."""
+
+    rule: int
+    length: int
+    context: ContextRules
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    start: int
+    end: int
+    rule: int
+
+
+class Detector:
+    """Immutable once built, so any number of threads may call check() at once."""
+
+    def __init__(self, lexicon: Lexicon, *, context_chars: int = CONTEXT_CHARS) -> None:
+        self.lexicon = lexicon
+        self.version = lexicon.version
+        self.context_chars = context_chars
+        self._rules: tuple[Rule, ...] = lexicon.rules
+        self._rule_index = {rule.id: i for i, rule in enumerate(self._rules)}
+        self._detectors: dict[str, int] = {}
+        by_term: dict[str, list[_Term]] = {}
+        for index, rule in enumerate(self._rules):
+            if isinstance(rule.spec, DetectorSpec):
+                self._detectors[rule.spec.detector] = index
+                continue
+            for raw in rule.spec.all_terms:
+                term = normalize_term(raw)
+                context = ContextRules.compile(rule.spec, term)
+                by_term.setdefault(term, []).append(_Term(index, len(term), context))
+        self.terms = {term: tuple(items) for term, items in by_term.items()}
+        self._automaton = self._build(self.terms)
+
+    @classmethod
+    def from_dir(cls, directory: Path | str, **kwargs: int) -> Detector:
+        return cls(load_lexicon(directory), **kwargs)
+
+    def _build(self, terms: dict[str, tuple[_Term, ...]]) -> ahocorasick.Automaton:
+        automaton = ahocorasick.Automaton()
+        for term, items in terms.items():
+            automaton.add_word(term, items)
+        # Characters that normalisation would change are matched too: when a text has none that
+        # could matter, the raw text is its own normalised form and one pass is enough.
+        self._term_chars = frozenset("".join(terms)) | frozenset("0123456789")
+        for code, target in fold_table().items():
+            if target in self._term_chars:
+                automaton.add_word(chr(code), _FOLDS)
+        for code in ignorable_codes():
+            automaton.add_word(chr(code), _IGNORABLE)
+        automaton.make_automaton()
+        return automaton
+
+    def rule(self, rule_id: str) -> Rule:
+        return self._rules[self._rule_index[rule_id]]
+
+    def check(
+        self,
+        text: str,
+        *,
+        date: dt.date | None = None,
+        exempt_rules: Iterable[str] = (),
+        exempt_phrases: Iterable[str] = (),
+    ) -> list[Hit]:
+        """Every wrong or sensitive span in text, published on date (default today)."""
+        if not text:
+            return []
+        date = date or dt.date.today()
+        norm, matches = self._scan(text)
+        candidates = self._candidates(norm.text, matches, date)
+        for detector, start, end in privacy.find(norm.text):
+            if detector in self._detectors:
+                candidates.append(_Candidate(start, end, self._detectors[detector]))
+        if not candidates:
+            return []
+        candidates = self._exempt(norm.text, candidates, set(exempt_rules), exempt_phrases)
+        return [self._hit(norm, c) for c in self._resolve_overlaps(candidates)]
+
+    def _scan(self, text: str) -> tuple[Normalized, list[tuple[int, tuple[_Term, ...]]]]:
+        matches = []
+        for end, value in self._automaton.iter(text):
+            if value.__class__ is tuple:
+                matches.append((end, value))
+            elif value == _FOLDS or self._joins_terms(text, end):
+                norm = normalize(text)
+                return norm, [
+                    (e, v) for e, v in self._automaton.iter(norm.text) if v.__class__ is tuple
+                ]
+        return Normalized(original=text, text=text), matches
+
+    def _joins_terms(self, text: str, position: int) -> bool:
+        """Whether removing the space at position could join two pieces of a term."""
+        before = text[position - 1] if position else ""
+        after = text[position + 1] if position + 1 < len(text) else ""
+        chars = self._term_chars
+        return before in chars and (after in chars or ord(after or "\n") in _IGNORABLE_SET)
+
+    def _candidates(
+        self, text: str, matches: list[tuple[int, tuple[_Term, ...]]], date: dt.date
+    ) -> list[_Candidate]:
+        found = []
+        for last, terms in matches:
+            end = last + 1
+            for term in terms:
+                start = end - term.length
+                if term.context.trivial or term.context.applies(text, start, end, date):
+                    found.append(_Candidate(start, end, term.rule))
+        return found
+
+    def _exempt(
+        self,
+        text: str,
+        candidates: list[_Candidate],
+        rule_ids: set[str],
+        phrases: Iterable[str],
+    ) -> list[_Candidate]:
+        spans = []
+        for phrase in phrases:
+            norm = normalize_term(phrase)
+            at = text.find(norm) if norm else -1
+            while at != -1:
+                spans.append((at, at + len(norm)))
+                at = text.find(norm, at + 1)
+        if not rule_ids and not spans:
+            return candidates
+        return [
+            c
+            for c in candidates
+            if self._rules[c.rule].id not in rule_ids
+            and not any(s <= c.start and c.end <= e for s, e in spans)
+        ]
+
+    def _resolve_overlaps(self, candidates: list[_Candidate]) -> list[_Candidate]:
+        """Longer match first, then the more severe rule, then the rule listed first."""
+        ranked = sorted(
+            candidates,
+            key=lambda c: (c.start - c.end, -self._rules[c.rule].spec.severity.rank, c.rule, c.start),
+        )
+        chosen: list[_Candidate] = []
+        for cand in ranked:
+            if all(cand.end <= kept.start or kept.end <= cand.start for kept in chosen):
+                chosen.append(cand)
+        chosen.sort(key=lambda c: (c.start, c.end))
+        return chosen
+
+    def _hit(self, norm: Normalized, cand: _Candidate) -> Hit:
+        rule = self._rules[cand.rule]
+        spec = rule.spec
+        start, end = norm.to_original(cand.start, cand.end)
+        original = norm.original
+        before = original[max(0, start - self.context_chars) : start]
+        after = original[end : end + self.context_chars]
+        context = (before + original[start:end] + after).replace("\r", "").replace("\n", " ")
+        return Hit(
+            start=start,
+            end=end,
+            text=original[start:end],
+            rule_id=spec.id,
+            category=rule.category,
+            severity=spec.severity.value,
+            message=spec.message,
+            suggestions=tuple(spec.suggest),
+            source=spec.source,
+            context=context,
+        )
+
+
+_IGNORABLE_SET = frozenset(ignorable_codes())
+
+
+class DetectorHolder:
+    """Serves one detector and swaps in a rebuilt one atomically; readers never wait on a build."""
+
+    def __init__(self, directory: Path | str, **kwargs: int) -> None:
+        self.directory = Path(directory)
+        self._kwargs = kwargs
+        self._lock = threading.Lock()
+        self._detector = Detector.from_dir(self.directory, **kwargs)
+
+    @property
+    def current(self) -> Detector:
+        return self._detector
+
+    def reload(self) -> Detector:
+        """Build from the files again; on error the old detector keeps serving and the error raises."""
+        fresh = Detector.from_dir(self.directory, **self._kwargs)
+        with self._lock:
+            self._detector = fresh
+        return fresh

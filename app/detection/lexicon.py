@@ -1,0 +1,313 @@
+"""Lexicon files: their schema, loading, validation and version hash."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+
+class Severity(StrEnum):
+    serious = "serious"
+    warning = "warning"
+    info = "info"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+    @property
+    def label(self) -> str:
+        return _SEVERITY_LABEL[self]
+
+
+_SEVERITY_RANK = {Severity.serious: 3, Severity.warning: 2, Severity.info: 1}
+_SEVERITY_LABEL = {
+    Severity.serious: "严重表述错误",
+    Severity.warning: "一般差错",
+    Severity.info: "慎用提示",
+}
+
+CATEGORIES = (
+    "政治表述",
+    "国家主权与涉台港澳",
+    "禁用慎用词",
+    "过时表述",
+    "常见错别字",
+    "敏感词",
+    "隐私信息",
+)
+
+MARK_OPEN, MARK_CLOSE = "[[", "]]"
+_ID_RE = re.compile(r"^[a-z0-9]+(\.[a-z0-9_-]+)+$")
+
+
+def _as_list(value: Any) -> Any:
+    if isinstance(value, str):
+        return [value]
+    return value
+
+
+StrList = Annotated[list[str], BeforeValidator(_as_list)]
+
+
+class Example(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    date: dt.date | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        return {"text": value} if isinstance(value, str) else value
+
+    def marked_span(self) -> tuple[str, int, int]:
+        """The sentence without its [[ ]] marker, and the marked span in it."""
+        start = self.text.find(MARK_OPEN)
+        end = self.text.find(MARK_CLOSE, start + 2)
+        plain = self.text[:start] + self.text[start + 2 : end] + self.text[end + 2 :]
+        return plain, start, end - 2
+
+
+class Examples(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    bad: list[Example] = Field(min_length=1)
+    good: list[Example] = Field(min_length=1)
+
+    @field_validator("bad")
+    @classmethod
+    def _one_marker_each(cls, items: list[Example]) -> list[Example]:
+        for item in items:
+            if item.text.count(MARK_OPEN) != 1 or item.text.count(MARK_CLOSE) != 1:
+                raise ValueError(f"bad example must mark exactly one span with [[ ]]: {item.text}")
+            if item.text.find(MARK_OPEN) > item.text.find(MARK_CLOSE):
+                raise ValueError(f"[[ must come before ]]: {item.text}")
+        return items
+
+    @field_validator("good")
+    @classmethod
+    def _no_marker(cls, items: list[Example]) -> list[Example]:
+        for item in items:
+            if MARK_OPEN in item.text or MARK_CLOSE in item.text:
+                raise ValueError(f"good example must not contain [[ ]]: {item.text}")
+        return items
+
+
+def _compile_all(patterns: list[str]) -> list[str]:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"bad regular expression {pattern!r}: {exc}") from exc
+    return patterns
+
+
+class Entry(BaseModel):
+    """One wrong or sensitive term, with its correction, provenance and examples."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    id: str
+    term: str | None = None
+    terms: StrList = []
+    suggest: StrList = []
+    category: str | None = None
+    severity: Severity
+    message: str = Field(min_length=2)
+    source: str = Field(min_length=2)
+    examples: Examples
+    boundary: Literal["word", "none"] = "none"
+    except_: StrList = Field(default=[], alias="except")
+    not_after: StrList = []
+    not_before: StrList = []
+    only_after: StrList = []
+    only_before: StrList = []
+    since: dt.date | None = None
+    until: dt.date | None = None
+    tags: StrList = []
+
+    @field_validator("id")
+    @classmethod
+    def _id_format(cls, value: str) -> str:
+        if not _ID_RE.match(value):
+            raise ValueError("id must be lowercase ASCII like 'typo.zuo-wei'")
+        return value
+
+    @field_validator("not_after", "not_before", "only_after", "only_before")
+    @classmethod
+    def _regexes(cls, value: list[str]) -> list[str]:
+        return _compile_all(value)
+
+    @model_validator(mode="after")
+    def _terms(self) -> Entry:
+        if self.term is not None and self.terms:
+            raise ValueError("give either 'term' or 'terms', not both")
+        if self.term is None and not self.terms:
+            raise ValueError("an entry needs 'term' or 'terms'")
+        if any(not t.strip() for t in self.all_terms):
+            raise ValueError("terms must not be empty")
+        if self.since and self.until and self.since >= self.until:
+            raise ValueError("'since' must be before 'until'")
+        return self
+
+    @property
+    def all_terms(self) -> list[str]:
+        return [self.term] if self.term is not None else list(self.terms)
+
+
+class DetectorSpec(BaseModel):
+    """A privacy detector: code finds the spans, the file gives its words and examples."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    detector: Literal["resident_id", "mobile", "bank_card"]
+    severity: Severity
+    message: str = Field(min_length=2)
+    source: str = Field(min_length=2)
+    examples: Examples
+    category: str | None = None
+    tags: StrList = []
+
+    @field_validator("id")
+    @classmethod
+    def _id_format(cls, value: str) -> str:
+        return Entry._id_format(value)
+
+    @property
+    def suggest(self) -> list[str]:
+        return []
+
+
+class LexiconFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    category: str
+    entries: list[Entry] = []
+    detectors: list[DetectorSpec] = []
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, value: str) -> str:
+        if value not in CATEGORIES:
+            raise ValueError(f"unknown category {value!r}; known: {', '.join(CATEGORIES)}")
+        return value
+
+
+class LexiconError(Exception):
+    """A lexicon file is invalid; the message names the file, the entry id and the field."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An entry or detector as the engine uses it: category resolved, origin known."""
+
+    spec: Entry | DetectorSpec
+    category: str
+    file: str
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    rules: tuple[Rule, ...]
+    version: str
+    directory: Path
+
+    def by_id(self) -> dict[str, Rule]:
+        return {rule.id: rule for rule in self.rules}
+
+
+def lexicon_version(directory: Path) -> str:
+    """Content hash of every lexicon file: stored with each hit, so re-scans can tell rules apart."""
+    digest = hashlib.sha256()
+    for path in _lexicon_files(directory):
+        digest.update(path.relative_to(directory).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:12]
+
+
+def _lexicon_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.rglob("*.yaml") if p.is_file())
+
+
+def _describe(exc: ValidationError, raw: Any) -> str:
+    lines = []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        where = ".".join(str(x) for x in loc)
+        entry_id = None
+        if len(loc) >= 2 and loc[0] in ("entries", "detectors") and isinstance(loc[1], int):
+            try:
+                entry_id = raw[loc[0]][loc[1]].get("id")
+            except (KeyError, IndexError, TypeError, AttributeError):
+                entry_id = None
+            where = ".".join(str(x) for x in loc[2:]) or "(entry)"
+        prefix = f"entry {entry_id!r} " if entry_id else ""
+        lines.append(f"{prefix}field {where}: {err['msg']}")
+    return "; ".join(lines)
+
+
+def load_file(path: Path) -> LexiconFile:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise LexiconError(f"{path}: not valid YAML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise LexiconError(f"{path}: not UTF-8: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise LexiconError(f"{path}: expected a mapping with 'category' and 'entries'")
+    try:
+        return LexiconFile.model_validate(raw)
+    except ValidationError as exc:
+        raise LexiconError(f"{path}: {_describe(exc, raw)}") from exc
+
+
+def load_lexicon(directory: Path | str) -> Lexicon:
+    """Load and validate every file; ids must be unique across files."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise LexiconError(f"{directory}: lexicon directory not found")
+    files = _lexicon_files(directory)
+    if not files:
+        raise LexiconError(f"{directory}: no *.yaml lexicon files")
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        parsed = load_file(path)
+        name = path.relative_to(directory).as_posix()
+        for spec in [*parsed.entries, *parsed.detectors]:
+            if spec.category is not None and spec.category != parsed.category:
+                raise LexiconError(
+                    f"{path}: entry {spec.id!r} field category: {spec.category!r} differs from "
+                    f"the file's category {parsed.category!r}"
+                )
+            if spec.id in seen:
+                raise LexiconError(
+                    f"{path}: entry {spec.id!r} field id: duplicate, already used in {seen[spec.id]}"
+                )
+            seen[spec.id] = name
+            rules.append(Rule(spec=spec, category=parsed.category, file=name))
+    return Lexicon(rules=tuple(rules), version=lexicon_version(directory), directory=directory)
