@@ -97,9 +97,7 @@ def _check_jsonl(detector: Detector, default_date: dt.date | None) -> int:
                 raise TypeError
             date = dt.date.fromisoformat(item["date"]) if item.get("date") else default_date
         except (ValueError, KeyError, TypeError, AttributeError):
-            raise click.ClickException(
-                f"第 {number} 行不是有效的 JSON 对象 {{\"id\", \"text\", \"date\"?}}"
-            ) from None
+            raise click.ClickException(f'第 {number} 行不是有效的 JSON 对象 {{"id", "text", "date"?}}') from None
         hits = detector.check(text, date=date)
         serious = serious or any(h.severity == Severity.serious for h in hits)
         click.echo(json.dumps({"id": item.get("id"), "hits": [h.as_dict() for h in hits]}, ensure_ascii=False))

@@ -13,9 +13,7 @@ DEFAULT_LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicons"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="CUOMIN_", env_file=".env", env_ignore_empty=True, extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="CUOMIN_", env_file=".env", env_ignore_empty=True, extra="ignore")
 
     lexicon_dir: Path = Field(DEFAULT_LEXICON_DIR, description="词库目录（YAML 文件）")
     host: str = Field("127.0.0.1", description="cuomin serve 监听地址")

@@ -14,8 +14,19 @@ from app.detection.segment import on_word_boundaries
 CLAUSE_CHARS = 12
 _CLAUSE_BREAK = re.compile(r"[，。；！？、,;!?：:\n「」“”\"（）()]")
 _SENTENCE_BREAK = re.compile(r"[。！？!?\n]")
-_CN_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
-              "六": "6", "七": "7", "八": "8", "九": "9"}
+_CN_DIGITS = {
+    "〇": "0",
+    "零": "0",
+    "一": "1",
+    "二": "2",
+    "三": "3",
+    "四": "4",
+    "五": "5",
+    "六": "6",
+    "七": "7",
+    "八": "8",
+    "九": "9",
+}
 _YEAR = re.compile(r"((?:19|20)[0-9]{2}|[一二][〇零一二三四五六七八九]{3})年")
 
 
@@ -85,8 +96,14 @@ class ContextRules:
     @property
     def trivial(self) -> bool:
         return not (
-            self.boundary_word or self.excepts or self.not_after or self.not_before
-            or self.only_after or self.only_before or self.since or self.until
+            self.boundary_word
+            or self.excepts
+            or self.not_after
+            or self.not_before
+            or self.only_after
+            or self.only_before
+            or self.since
+            or self.until
         )
 
     def applies(self, text: str, start: int, end: int, date: dt.date) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -13,12 +14,17 @@ import ahocorasick
 from app.detection import privacy
 from app.detection.context import ContextRules
 from app.detection.hit import Hit
-from app.detection.lexicon import DetectorSpec, Entry, Lexicon, Rule, load_lexicon
-from app.detection.normalize import Normalized, fold_table, ignorable_codes, normalize, normalize_term
+from app.detection.lexicon import DetectorSpec, Lexicon, Rule, load_lexicon
+from app.detection.normalize import (
+    Normalized,
+    char_class,
+    fold_table,
+    ignorable_codes,
+    normalize,
+    normalize_term,
+)
 
 CONTEXT_CHARS = 20
-# Automaton values for single characters that normalisation would change or remove.
-_FOLDS, _IGNORABLE = 0, 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,15 +73,13 @@ class Detector:
         automaton = ahocorasick.Automaton()
         for term, items in terms.items():
             automaton.add_word(term, items)
-        # Characters that normalisation would change are matched too: when a text has none that
-        # could matter, the raw text is its own normalised form and one pass is enough.
-        self._term_chars = frozenset("".join(terms)) | frozenset("0123456789")
-        for code, target in fold_table().items():
-            if target in self._term_chars:
-                automaton.add_word(chr(code), _FOLDS)
-        for code in ignorable_codes():
-            automaton.add_word(chr(code), _IGNORABLE)
         automaton.make_automaton()
+        # Only characters that normalisation would change into a term character (or remove) can
+        # change what matches; a text with none of them is its own normalised form. One regex
+        # scan tells, far cheaper than normalising every text.
+        self._term_chars = frozenset("".join(terms)) | frozenset("0123456789xX")
+        relevant = [code for code, target in fold_table().items() if target in self._term_chars]
+        self._special = re.compile("[" + char_class(sorted(relevant + ignorable_codes())) + "]")
         return automaton
 
     def rule(self, rule_id: str) -> Rule:
@@ -104,16 +108,18 @@ class Detector:
         return [self._hit(norm, c) for c in self._resolve_overlaps(candidates)]
 
     def _scan(self, text: str) -> tuple[Normalized, list[tuple[int, tuple[_Term, ...]]]]:
-        matches = []
-        for end, value in self._automaton.iter(text):
-            if value.__class__ is tuple:
-                matches.append((end, value))
-            elif value == _FOLDS or self._joins_terms(text, end):
-                norm = normalize(text)
-                return norm, [
-                    (e, v) for e, v in self._automaton.iter(norm.text) if v.__class__ is tuple
-                ]
-        return Normalized(original=text, text=text), matches
+        if self._needs_normalizing(text):
+            norm = normalize(text)
+        else:
+            norm = Normalized(original=text, text=text)
+        return norm, list(self._automaton.iter(norm.text))
+
+    def _needs_normalizing(self, text: str) -> bool:
+        for found in self._special.finditer(text):
+            position = found.start()
+            if ord(text[position]) not in _IGNORABLE_SET or self._joins_terms(text, position):
+                return True
+        return False
 
     def _joins_terms(self, text: str, position: int) -> bool:
         """Whether removing the space at position could join two pieces of a term."""
@@ -122,9 +128,7 @@ class Detector:
         chars = self._term_chars
         return before in chars and (after in chars or ord(after or "\n") in _IGNORABLE_SET)
 
-    def _candidates(
-        self, text: str, matches: list[tuple[int, tuple[_Term, ...]]], date: dt.date
-    ) -> list[_Candidate]:
+    def _candidates(self, text: str, matches: list[tuple[int, tuple[_Term, ...]]], date: dt.date) -> list[_Candidate]:
         found = []
         for last, terms in matches:
             end = last + 1
@@ -153,8 +157,7 @@ class Detector:
         return [
             c
             for c in candidates
-            if self._rules[c.rule].id not in rule_ids
-            and not any(s <= c.start and c.end <= e for s, e in spans)
+            if self._rules[c.rule].id not in rule_ids and not any(s <= c.start and c.end <= e for s, e in spans)
         ]
 
     def _resolve_overlaps(self, candidates: list[_Candidate]) -> list[_Candidate]:

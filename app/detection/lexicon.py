@@ -305,9 +305,7 @@ def load_lexicon(directory: Path | str) -> Lexicon:
                     f"the file's category {parsed.category!r}"
                 )
             if spec.id in seen:
-                raise LexiconError(
-                    f"{path}: entry {spec.id!r} field id: duplicate, already used in {seen[spec.id]}"
-                )
+                raise LexiconError(f"{path}: entry {spec.id!r} field id: duplicate, already used in {seen[spec.id]}")
             seen[spec.id] = name
             rules.append(Rule(spec=spec, category=parsed.category, file=name))
     return Lexicon(rules=tuple(rules), version=lexicon_version(directory), directory=directory)

@@ -34,8 +34,10 @@ def check_bad_example(detector: Detector, rule: Rule, example: Example) -> list[
     own = [h for h in detector.check(text, date=date) if h.rule_id == rule.id]
     spans = [(h.start, h.end) for h in own]
     if spans != [(start, end)]:
-        return [f"bad example should give one hit at {text[start:end]!r}, got "
-                f"{[text[s:e] for s, e in spans]}: {example.text}"]
+        return [
+            f"bad example should give one hit at {text[start:end]!r}, got "
+            f"{[text[s:e] for s, e in spans]}: {example.text}"
+        ]
     suggest = rule.spec.suggest
     if not suggest:
         return []
@@ -70,9 +72,7 @@ def lint(directory: Path | str) -> list[Problem]:
         for suggestion in rule.spec.suggest:
             hits = detector.check(suggestion)
             if hits:
-                messages.append(
-                    f"suggestion {suggestion!r} itself gets {[h.rule_id for h in hits]}"
-                )
+                messages.append(f"suggestion {suggestion!r} itself gets {[h.rule_id for h in hits]}")
         problems += [Problem(rule.file, rule.id, m) for m in messages]
     problems += _term_conflicts(lexicon.rules)
     return problems
@@ -90,7 +90,5 @@ def _term_conflicts(rules: tuple[Rule, ...]) -> list[Problem]:
             continue
         corrections = {tuple(r.spec.suggest) for r in listed}
         what = "two different corrections" if len(corrections) > 1 else "the same correction"
-        problems.append(
-            Problem(listed[0].file, ids[0], f"term {term!r} is listed in {ids} with {what}")
-        )
+        problems.append(Problem(listed[0].file, ids[0], f"term {term!r} is listed in {ids} with {what}"))
     return problems

@@ -28,9 +28,7 @@ def _t2s_table() -> dict[int, str]:
     if len(converted) != len(chars):  # pragma: no cover - depends on OpenCC's data
         raise RuntimeError("OpenCC t2s changed the number of lines")
     return {
-        ord(c): s
-        for c, s in zip(chars, converted, strict=True)
-        if s != c and len(s) == 1 and c not in _AMBIGUOUS_T2S
+        ord(c): s for c, s in zip(chars, converted, strict=True) if s != c and len(s) == 1 and c not in _AMBIGUOUS_T2S
     }
 
 
@@ -77,8 +75,7 @@ def ignorable_codes() -> list[int]:
     return [
         code
         for code in range(0x10000)
-        if (chr(code).isspace() and chr(code) not in line_breaks)
-        or unicodedata.category(chr(code)) == "Cf"
+        if (chr(code).isspace() and chr(code) not in line_breaks) or unicodedata.category(chr(code)) == "Cf"
     ]
 
 
@@ -108,25 +105,23 @@ class Normalized:
 
 
 def _fold_pattern() -> re.Pattern[str]:
-    return re.compile("[" + _char_class(sorted(fold_table())) + "]")
+    return re.compile("[" + char_class(sorted(fold_table())) + "]")
 
 
-def _char_class(codes: list[int]) -> str:
+def char_class(codes: list[int]) -> str:
     ranges: list[tuple[int, int]] = []
     for code in codes:
         if ranges and ranges[-1][1] == code - 1:
             ranges[-1] = (ranges[-1][0], code)
         else:
             ranges.append((code, code))
-    return "".join(
-        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges
-    )
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
 
 
 _FOLD: re.Pattern[str] | None = None
 # Horizontal space and invisible format characters (category Cf); line breaks are kept because
 # they separate paragraphs and a term never spans two paragraphs.
-_IGNORABLE = re.compile("[" + _char_class(ignorable_codes()) + "]+")
+_IGNORABLE = re.compile("[" + char_class(ignorable_codes()) + "]+")
 
 
 def _fold(text: str) -> str:
@@ -157,9 +152,7 @@ def normalize(text: str) -> Normalized:
         removed.append(total_removed)
         kept_from = match.end()
     pieces.append(folded[kept_from:])
-    return Normalized(
-        original=text, text="".join(pieces), cuts=tuple(cuts), removed=tuple(removed)
-    )
+    return Normalized(original=text, text="".join(pieces), cuts=tuple(cuts), removed=tuple(removed))
 
 
 def normalize_term(term: str) -> str:

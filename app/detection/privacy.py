@@ -15,17 +15,14 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10x98765432"
 # GB/T 2260 province-level codes (first two digits of the administrative division code).
 _PROVINCE_CODES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
-    "61 62 63 64 65 71 81 82".split()
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
 )
 # A long run of digits starts every candidate: one scan finds them all.
 _DIGITS = re.compile(r"[0-9][0-9xX-]{10,}")
 _ID = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9xX](?![0-9xX])")
 _MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9](-?)[0-9]{4}\1[0-9]{4}(?![0-9])")
 _CARD = re.compile(r"(?<![0-9])[1-9][0-9]{15,18}(?![0-9])")
-_CARD_CONTEXT = re.compile(
-    r"(卡号|银行卡|储蓄卡|借记卡|信用卡|账号|帐号|账户|帐户|开户行|开户银行|收款|转账|汇款)"
-)
+_CARD_CONTEXT = re.compile(r"(卡号|银行卡|储蓄卡|借记卡|信用卡|账号|帐号|账户|帐户|开户行|开户银行|收款|转账|汇款)")
 CARD_CONTEXT_CHARS = 16
 
 

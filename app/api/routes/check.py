@@ -1,0 +1,61 @@
+"""Draft pre-check (先审后发): nothing is stored."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+
+from app.api.deps import DetectorDep, SettingsDep
+from app.api.errors import ApiError
+from app.api.schemas import CheckRequest, CheckResponse, ErrorResponse, Health, LexiconInfo
+
+router = APIRouter()
+
+
+@router.post(
+    "/api/check",
+    response_model=CheckResponse,
+    responses={413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
+    tags=["检查"],
+)
+async def check_text(body: CheckRequest, detector: DetectorDep, settings: SettingsDep) -> CheckResponse:
+    """检查一段草稿文本，返回全部错敏命中，不保存任何内容。"""
+    if not body.text.strip():
+        raise ApiError(422, "text_empty", "待检查的文本不能为空")
+    if len(body.text) > settings.max_text_chars:
+        raise ApiError(
+            413,
+            "text_too_long",
+            f"文本过长：共 {len(body.text)} 字，单次最多检查 {settings.max_text_chars} 字，请分段提交",
+        )
+    started = time.perf_counter()
+    # Long texts would hold the event loop; the detector is thread-safe.
+    hits = await run_in_threadpool(
+        detector.check,
+        body.text,
+        date=body.date,
+        exempt_rules=body.exempt_rules,
+        exempt_phrases=body.exempt_phrases,
+    )
+    elapsed = (time.perf_counter() - started) * 1000
+    return CheckResponse(
+        hits=[h.as_dict() for h in hits],
+        lexicon_version=detector.version,
+        elapsed_ms=round(elapsed, 3),
+    )
+
+
+@router.get("/healthz", response_model=Health, tags=["运维"])
+async def healthz(detector: DetectorDep) -> Health:
+    """服务存活检查，并给出当前词库版本。"""
+    return Health(status="ok", lexicon_version=detector.version, rules=len(detector.lexicon.rules))
+
+
+@router.get("/api/lexicon", response_model=LexiconInfo, tags=["词库"])
+async def lexicon_info(detector: DetectorDep) -> LexiconInfo:
+    """当前词库的版本与各类别词条数。"""
+    counts = Counter(rule.category for rule in detector.lexicon.rules)
+    return LexiconInfo(version=detector.version, rules=len(detector.lexicon.rules), by_category=dict(counts))

@@ -1,0 +1,81 @@
+"""Request and response bodies of the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class CheckRequest(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"text": "截止目前，全县已完成任务。他做为一名党员冲锋在前。", "date": "2025-06-30"}]
+        }
+    )
+
+    text: str = Field(description="待检查的文本（不超过 CUOMIN_MAX_TEXT_CHARS 个字符）")
+    date: dt.date | None = Field(None, description="发布日期，时间相关的规则据此判断；默认今天")
+    exempt_rules: list[str] = Field(default=[], description="不检查的规则 id")
+    exempt_phrases: list[str] = Field(default=[], description="豁免词语：落在这些词语之内的命中不报")
+
+
+class HitPublic(BaseModel):
+    start: int = Field(description="起始偏移（原文字符下标，含）")
+    end: int = Field(description="结束偏移（原文字符下标，不含）")
+    text: str = Field(description="命中的原文")
+    rule_id: str
+    category: str
+    severity: str = Field(description="serious 严重表述错误 / warning 一般差错 / info 慎用提示")
+    message: str
+    suggestions: list[str]
+    source: str
+    context: str
+
+
+class CheckResponse(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "hits": [
+                        {
+                            "start": 0,
+                            "end": 2,
+                            "text": "截止",
+                            "rule_id": "typo.jie-zhi",
+                            "category": "常见错别字",
+                            "severity": "warning",
+                            "message": "表示“到某一时间为止”应作“截至”。",
+                            "suggestions": ["截至"],
+                            "source": "《现代汉语词典》（第7版）",
+                            "context": "截止目前，全县已完成任务。",
+                        }
+                    ],
+                    "lexicon_version": "4df98aaf1401",
+                    "elapsed_ms": 0.4,
+                }
+            ]
+        }
+    )
+
+    hits: list[HitPublic]
+    lexicon_version: str
+    elapsed_ms: float
+
+
+class ErrorResponse(BaseModel):
+    code: str = Field(description="稳定的错误代码")
+    message: str = Field(description="中文错误说明")
+
+
+class Health(BaseModel):
+    status: str
+    lexicon_version: str
+    rules: int
+
+
+class LexiconInfo(BaseModel):
+    version: str
+    rules: int
+    by_category: dict[str, int]

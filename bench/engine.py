@@ -1,0 +1,135 @@
+"""Engine throughput against bare pyahocorasick, measured in one run on official prose.
+
+    .venv/bin/python bench/engine.py [--corpus DIR] [--seconds N]
+
+Prints articles/s and MB/s of the full check on 3,000-character articles, the same for a bare
+pyahocorasick iter() over the same texts with the same terms, their ratio, and the build time and
+memory of the shipped lexicon and of a synthetic 100,000-term lexicon.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import random
+import sys
+import time
+from pathlib import Path
+
+import ahocorasick
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.config import DEFAULT_LEXICON_DIR  # noqa: E402
+from app.detection.detector import Detector  # noqa: E402
+from app.detection.lexicon import Entry, Examples, Lexicon, Rule  # noqa: E402
+from app.detection.segment import tokenizer  # noqa: E402
+
+ARTICLE_CHARS = 3000
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096 / 2**20
+
+
+def articles(corpus: Path) -> list[str]:
+    texts = []
+    for path in sorted(corpus.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        texts += [text[i : i + ARTICLE_CHARS] for i in range(0, len(text) - ARTICLE_CHARS + 1, ARTICLE_CHARS)]
+    return texts
+
+
+def rate(label: str, work, texts: list[str], seconds: float) -> float:
+    """Run work over all texts repeatedly for about `seconds`; print and return articles/s."""
+    size_mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    for text in texts[:50]:
+        work(text)  # warm-up
+    rounds, started = 0, time.perf_counter()
+    while True:
+        for text in texts:
+            work(text)
+        rounds += 1
+        elapsed = time.perf_counter() - started
+        if elapsed >= seconds:
+            break
+    per_s = rounds * len(texts) / elapsed
+    print(f"{label:<28} {per_s:>10,.0f} articles/s {rounds * size_mb / elapsed:>9.1f} MB/s")
+    return per_s
+
+
+def bare_automaton(detector: Detector) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for term, items in detector.terms.items():
+        automaton.add_word(term, items)
+    automaton.make_automaton()
+    return automaton
+
+
+def synthetic_lexicon(n: int) -> Lexicon:
+    rng = random.Random(7)
+    alphabet = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
+    examples = Examples.model_validate({"bad": ["[[x]]"], "good": ["y"]})
+    terms: set[str] = set()
+    while len(terms) < n:
+        terms.add("".join(rng.choices(alphabet, k=rng.randint(2, 6))))
+    rules = tuple(
+        Rule(
+            spec=Entry(
+                id=f"syn.t{i}", term=term, suggest=[], severity="info", message="合成", source="合成", examples=examples
+            ),
+            category="敏感词",
+            file="synthetic.yaml",
+        )
+        for i, term in enumerate(sorted(terms))
+    )
+    return Lexicon(rules=rules, version="synthetic", directory=Path("."))
+
+
+def build_figures(label: str, make) -> Detector:
+    gc.collect()
+    before = rss_mb()
+    started = time.perf_counter()
+    detector = make()
+    elapsed = time.perf_counter() - started
+    stats = detector._automaton.get_stats()
+    print(
+        f"{label:<28} build {elapsed * 1000:>8.0f} ms   automaton {stats['total_size'] / 2**20:>6.1f} MiB"
+        f"   process +{rss_mb() - before:,.0f} MiB   terms {len(detector.terms):,}"
+    )
+    return detector
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "official")
+    parser.add_argument("--seconds", type=float, default=3.0)
+    args = parser.parse_args()
+    texts = articles(args.corpus)
+    if not texts:
+        sys.exit(f"no *.txt of {ARTICLE_CHARS}+ characters in {args.corpus}")
+    tokenizer()
+    print(f"corpus: {len(texts)} articles of {ARTICLE_CHARS} characters from {args.corpus}\n")
+
+    detector = build_figures("shipped lexicon", lambda: Detector.from_dir(DEFAULT_LEXICON_DIR))
+    build_figures("synthetic 100,000 terms", lambda: Detector(synthetic_lexicon(100_000)))
+    print()
+
+    bare = bare_automaton(detector)
+
+    def bare_iter(text: str) -> None:
+        for _ in bare.iter(text):
+            pass
+
+    date = dt.date(2025, 3, 5)
+    bare_rate = rate("bare pyahocorasick iter()", bare_iter, texts, args.seconds)
+    full_rate = rate("full check", lambda t: detector.check(t, date=date), texts, args.seconds)
+    hits = sum(len(detector.check(t, date=date)) for t in texts)
+    print(f"\nratio full/bare: {full_rate / bare_rate:.2f} (target >= 0.50); hits in the corpus: {hits}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""POST /api/check and the service's open endpoints."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.api.main import create_app
+from app.config import Settings
+from tests.conftest import MINI_LEXICON
+
+
+@pytest.fixture(scope="module")
+def client():
+    settings = Settings(lexicon_dir=MINI_LEXICON, max_text_chars=1000)
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_check_returns_hits_with_original_offsets(client: TestClient) -> None:
+    text = "截止 目前，他做为党员。"
+    response = client.post("/api/check", json={"text": text})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["lexicon_version"] == client.get("/healthz").json()["lexicon_version"]
+    assert body["elapsed_ms"] >= 0
+    assert [(h["rule_id"], h["text"]) for h in body["hits"]] == [("test.jie-zhi", "截止"), ("test.zuo-wei", "做为")]
+    for hit in body["hits"]:
+        assert text[hit["start"] : hit["end"]] == hit["text"]
+
+
+def test_check_honours_date_and_exemptions(client: TestClient) -> None:
+    text = "县国土资源局开展检查，他做为党员。"
+    hits = client.post("/api/check", json={"text": text, "date": "2017-01-01"}).json()["hits"]
+    assert [h["rule_id"] for h in hits] == ["test.zuo-wei"]
+    hits = client.post("/api/check", json={"text": text, "exempt_rules": ["test.zuo-wei"]}).json()["hits"]
+    assert [h["rule_id"] for h in hits] == ["test.guo-tu"]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code", "message"),
+    [
+        ({"text": ""}, 422, "text_empty", "待检查的文本不能为空"),
+        ({"text": " \n "}, 422, "text_empty", "待检查的文本不能为空"),
+        ({"text": "字" * 1001}, 413, "text_too_long", "文本过长：共 1001 字，单次最多检查 1000 字"),
+        ({}, 422, "invalid_request", "缺少字段“文本”"),
+        ({"text": 5}, 422, "invalid_request", "“文本”应为字符串"),
+        ({"text": "a", "date": "2024-02-30"}, 422, "invalid_request", "“日期”应为 YYYY-MM-DD 格式的日期"),
+    ],
+)
+def test_bad_input_gets_a_chinese_message(client: TestClient, body: dict, status: int, code: str, message: str) -> None:
+    response = client.post("/api/check", json=body)
+    assert response.status_code == status
+    assert response.json()["code"] == code
+    assert message in response.json()["message"]
+
+
+def test_malformed_json_and_unknown_paths(client: TestClient) -> None:
+    response = client.post("/api/check", content=b"{bad", headers={"content-type": "application/json"})
+    assert response.status_code == 422 and "不是有效的 JSON" in response.json()["message"]
+    response = client.get("/api/nothing")
+    assert response.status_code == 404 and response.json()["message"] == "请求的地址不存在"
+
+
+def test_health_lexicon_info_and_openapi(client: TestClient) -> None:
+    health = client.get("/healthz").json()
+    assert health["status"] == "ok" and health["rules"] == 6
+    info = client.get("/api/lexicon").json()
+    assert info["by_category"] == {"常见错别字": 6}
+    schema = client.get("/openapi.json").json()
+    assert "/api/check" in schema["paths"]
+    assert schema["components"]["schemas"]["CheckRequest"]["examples"]
+    assert client.get("/docs").status_code == 200

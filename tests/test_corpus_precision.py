@@ -1,0 +1,38 @@
+"""Precision on proofread official prose: a hit there is almost always a false positive."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from app.detection.detector import Detector
+from tests.conftest import OFFICIAL_CORPUS
+
+pytestmark = pytest.mark.skipif(
+    not OFFICIAL_CORPUS.is_dir(), reason=f"the official corpus is not here ({OFFICIAL_CORPUS}): ../shared is absent"
+)
+
+
+def corpus() -> list[tuple[str, str, dt.date]]:
+    items = []
+    for path in sorted(OFFICIAL_CORPUS.glob("*.txt")):
+        year = re.search(r"(\d{4})", path.name)
+        # Work reports are delivered in March; the congress reports in October of 2017 and 2022.
+        if year:
+            date = dt.date(int(year.group(1)), 3, 5)
+        else:
+            date = dt.date(2017, 10, 18) if "19th" in path.name else dt.date(2022, 10, 16)
+        items.append((path.name, path.read_text(encoding="utf-8"), date))
+    return items
+
+
+def test_fewer_than_two_hits_per_100k_characters(detector: Detector) -> None:
+    total_chars = 0
+    hits = []
+    for name, text, date in corpus():
+        total_chars += len(text)
+        hits += [(name, h.rule_id, h.context) for h in detector.check(text, date=date)]
+    rate = len(hits) / total_chars * 100_000
+    assert rate < 2, f"{rate:.2f} hits per 100,000 characters:\n" + "\n".join(map(str, hits))
