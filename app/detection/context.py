@@ -93,6 +93,14 @@ class ContextRules:
             until=entry.until,
         )
 
+    def characters(self) -> set[str]:
+        """Every character the rules look for, so that text folding into them gets normalised."""
+        chars = set("".join(phrase for phrase, _ in self.excepts))
+        for pattern in (self.not_after, self.not_before, self.only_after, self.only_before):
+            if pattern is not None:
+                chars.update(pattern.pattern)
+        return chars
+
     @property
     def trivial(self) -> bool:
         return not (

@@ -77,8 +77,11 @@ class Detector:
         # Only characters that normalisation would change into a term character (or remove) can
         # change what matches; a text with none of them is its own normalised form. One regex
         # scan tells, far cheaper than normalising every text.
-        self._term_chars = frozenset("".join(terms)) | frozenset("0123456789xX")
-        relevant = [code for code, target in fold_table().items() if target in self._term_chars]
+        chars = set("".join(terms)) | set("0123456789xX")
+        for items in terms.values():
+            for item in items:
+                chars.update(item.context.characters())
+        relevant = [code for code, target in fold_table().items() if target in chars]
         self._special = re.compile("[" + char_class(sorted(relevant + ignorable_codes())) + "]")
         return automaton
 
@@ -121,12 +124,12 @@ class Detector:
                 return True
         return False
 
-    def _joins_terms(self, text: str, position: int) -> bool:
-        """Whether removing the space at position could join two pieces of a term."""
-        before = text[position - 1] if position else ""
-        after = text[position + 1] if position + 1 < len(text) else ""
-        chars = self._term_chars
-        return before in chars and (after in chars or ord(after or "\n") in _IGNORABLE_SET)
+    @staticmethod
+    def _joins_terms(text: str, position: int) -> bool:
+        """Whether removing the space at position joins two words (a paragraph indent joins none)."""
+        before = text[position - 1] if position else "\n"
+        after = text[position + 1] if position + 1 < len(text) else "\n"
+        return before.isalnum() and (after.isalnum() or ord(after) in _IGNORABLE_SET)
 
     def _candidates(self, text: str, matches: list[tuple[int, tuple[_Term, ...]]], date: dt.date) -> list[_Candidate]:
         found = []
