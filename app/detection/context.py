@@ -93,6 +93,10 @@ class ContextRules:
             until=entry.until,
         )
 
+    @classmethod
+    def dates_only(cls, since: dt.date | None, until: dt.date | None) -> ContextRules:
+        return cls(False, (), None, None, None, None, since, until)
+
     def characters(self) -> set[str]:
         """Every character the rules look for, so that text folding into them gets normalised."""
         chars = set("".join(phrase for phrase, _ in self.excepts))

@@ -14,7 +14,8 @@ import ahocorasick
 from app.detection import privacy
 from app.detection.context import ContextRules
 from app.detection.hit import Hit
-from app.detection.lexicon import DetectorSpec, Lexicon, Rule, load_lexicon
+from app.detection.lexicon import CanonicalForm, DetectorSpec, Entry, Lexicon, Rule, load_lexicon
+from app.detection.nearmiss import NearMiss
 from app.detection.normalize import (
     Normalized,
     char_class,
@@ -41,12 +42,16 @@ class _Candidate:
     start: int
     end: int
     rule: int
+    # Near misses rank after listed terms when they overlap: a curated entry knows more.
+    guessed: bool = False
+    suggestion: str | None = None
+    message: str | None = None
 
 
 class Detector:
     """Immutable once built, so any number of threads may call check() at once."""
 
-    def __init__(self, lexicon: Lexicon, *, context_chars: int = CONTEXT_CHARS) -> None:
+    def __init__(self, lexicon: Lexicon, *, context_chars: int = CONTEXT_CHARS, near_miss: bool = True) -> None:
         self.lexicon = lexicon
         self.version = lexicon.version
         self.context_chars = context_chars
@@ -58,11 +63,14 @@ class Detector:
             if isinstance(rule.spec, DetectorSpec):
                 self._detectors[rule.spec.detector] = index
                 continue
+            if isinstance(rule.spec, CanonicalForm):
+                continue
             for raw in rule.spec.all_terms:
                 term = normalize_term(raw)
                 context = ContextRules.compile(rule.spec, term)
                 by_term.setdefault(term, []).append(_Term(index, len(term), context))
         self.terms = {term: tuple(items) for term, items in by_term.items()}
+        self._near = NearMiss(lexicon, set(self.terms)) if near_miss else None
         self._automaton = self._build(self.terms)
 
     @classmethod
@@ -70,14 +78,17 @@ class Detector:
         return cls(load_lexicon(directory), **kwargs)
 
     def _build(self, terms: dict[str, tuple[_Term, ...]]) -> ahocorasick.Automaton:
+        keys: dict[str, list[object]] = {term: list(items) for term, items in terms.items()}
+        for key, items in (self._near.keys if self._near else {}).items():
+            keys.setdefault(key, []).extend(items)
         automaton = ahocorasick.Automaton()
-        for term, items in terms.items():
-            automaton.add_word(term, items)
+        for key, items in keys.items():
+            automaton.add_word(key, tuple(items))
         automaton.make_automaton()
         # Only characters that normalisation would change into a term character (or remove) can
         # change what matches; a text with none of them is its own normalised form. One regex
         # scan tells, far cheaper than normalising every text.
-        chars = set("".join(terms)) | set("0123456789xX")
+        chars = set("".join(keys)) | set("0123456789xX")
         for items in terms.values():
             for item in items:
                 chars.update(item.context.characters())
@@ -131,14 +142,23 @@ class Detector:
         after = text[position + 1] if position + 1 < len(text) else "\n"
         return before.isalnum() and (after.isalnum() or ord(after) in _IGNORABLE_SET)
 
-    def _candidates(self, text: str, matches: list[tuple[int, tuple[_Term, ...]]], date: dt.date) -> list[_Candidate]:
+    def _candidates(
+        self, text: str, matches: list[tuple[int, tuple[object, ...]]], date: dt.date
+    ) -> list[_Candidate]:
         found = []
-        for last, terms in matches:
+        near: list[tuple[int, object]] = []
+        for last, items in matches:
             end = last + 1
-            for term in terms:
-                start = end - term.length
-                if term.context.trivial or term.context.applies(text, start, end, date):
-                    found.append(_Candidate(start, end, term.rule))
+            for item in items:
+                if item.__class__ is not _Term:
+                    near.append((end, item))
+                    continue
+                start = end - item.length
+                if item.context.trivial or item.context.applies(text, start, end, date):
+                    found.append(_Candidate(start, end, item.rule))
+        if near and self._near is not None:
+            for f in self._near.find(text, near, date):
+                found.append(_Candidate(f.start, f.end, f.rule, True, f.suggestion, f.message))
         return found
 
     def _exempt(
@@ -164,10 +184,10 @@ class Detector:
         ]
 
     def _resolve_overlaps(self, candidates: list[_Candidate]) -> list[_Candidate]:
-        """Longer match first, then the more severe rule, then the rule listed first."""
+        """Listed terms before near misses, then the longer match, the more severe rule, the rule listed first."""
         ranked = sorted(
             candidates,
-            key=lambda c: (c.start - c.end, -self._rules[c.rule].spec.severity.rank, c.rule, c.start),
+            key=lambda c: (c.guessed, c.start - c.end, -self._rules[c.rule].spec.severity.rank, c.rule, c.start),
         )
         chosen: list[_Candidate] = []
         for cand in ranked:
@@ -191,14 +211,18 @@ class Detector:
             rule_id=spec.id,
             category=rule.category,
             severity=spec.severity.value,
-            message=spec.message,
-            suggestions=tuple(spec.suggest),
+            message=cand.message or _message(spec),
+            suggestions=(cand.suggestion,) if cand.suggestion else tuple(spec.suggest),
             source=spec.source,
             context=context,
         )
 
 
 _IGNORABLE_SET = frozenset(ignorable_codes())
+
+
+def _message(spec: Entry | DetectorSpec | CanonicalForm) -> str:
+    return spec.text_message if isinstance(spec, CanonicalForm) else spec.message
 
 
 class DetectorHolder:

@@ -21,6 +21,8 @@ from pydantic import (
     model_validator,
 )
 
+from app.detection.tables import DIVISIONS_FILE, Division, divisions_source, load_divisions, load_lookalikes
+
 
 class Severity(StrEnum):
     serious = "serious"
@@ -51,6 +53,7 @@ CATEGORIES = (
     "常见错别字",
     "敏感词",
     "隐私信息",
+    "行政区划名称",
 )
 
 MARK_OPEN, MARK_CLOSE = "[[", "]]"
@@ -196,12 +199,44 @@ class DetectorSpec(BaseModel):
         return []
 
 
+class CanonicalForm(BaseModel):
+    """A phrase that must be written exactly; near misses of it (one edit away) are flagged."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    id: str
+    form: str = Field(min_length=2)
+    severity: Severity = Severity.serious
+    message: str | None = None
+    source: str = Field(min_length=2)
+    except_: StrList = Field(default=[], alias="except")
+    since: dt.date | None = None
+    until: dt.date | None = None
+    tags: StrList = []
+    category: str | None = None
+    examples: Examples | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_format(cls, value: str) -> str:
+        return Entry._id_format(value)
+
+    @property
+    def suggest(self) -> list[str]:
+        return [self.form]
+
+    @property
+    def text_message(self) -> str:
+        return self.message or f"规范表述应为“{self.form}”，此处疑似有错字、漏字、多字或字序颠倒。"
+
+
 class LexiconFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     category: str
     entries: list[Entry] = []
     detectors: list[DetectorSpec] = []
+    canonical: list[CanonicalForm] = []
 
     @field_validator("category")
     @classmethod
@@ -219,7 +254,7 @@ class LexiconError(Exception):
 class Rule:
     """An entry or detector as the engine uses it: category resolved, origin known."""
 
-    spec: Entry | DetectorSpec
+    spec: Entry | DetectorSpec | CanonicalForm
     category: str
     file: str
 
@@ -233,6 +268,8 @@ class Lexicon:
     rules: tuple[Rule, ...]
     version: str
     directory: Path
+    divisions: tuple[Division, ...] = ()
+    lookalikes: tuple[str, ...] = ()
 
     def by_id(self) -> dict[str, Rule]:
         return {rule.id: rule for rule in self.rules}
@@ -241,7 +278,7 @@ class Lexicon:
 def lexicon_version(directory: Path) -> str:
     """Content hash of every lexicon file: stored with each hit, so re-scans can tell rules apart."""
     digest = hashlib.sha256()
-    for path in _lexicon_files(directory):
+    for path in _data_files(directory):
         digest.update(path.relative_to(directory).as_posix().encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
@@ -253,13 +290,20 @@ def _lexicon_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*.yaml") if p.is_file())
 
 
+def _data_files(directory: Path) -> list[Path]:
+    """Everything the rules are built from: the YAML files and the tables under data/."""
+    data = directory / "data"
+    tables = sorted(p for p in data.rglob("*") if p.is_file()) if data.is_dir() else []
+    return _lexicon_files(directory) + tables
+
+
 def _describe(exc: ValidationError, raw: Any) -> str:
     lines = []
     for err in exc.errors():
         loc = list(err["loc"])
         where = ".".join(str(x) for x in loc)
         entry_id = None
-        if len(loc) >= 2 and loc[0] in ("entries", "detectors") and isinstance(loc[1], int):
+        if len(loc) >= 2 and loc[0] in ("entries", "detectors", "canonical") and isinstance(loc[1], int):
             try:
                 entry_id = raw[loc[0]][loc[1]].get("id")
             except (KeyError, IndexError, TypeError, AttributeError):
@@ -298,7 +342,7 @@ def load_lexicon(directory: Path | str) -> Lexicon:
     for path in files:
         parsed = load_file(path)
         name = path.relative_to(directory).as_posix()
-        for spec in [*parsed.entries, *parsed.detectors]:
+        for spec in [*parsed.entries, *parsed.detectors, *parsed.canonical]:
             if spec.category is not None and spec.category != parsed.category:
                 raise LexiconError(
                     f"{path}: entry {spec.id!r} field category: {spec.category!r} differs from "
@@ -308,4 +352,35 @@ def load_lexicon(directory: Path | str) -> Lexicon:
                 raise LexiconError(f"{path}: entry {spec.id!r} field id: duplicate, already used in {seen[spec.id]}")
             seen[spec.id] = name
             rules.append(Rule(spec=spec, category=parsed.category, file=name))
-    return Lexicon(rules=tuple(rules), version=lexicon_version(directory), directory=directory)
+    divisions = load_divisions(directory)
+    rules += _place_rules(directory, divisions)
+    return Lexicon(
+        rules=tuple(rules),
+        version=lexicon_version(directory),
+        directory=directory,
+        divisions=divisions,
+        lookalikes=load_lookalikes(directory),
+    )
+
+
+PLACE_CATEGORY = "行政区划名称"
+
+
+def _place_rules(directory: Path, divisions: tuple[Division, ...]) -> list[Rule]:
+    """Province and city names as canonical forms, one rule each, id from the division code."""
+    if not divisions:
+        return []
+    source = divisions_source(directory)
+    provinces = {d.code: d.name for d in divisions if d.level == "province"}
+    rules = []
+    for division in divisions:
+        where = f"（{provinces[division.parent]}）" if division.parent in provinces else ""
+        spec = CanonicalForm(
+            id=f"place.{division.code}",
+            form=division.name,
+            severity=Severity.warning,
+            message=f"行政区划名称应为“{division.name}”{where}。",
+            source=source,
+        )
+        rules.append(Rule(spec=spec, category=PLACE_CATEGORY, file=DIVISIONS_FILE))
+    return rules

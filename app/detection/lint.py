@@ -65,9 +65,10 @@ def lint(directory: Path | str) -> list[Problem]:
     problems: list[Problem] = []
     for rule in lexicon.rules:
         messages: list[str] = []
-        for example in rule.spec.examples.bad:
+        examples = rule.spec.examples
+        for example in examples.bad if examples else ():
             messages += check_bad_example(detector, rule, example)
-        for example in rule.spec.examples.good:
+        for example in examples.good if examples else ():
             messages += check_good_example(detector, rule, example)
         for suggestion in rule.spec.suggest:
             hits = detector.check(suggestion)

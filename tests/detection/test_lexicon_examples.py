@@ -10,14 +10,16 @@ from app.detection.lexicon import load_lexicon
 from app.detection.lint import check_bad_example, check_good_example
 
 LEXICON = load_lexicon(DEFAULT_LEXICON_DIR)
+WITH_EXAMPLES = tuple(r for r in LEXICON.rules if r.spec.examples is not None)
 
 
-@pytest.mark.parametrize("rule", LEXICON.rules, ids=[r.id for r in LEXICON.rules])
+@pytest.mark.parametrize("rule", WITH_EXAMPLES, ids=[r.id for r in WITH_EXAMPLES])
 def test_entry_examples(rule, detector: Detector) -> None:
     problems = []
-    for example in rule.spec.examples.bad:
+    examples = rule.spec.examples
+    for example in examples.bad if examples else ():
         problems += check_bad_example(detector, rule, example)
-    for example in rule.spec.examples.good:
+    for example in examples.good if examples else ():
         problems += check_good_example(detector, rule, example)
     assert not problems, "\n".join(problems)
 
@@ -32,7 +34,6 @@ def test_bad_examples_carry_the_entry_suggestions(detector: Detector) -> None:
 
 def test_lexicon_is_large_and_sourced() -> None:
     entries = [r for r in LEXICON.rules if hasattr(r.spec, "all_terms")]
-    assert len(LEXICON.rules) >= 600
     assert all(r.spec.source.strip() for r in LEXICON.rules)
     categories = {r.category for r in LEXICON.rules}
     assert {
@@ -44,4 +45,4 @@ def test_lexicon_is_large_and_sourced() -> None:
         "敏感词",
         "隐私信息",
     } <= categories
-    assert len(entries) >= 590
+    assert len(entries) >= 600
