@@ -9,9 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import ahocorasick
-
 from app.detection import privacy
+from app.detection.automaton import Automaton
 from app.detection.context import ContextRules
 from app.detection.hit import Hit
 from app.detection.lexicon import CanonicalForm, DetectorSpec, Entry, Lexicon, Rule, load_lexicon
@@ -42,7 +41,7 @@ class _Candidate:
     start: int
     end: int
     rule: int
-    # Near misses rank after listed terms when they overlap: a curated entry knows more.
+    # At equal length a near miss ranks after a listed term: a curated entry knows more.
     guessed: bool = False
     suggestion: str | None = None
     message: str | None = None
@@ -77,14 +76,14 @@ class Detector:
     def from_dir(cls, directory: Path | str, **kwargs: int) -> Detector:
         return cls(load_lexicon(directory), **kwargs)
 
-    def _build(self, terms: dict[str, tuple[_Term, ...]]) -> ahocorasick.Automaton:
+    def _build(self, terms: dict[str, tuple[_Term, ...]]) -> Automaton:
         keys: dict[str, list[object]] = {term: list(items) for term, items in terms.items()}
         for key, items in (self._near.keys if self._near else {}).items():
             keys.setdefault(key, []).extend(items)
-        automaton = ahocorasick.Automaton()
+        automaton = Automaton()
         for key, items in keys.items():
-            automaton.add_word(key, tuple(items))
-        automaton.make_automaton()
+            automaton.add(key, tuple(items))
+        automaton.build()
         # Only characters that normalisation would change into a term character (or remove) can
         # change what matches; a text with none of them is its own normalised form. One regex
         # scan tells, far cheaper than normalising every text.
@@ -119,6 +118,7 @@ class Detector:
         if not candidates:
             return []
         candidates = self._exempt(norm.text, candidates, set(exempt_rules), exempt_phrases)
+        candidates = self._drop_explained(norm.text, candidates)
         return [self._hit(norm, c) for c in self._resolve_overlaps(candidates)]
 
     def _scan(self, text: str) -> tuple[Normalized, list[tuple[int, tuple[_Term, ...]]]]:
@@ -183,11 +183,31 @@ class Detector:
             if self._rules[c.rule].id not in rule_ids and not any(s <= c.start and c.end <= e for s, e in spans)
         ]
 
+    def _drop_explained(self, text: str, candidates: list[_Candidate]) -> list[_Candidate]:
+        """Drop a near miss that a listed term inside it already explains: its fix restores the form."""
+        listed = [c for c in candidates if not c.guessed and self._rules[c.rule].spec.suggest]
+        if not listed or len(listed) == len(candidates):
+            return candidates
+        kept = []
+        for cand in candidates:
+            if cand.guessed:
+                form = cand.suggestion or self._rules[cand.rule].spec.suggest[0]
+                if any(self._fixes(text, cand, inner, form) for inner in listed):
+                    continue
+            kept.append(cand)
+        return kept
+
+    def _fixes(self, text: str, outer: _Candidate, inner: _Candidate, form: str) -> bool:
+        if not (outer.start <= inner.start and inner.end <= outer.end):
+            return False
+        fix = self._rules[inner.rule].spec.suggest[0]
+        return text[outer.start : inner.start] + fix + text[inner.end : outer.end] == form
+
     def _resolve_overlaps(self, candidates: list[_Candidate]) -> list[_Candidate]:
-        """Listed terms before near misses, then the longer match, the more severe rule, the rule listed first."""
+        """The longer match wins; at equal length a listed term beats a near miss, then severity, then order."""
         ranked = sorted(
             candidates,
-            key=lambda c: (c.guessed, c.start - c.end, -self._rules[c.rule].spec.severity.rank, c.rule, c.start),
+            key=lambda c: (c.start - c.end, c.guessed, -self._rules[c.rule].spec.severity.rank, c.rule, c.start),
         )
         chosen: list[_Candidate] = []
         for cand in ranked:

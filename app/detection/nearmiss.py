@@ -28,6 +28,7 @@ SHORT = 4
 _PLACE_SUFFIX_WORDS = ("特别行政区", "自治区", "自治州", "自治县", "地区", "林区", "盟", "省", "市", "州", "县", "区")
 # Function characters whose addition or omission changes the wording, not the formulation.
 _PARTICLES = frozenset("的之了地得和与及并而在是对")
+_NON_HAN = re.compile(r"[^\u3400-\u9fff]")
 _PUNCT = re.compile(r"[、，,；;：:]")
 _PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
 
@@ -111,6 +112,7 @@ class NearMiss:
         self._dates: dict[int, ContextRules] = {}
         self._lexicon_terms = lexicon_terms
         self.keys: dict[str, list[object]] = {}
+        self._pending_swaps: list[tuple[int, str]] = []
         for index, rule in enumerate(lexicon.rules):
             if isinstance(rule.spec, CanonicalForm):
                 self._add_form(index, rule.spec, rule.file.startswith("data/"))
@@ -118,8 +120,12 @@ class NearMiss:
         self._province_of_city: dict[int, str] = {}
         self._add_cities(lexicon)
         for index, form in self._forms.items():
-            if len(form) < SHORT:
+            if len(form) <= SHORT:
                 self._add_variants(index, form)
+        # Checked once every form is known, so that a swap that is itself a form is left alone.
+        for index, swapped in self._pending_swaps:
+            if self._acceptable(index, swapped):
+                self._key(swapped, Variant(index, len(swapped)))
 
     # -- building -----------------------------------------------------------------------------
 
@@ -135,18 +141,30 @@ class NearMiss:
         if spec.since or spec.until:
             self._dates[index] = ContextRules.dates_only(spec.since, spec.until)
         self._key(form, Exact(index, len(form)))
-        if len(form) >= SHORT:
-            for offset, length in _pieces(form):
+        if len(form) > SHORT:
+            pieces = _pieces(form)
+            for offset, length in pieces:
                 self._key(form[offset : offset + length], Piece(index, offset, length))
+            # Swapping the two characters where the pieces meet breaks both: list that slip itself.
+            for offset, _length in pieces[1:]:
+                if offset >= 1 and form[offset - 1] != form[offset]:
+                    swapped = form[: offset - 1] + form[offset] + form[offset - 1] + form[offset + 1 :]
+                    self._pending_swaps.append((index, swapped))
 
     def _add_variants(self, index: int, form: str) -> None:
+        """Every plausible slip of a short form, matched exactly: its common halves would match everywhere."""
         fixed = len(form) - _suffix_length(form) if index in self._places else len(form)
         variants = set()
         for i in range(fixed):
             for char in self._confusions.alternatives(form[i]):
                 variants.add(form[:i] + char + form[i + 1 :])
-        for i in range(len(form) - 1):
+        for i in range(fixed - 1):
             variants.add(form[:i] + form[i + 1] + form[i] + form[i + 2 :])
+        if len(form) == SHORT and index not in self._places:
+            for i in range(1, len(form) - 1):
+                shorter = form[:i] + form[i + 1 :]
+                if form[i] not in _PARTICLES and not _all_words(shorter):
+                    variants.add(shorter)
         for variant in variants:
             if variant != form and self._acceptable(index, variant):
                 self._key(variant, Variant(index, len(variant)))
@@ -176,15 +194,17 @@ class NearMiss:
     def find(self, text: str, found: list[tuple[int, object]], date: dt.date) -> list[Finding]:
         """Near misses among the automaton's matches (end offset, item) in the normalised text."""
         exact: list[tuple[int, int, int]] = []
+        exact_by_rule: dict[int, list[tuple[int, int]]] = {}
         for end, item in found:
             if item.__class__ is Exact:
                 exact.append((end - item.length, end, item.rule))
+                exact_by_rule.setdefault(item.rule, []).append((end - item.length, end))
         results: list[Finding] = []
         for end, item in found:
             cls = item.__class__
             if cls is Piece:
                 start = end - item.length
-                if any(s <= start and end <= e and r == item.rule for s, e, r in exact):
+                if any(s <= start and end <= e for s, e in exact_by_rule.get(item.rule, ())):
                     continue
                 span = self._verify_piece(text, item, start)
                 if span and self._keep(text, item.rule, *span, exact, date):
@@ -223,9 +243,9 @@ class NearMiss:
 
     def _near(self, window: str, form: str, rule: int) -> bool:
         """Whether window is one slip away from form (or the same syllables mistyped)."""
-        if any(not _is_han(c) and c not in form for c in window):
-            return False
         n, m = len(form), len(window)
+        if _NON_HAN.search(window) and any(not _is_han(c) and c not in form for c in window):
+            return False
         is_place = rule in self._places
         if m == n:
             diffs = [i for i in range(n) if window[i] != form[i]]

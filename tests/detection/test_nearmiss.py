@@ -1,0 +1,116 @@
+"""Near misses of canonical forms: the slips nobody listed are caught, correct neighbours are not."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from app.detection.detector import Detector
+from app.detection.lexicon import CanonicalForm, load_lexicon
+from app.detection.segment import is_word
+
+LATER = dt.date(2025, 6, 30)
+
+
+def flagged(detector: Detector, text: str, date: dt.date = LATER) -> list[tuple[str, str, tuple[str, ...]]]:
+    return [(h.text, h.rule_id, h.suggestions) for h in detector.check(text, date=date)]
+
+
+@pytest.mark.parametrize(("text", "wrong", "rule_id", "suggestion"), [
+    ("中华人民共合国成立七十五周年。", "中华人民共合国", "canon.prc", "中华人民共和国"),
+    ("区攻府办公室发布通知。", "攻府", "canon.government", "政府"),
+    ("深入开展扫黑险恶专项斗争。", "扫黑险恶专项斗争", "canon.anti-gang", "扫黑除恶专项斗争"),
+    ("向社会注意现代化国家迈进。", "社会注意现代化国家", "canon.modern-country", "社会主义现代化国家"),
+    ("坚持一郭两制方针。", "一郭两制", "canon.one-country-two-systems", "一国两制"),
+    ("要不忘实心、牢记使命。", "不忘实心、牢记使命", "canon.original-aspiration", "不忘初心、牢记使命"),
+    ("学习习近平近新时代中国特色社会主义思想。", "习近平近新时代中国特色社会主义思想", "canon.xi-thought",
+     "习近平新时代中国特色社会主义思想"),                                   # an extra character
+    ("该项目由财拨款保障。", "财拨款", "canon.fiscal-appropriation", "财政拨款"),  # a missing one
+    ("学习习平近在会上的讲话。", "习平近", "canon.xi", "习近平"),            # two characters swapped
+    ("湖北省张家界市文旅局发布通知。", "湖北省张家界市", "place.430800", "湖南省张家界市"),  # wrong province
+    ("坚定文化自新。", "文化自新", "canon.culture-confidence", "文化自信"),
+    ("游客来到张家介市。", "张家介市", "place.430800", "张家界市"),
+])
+def test_slips_in_the_issue_are_caught(detector: Detector, text: str, wrong: str, rule_id: str, suggestion: str) -> None:
+    assert flagged(detector, text) == [(wrong, rule_id, (suggestion,))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "坚定文化自信，增强文化自觉。",  # 文化自觉 is a real phrase
+        "向关心和支持中国现代化建设的各国朋友表示感谢。",  # a phrase of real words, not a missing 式
+        "我国成为一百四十多个国家和地区的主要贸易伙伴。",  # 和地区 is not 和田地区 missing 田
+        "为实现中华民族的伟大复兴而奋斗。",  # a particle added
+        "中国特色社会主义进入了新时代。",
+        "这一问题引起了全社会注意。",
+        "补助资金已由财政拨付到位。",
+        "长沙是一座历史文化名城。",  # the suffix of a place name never varies
+        "湖南省张家界市、湖南张家界市、张家界市。",
+        "主攻方向明确。",
+    ],
+)
+def test_correct_neighbours_are_not_flagged(detector: Detector, text: str) -> None:
+    assert flagged(detector, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "expected"),
+    [
+        ("国务院总理李墙主持召开常务会议。", dt.date(2024, 5, 1), [("国务院总理李墙", "canon.li-qiang")]),
+        ("国务院总理李墙主持召开常务会议。", dt.date(2020, 5, 1), []),  # the form applies since 2023-03-11
+        ("2015年，国务院总理李墙主持召开常务会议。", dt.date(2024, 5, 1), []),  # the sentence dates it earlier
+    ],
+)
+def test_titles_follow_the_date(detector: Detector, text: str, date: dt.date, expected: list) -> None:
+    assert [(h.text, h.rule_id) for h in detector.check(text, date=date)] == expected
+
+
+def test_near_miss_detector_can_be_switched_off() -> None:
+    detector = Detector.from_dir("lexicons", near_miss=False)
+    assert detector.check("坚持一郭两制方针。") == []
+
+
+def test_listed_term_wins_over_a_near_miss(detector: Detector) -> None:
+    # 一带一路战略 is listed (outdated formulation); it is not reported as a slip of 一带一路.
+    hits = detector.check("推进一带一路战略。", date=LATER)
+    assert [h.rule_id.split(".")[0] for h in hits] == ["outdated"]
+
+
+LEXICON = load_lexicon("lexicons")
+CANONICAL = [r for r in LEXICON.rules if isinstance(r.spec, CanonicalForm)]
+_SUFFIXES = ("特别行政区", "自治区", "自治州", "地区", "盟", "省", "市", "州", "县", "区")
+
+
+def _swap_variant(form: str, is_place: bool) -> str | None:
+    """A transposition inside the form (a place name keeps its suffix), or None when it makes a word."""
+    end = len(form)
+    if is_place:
+        end -= next((len(s) for s in _SUFFIXES if form.endswith(s)), 0)
+    for i in range(max(0, end // 2 - 1), end - 1):
+        if form[i] != form[i + 1]:
+            variant = form[:i] + form[i + 1] + form[i] + form[i + 2 :]
+            if not is_word(variant):
+                return variant
+    return None
+
+
+def test_at_least_300_canonical_forms_each_with_a_source() -> None:
+    assert len(CANONICAL) >= 300
+    assert all(r.spec.source.strip() for r in CANONICAL)
+
+
+@pytest.mark.parametrize("rule", CANONICAL, ids=[r.id for r in CANONICAL])
+def test_each_canonical_form(detector: Detector, rule) -> None:
+    form = rule.spec.form
+    since = rule.spec.since
+    date = max(LATER, since) if since else LATER
+    assert detector.check(f"据悉：{form}。", date=date) == [], "the form itself must not be flagged"
+    variant = _swap_variant(form, rule.file.startswith("data/"))
+    if variant is None:
+        pytest.skip(f"every swap inside {form} makes a dictionary word")
+    hits = detector.check(f"据悉：{variant}。", date=date)
+    assert [(h.text, h.suggestions) for h in hits if h.rule_id == rule.id] == [(variant, (form,))], [
+        (h.text, h.rule_id) for h in hits
+    ]
