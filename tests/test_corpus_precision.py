@@ -36,3 +36,17 @@ def test_fewer_than_two_hits_per_100k_characters(detector: Detector) -> None:
         hits += [(name, h.rule_id, h.context) for h in detector.check(text, date=date)]
     rate = len(hits) / total_chars * 100_000
     assert rate < 2, f"{rate:.2f} hits per 100,000 characters:\n" + "\n".join(map(str, hits))
+
+
+def test_near_miss_detector_raises_fewer_than_one_hit_per_100k_characters(detector: Detector) -> None:
+    total_chars = 0
+    hits = []
+    for name, text, date in corpus():
+        total_chars += len(text)
+        hits += [
+            (name, h.rule_id, h.context)
+            for h in detector.check(text, date=date)
+            if h.suggestions and (h.rule_id.startswith(("canon.", "place.")))
+        ]
+    rate = len(hits) / total_chars * 100_000
+    assert rate < 1, f"{rate:.2f} near-miss hits per 100,000 characters:\n" + "\n".join(map(str, hits))

@@ -126,3 +126,11 @@ def test_holder_keeps_serving_the_old_detector_when_a_reload_fails(tmp_path: Pat
     (directory / "mini.yaml").write_text(text.replace("term: 做为", "terms: [做为, 作为了]"), encoding="utf-8")
     fresh = holder.reload()
     assert fresh is holder.current and fresh.version != old.version
+
+
+@pytest.mark.parametrize("prefix", ["", "😀", "😀👍🏻🇨🇳", "𠮷野家"])
+def test_characters_beyond_the_bmp_do_not_shift_offsets(mini: Detector, prefix: str) -> None:
+    text = f"{prefix}截止目前，{prefix}他做为党员。"
+    hits = mini.check(text)
+    assert [h.text for h in hits] == ["截止", "做为"]
+    assert all(text[h.start : h.end] == h.text for h in hits)
