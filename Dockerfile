@@ -13,7 +13,8 @@ COPY pyproject.toml README.md ./
 COPY app ./app
 COPY lexicons ./lexicons
 COPY migrations ./migrations
-RUN pip install . && useradd --create-home --uid 10001 cuomin
+# var/ holds the embedded SQLite database (CUOMIN_DATABASE_URL unset); mount a volume there to keep it.
+RUN pip install . && useradd --create-home --uid 10001 cuomin && mkdir -p /app/var && chown cuomin /app/var
 USER cuomin
 
 EXPOSE 8000

@@ -7,7 +7,7 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
@@ -15,6 +15,9 @@ from app.config import get_settings
 from app.detection.detector import Detector
 from app.detection.hit import Hit
 from app.detection.lexicon import LexiconError, Severity, load_lexicon
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def _load_detector() -> Detector:
@@ -151,6 +154,7 @@ def serve(host: str | None, port: int | None) -> None:
     import uvicorn
 
     settings = get_settings()
+    _open_database().dispose()  # a clear message, before uvicorn, when the database is behind
     uvicorn.run(
         "app.api.main:create_app",
         factory=True,
@@ -159,6 +163,137 @@ def serve(host: str | None, port: int | None) -> None:
         log_level=settings.log_level,
     )
 
+
+# -- the stored side: database, ingestion, accounts -------------------------------------------------
+
+
+def _open_database(*, upgrade: bool = False) -> Engine:
+    """An engine on CUOMIN_DATABASE_URL at the head revision (the embedded default upgrades itself)."""
+    from app.db import SchemaOutOfDate, create_db_engine, ensure_schema
+
+    settings = get_settings()
+    engine = create_db_engine(settings.db_url)
+    try:
+        ensure_schema(engine, auto_upgrade=upgrade or settings.db_embedded)
+    except SchemaOutOfDate as exc:
+        engine.dispose()
+        raise click.ClickException(str(exc)) from None
+    except Exception as exc:
+        engine.dispose()
+        raise click.ClickException(f"无法连接数据库：{exc}") from None
+    return engine
+
+
+@main.group()
+def db() -> None:
+    """数据库（CUOMIN_DATABASE_URL，默认 var/cuomin.db）。"""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """把数据库结构升级到本版程序的最新版本（空库则建表）。"""
+    from app.db import current_revision
+
+    engine = _open_database(upgrade=True)
+    try:
+        click.echo(f"数据库已是最新结构：{current_revision(engine)}")
+    finally:
+        engine.dispose()
+
+
+@db.command("current")
+def db_current() -> None:
+    """显示数据库当前的结构版本和本版程序需要的版本；不一致时退出码 1。"""
+    from app.db import create_db_engine, current_revision, head_revision
+
+    engine = create_db_engine(get_settings().db_url)
+    try:
+        current, head = current_revision(engine), head_revision()
+    finally:
+        engine.dispose()
+    click.echo(f"当前：{current or '空'}\n需要：{head}")
+    sys.exit(0 if current == head else 1)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def ingest(file: Path) -> None:
+    """逐行入库 JSONL 文件中的文章（每行与 POST /api/articles 的请求体相同），显示进度；有错误时退出码 1。"""
+    from tqdm import tqdm
+
+    from app.db import session_factory
+    from app.services.ingestion import ingest_item
+
+    settings = get_settings()
+    detector = _load_detector()
+    engine = _open_database()
+    sessions = session_factory(engine)
+    created = duplicates = 0
+    errors: list[str] = []
+    try:
+        with file.open(encoding="utf-8-sig") as lines:
+            total = sum(1 for line in lines if line.strip())
+            lines.seek(0)
+            with tqdm(total=total, unit="篇", desc="入库", file=sys.stderr, disable=None) as progress:
+                for number, line in enumerate(lines, start=1):
+                    if not line.strip():
+                        continue
+                    try:
+                        item = json.loads(line)
+                    except ValueError:
+                        errors.append(f"第 {number} 行：不是有效的 JSON")
+                        progress.update()
+                        continue
+                    outcome = ingest_item(
+                        sessions=sessions, detector=detector, item=item, max_article_bytes=settings.max_article_bytes
+                    )
+                    if outcome.ingested is None:
+                        errors.append(f"第 {number} 行：{outcome.error}")
+                    elif outcome.ingested.created:
+                        created += 1
+                    else:
+                        duplicates += 1
+                    progress.update()
+    except UnicodeDecodeError:
+        raise click.ClickException(f"文件 {file} 不是 UTF-8 编码的文本") from None
+    finally:
+        engine.dispose()
+    for error in errors:
+        click.echo(error, err=True)
+    click.echo(f"新入库 {created} 篇，已入库过 {duplicates} 篇，出错 {len(errors)} 篇。")
+    sys.exit(1 if errors else 0)
+
+
+@main.group()
+def accounts() -> None:
+    """账号管理。"""
+
+
+@accounts.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def accounts_import(file: Path) -> None:
+    """导入账号表（.csv 或 .xlsx，列：备案单号、政务新媒体名称、类型、所属组织）；按备案单号新增或更新。"""
+    from app.db import session_factory
+    from app.ingest.accounts_file import AccountRow, AccountsFileError, read_accounts_file
+    from app.services.accounts import import_accounts
+
+    try:
+        parsed = read_accounts_file(file)
+    except AccountsFileError as exc:
+        raise click.ClickException(f"{file}：{exc}") from None
+    rows = [row for row in parsed if isinstance(row, AccountRow)]
+    problems = [row.message for row in parsed if not isinstance(row, AccountRow)]
+    engine = _open_database()
+    try:
+        with session_factory(engine)() as session:
+            report = import_accounts(session=session, rows=rows)
+    finally:
+        engine.dispose()
+    for message in problems + report.errors:
+        click.echo(message, err=True)
+    skipped = len(problems) + len(report.errors)
+    click.echo(f"新增 {report.created} 个，更新 {report.updated} 个，未变 {report.unchanged} 个，跳过 {skipped} 行。")
+    sys.exit(1 if skipped else 0)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -21,6 +21,30 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(200_000, ge=1, description="单次检查文本的最大字符数")
     context_chars: int = Field(20, ge=0, le=200, description="命中上下文前后各取的字符数")
     log_level: str = Field("info", description="日志级别：debug、info、warning、error")
+    cors_origins: str = Field(
+        "",
+        description="允许跨域调用的来源，逗号分隔（如 app://obsidian.md）；* 表示任意来源；空表示不发 CORS 头",
+    )
+    database_url: str | None = Field(
+        None,
+        description="数据库 URL（SQLAlchemy 格式）；不设时使用当前目录 var/cuomin.db 的内置 SQLite，启动时自动升级",
+    )
+    max_article_bytes: int = Field(2 * 1024 * 1024, ge=1, description="单篇文章请求体的最大字节数，超过返回 413")
+    max_batch_bytes: int = Field(64 * 1024 * 1024, ge=1, description="批量入库请求体的最大字节数，超过返回 413")
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
+
+    @property
+    def db_url(self) -> str:
+        """CUOMIN_DATABASE_URL, or the embedded SQLite file var/cuomin.db under the working directory."""
+        return self.database_url or f"sqlite:///{Path.cwd() / 'var' / 'cuomin.db'}"
+
+    @property
+    def db_embedded(self) -> bool:
+        """The embedded default database upgrades itself on start; any other must be upgraded by hand."""
+        return self.database_url is None
 
 
 @lru_cache

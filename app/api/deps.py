@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
 from app.detection.detector import Detector, DetectorHolder
@@ -25,3 +27,28 @@ def get_app_settings(request: Request) -> Settings:
 HolderDep = Annotated[DetectorHolder, Depends(get_holder)]
 DetectorDep = Annotated[Detector, Depends(get_detector)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+
+# -- the database (accounts, articles, hits) ------------------------------------------------------
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """A session for a request that writes; the services commit."""
+    with request.app.state.sessions() as session:
+        yield session
+
+
+def get_read_session(request: Request) -> Iterator[Session]:
+    """A session for a request that only reads (takes no SQLite write lock)."""
+    with request.app.state.read_sessions() as session:
+        yield session
+
+
+def get_sessions(request: Request) -> sessionmaker[Session]:
+    """The factory itself, for work that needs one transaction per item (batches)."""
+    return request.app.state.sessions
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+ReadSessionDep = Annotated[Session, Depends(get_read_session)]
+SessionsDep = Annotated[sessionmaker[Session], Depends(get_sessions)]

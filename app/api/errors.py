@@ -9,6 +9,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.schemas.messages import describe_errors
+from app.services.errors import ServiceError
+
 log = logging.getLogger("cuomin.api")
 
 
@@ -24,33 +27,13 @@ _HTTP_MESSAGES = {
     413: ("too_large", "请求内容过大"),
 }
 
-_FIELD_NAMES = {"text": "文本", "date": "日期", "exempt_rules": "豁免规则", "exempt_phrases": "豁免词语"}
-
-
-def _describe(errors: list[dict]) -> str:
-    parts = []
-    for err in errors:
-        loc = [str(x) for x in err.get("loc", ()) if x != "body"]
-        field = _FIELD_NAMES.get(loc[-1], loc[-1]) if loc else "请求体"
-        kind = err.get("type", "")
-        if not loc and kind != "json_invalid":
-            parts.append("请求体应为 JSON 对象")
-        elif kind == "missing":
-            parts.append(f"缺少字段“{field}”")
-        elif kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
-            parts.append(f"“{field}”应为 YYYY-MM-DD 格式的日期")
-        elif kind == "json_invalid":
-            parts.append("请求体不是有效的 JSON")
-        elif kind.startswith("string") or kind == "str_type":
-            parts.append(f"“{field}”应为字符串")
-        else:
-            parts.append(f"“{field}”的值无效")
-    return "；".join(parts) or "请求内容不符合要求"
-
-
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse({"code": exc.code, "message": exc.message}, status_code=exc.status)
+
+    @app.exception_handler(ServiceError)
+    async def _service_error(_request: Request, exc: ServiceError) -> JSONResponse:
         return JSONResponse({"code": exc.code, "message": exc.message}, status_code=exc.status)
 
     @app.exception_handler(RequestValidationError)
@@ -59,7 +42,7 @@ def install(app: FastAPI) -> None:
         return JSONResponse(
             {
                 "code": "invalid_request",
-                "message": f"请求内容不符合要求：{_describe(errors)}",
+                "message": f"请求内容不符合要求：{describe_errors(errors)}",
                 "errors": [{"loc": list(e.get("loc", ())), "type": e.get("type")} for e in errors],
             },
             status_code=422,

@@ -6,10 +6,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__
 from app.api import errors
-from app.api.routes import check
+from app.api.database import close_database, open_database
+from app.api.limits import BodyLimit
+from app.api.routes import accounts, articles, check, exemptions, hits, languagetool
 from app.config import Settings, get_settings
 from app.detection.detector import DetectorHolder
 from app.detection.segment import tokenizer
@@ -23,7 +26,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.detectors = DetectorHolder(settings.lexicon_dir, context_chars=settings.context_chars)
         tokenizer()  # pay jieba's dictionary load at start, not on the first request
-        yield
+        open_database(app, settings)  # refuses a database that is not at the head revision
+        try:
+            yield
+        finally:
+            close_database(app)
 
     app = FastAPI(
         title="cuomin 错敏检查",
@@ -33,4 +40,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     errors.install(app)
     app.include_router(check.router)
+    app.include_router(languagetool.router)
+    for router in (accounts.router, articles.router, hits.router, exemptions.router):
+        app.include_router(router)
+    limits = {
+        "/api/articles": (settings.max_article_bytes, "文章"),
+        "/api/articles/batch": (settings.max_batch_bytes, "批量入库请求"),
+    }
+    app.add_middleware(BodyLimit, limits=limits)
+    if settings.cors_origin_list:  # browser-based LanguageTool clients (Obsidian, web editors) call from other origins
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["GET", "POST"])
     return app

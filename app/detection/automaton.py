@@ -21,7 +21,7 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def _units(text: str) -> str:
-    return text.encode("utf-16-be").decode("latin-1")
+    return text.encode("utf-16-be", "surrogatepass").decode("latin-1")
 
 
 class Automaton:
@@ -42,7 +42,7 @@ class Automaton:
 
     def iter(self, text: str) -> Iterator[tuple[int, Any]]:
         """(index of the last character, value) for every key found in text."""
-        encoded = text.encode("utf-16-be")
+        encoded = text.encode("utf-16-be", "surrogatepass")
         found = self._automaton.iter(encoded.decode("latin-1"))
         if len(encoded) == 2 * len(text):
             # A match ending on an even byte began inside a character: not a real match.

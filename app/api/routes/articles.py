@@ -1,0 +1,91 @@
+"""Ingesting articles: each is scanned as it arrives and its hits stored with the lexicon version."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Response
+
+from app.api.deps import DetectorDep, ReadSessionDep, SessionDep, SessionsDep, SettingsDep
+from app.api.schemas import ErrorResponse
+from app.schemas.articles import (
+    MAX_BATCH_ITEMS,
+    ArticleCreate,
+    ArticleIngested,
+    ArticlePublic,
+    BatchResult,
+    IngestedHit,
+)
+from app.services import ingestion
+from app.services.errors import Invalid, TooLarge
+
+router = APIRouter(prefix="/api", tags=["文章"])
+
+_ERRORS = {
+    404: {"model": ErrorResponse, "description": "账号不存在"},
+    409: {"model": ErrorResponse, "description": "账号已停用"},
+    413: {"model": ErrorResponse, "description": "文章过大"},
+    422: {"model": ErrorResponse, "description": "缺少字段、日期无效、网页没有正文……"},
+}
+
+
+@router.post(
+    "/articles",
+    status_code=201,
+    response_model=ArticleIngested,
+    responses={200: {"model": ArticleIngested, "description": "已入库过的文章：返回其编号，不新增任何内容"}, **_ERRORS},
+)
+def create_article(
+    body: ArticleCreate, response: Response, session: SessionDep, detector: DetectorDep, settings: SettingsDep
+) -> ArticleIngested:
+    """入库一篇文章（正文或保存的公众号网页），检查并保存命中。"""
+    ingested = ingestion.ingest_article(
+        session=session, detector=detector, article_in=body, max_article_bytes=settings.max_article_bytes
+    )
+    if not ingested.created:
+        response.status_code = 200
+    article = ingested.article
+    return ArticleIngested(
+        id=article.id,
+        duplicate=not ingested.created,
+        lexicon_version=article.lexicon_version,
+        hits=[IngestedHit.model_validate(h) for h in article.hits],
+    )
+
+
+@router.post(
+    "/articles/batch",
+    response_model=BatchResult,
+    responses={413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "array",
+                        "maxItems": MAX_BATCH_ITEMS,
+                        "items": {"$ref": "#/components/schemas/ArticleCreate"},
+                    }
+                }
+            },
+        }
+    },
+)
+def create_articles(
+    items: Annotated[Any, Body()], sessions: SessionsDep, detector: DetectorDep, settings: SettingsDep
+) -> BatchResult:
+    """批量入库（JSON 数组，最多 1,000 篇）：每篇单独入库，一篇出错不影响其他各篇。"""
+    if not isinstance(items, list):
+        raise Invalid("batch_not_array", "请求体应为 JSON 数组，每项是一篇文章")
+    if len(items) > MAX_BATCH_ITEMS:
+        raise TooLarge("batch_too_large", f"一批最多 {MAX_BATCH_ITEMS:,} 篇，收到 {len(items):,} 篇，请分批提交")
+    return ingestion.ingest_batch(
+        sessions=sessions, detector=detector, items=items, max_article_bytes=settings.max_article_bytes
+    )
+
+
+@router.get("/articles/{article_id}", response_model=ArticlePublic, responses={404: {"model": ErrorResponse}})
+def read_article(article_id: int, session: ReadSessionDep) -> ArticlePublic:
+    """一篇已入库的文章及其命中。"""
+    return ArticlePublic.model_validate(ingestion.get_article(session=session, article_id=article_id))

@@ -1,0 +1,64 @@
+"""Ingested articles and the hits found in them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.clock import utcnow
+from app.db import Base
+from app.models.account import Account
+from app.models.enums import HitStatus
+
+
+class Article(Base):
+    __tablename__ = "article"
+    # Re-ingesting is idempotent: the same account and url, or the same account and content.
+    __table_args__ = (
+        UniqueConstraint("account_id", "url"),
+        UniqueConstraint("account_id", "content_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    title: Mapped[str] = mapped_column(String(500))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    published_at: Mapped[dt.datetime] = mapped_column(index=True)
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))  # sha256 of title and text
+    lexicon_version: Mapped[str] = mapped_column(String(64))  # the lexicon of the last scan
+    ingested_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    account: Mapped[Account] = relationship(lazy="joined")
+    hits: Mapped[list[Hit]] = relationship(back_populates="article", order_by="Hit.start")
+
+
+class Hit(Base):
+    __tablename__ = "hit"
+    __table_args__ = (
+        CheckConstraint("status IN (" + ", ".join(f"'{s.value}'" for s in HitStatus) + ")", name="status"),
+        CheckConstraint('start >= 0 AND "end" >= start', name="span"),
+        Index("ix_hit_status_severity", "status", "severity"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"), index=True)
+    rule_id: Mapped[str] = mapped_column(String(200), index=True)
+    lexicon_version: Mapped[str] = mapped_column(String(64))
+    start: Mapped[int]
+    end: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)  # the matched text: article.text[start:end]
+    context: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(64), index=True)
+    severity: Mapped[str] = mapped_column(String(16))
+    message: Mapped[str] = mapped_column(Text)
+    suggestions: Mapped[list[str]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default=HitStatus.pending.value)
+    reviewer: Mapped[str | None] = mapped_column(String(100))
+    reviewed_at: Mapped[dt.datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    article: Mapped[Article] = relationship(back_populates="hits")

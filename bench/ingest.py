@@ -1,0 +1,199 @@
+"""Articles/s ingested and scanned through the HTTP API, on SQLite and on PostgreSQL, in one run.
+
+    .venv/bin/python bench/ingest.py [--articles N] [--clients N] [--postgres URL]
+
+For each database it starts a real `cuomin serve` on loopback with the shipped lexicons and a fresh
+database (an SQLite file; a new schema on PostgreSQL, dropped afterwards), registers one account,
+and measures three ways of sending the same 3,000-character articles cut from the official corpus:
+one POST /api/articles at a time, N clients at once, and POST /api/articles/batch in batches of 100.
+PostgreSQL is TEST_DATABASE_URL or --postgres, or postgresql+psycopg://postgres@127.0.0.1:5432/test
+when pg_isready answers; it is skipped when none is reachable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.config import DEFAULT_LEXICON_DIR  # noqa: E402
+from app.db import create_db_engine  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus" / "official"
+ARTICLE_CHARS = 3000
+BATCH = 100
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def texts(count: int) -> list[str]:
+    pieces = []
+    for path in sorted(CORPUS.glob("*.txt")):
+        body = path.read_text(encoding="utf-8")
+        pieces += [body[i : i + ARTICLE_CHARS] for i in range(0, len(body) - ARTICLE_CHARS + 1, ARTICLE_CHARS)]
+    if not pieces:
+        pieces = ["截止目前，全县已完成隐患排查整改。他做为一名党员冲锋在前。" * 100]
+    # Each article must be new: number them, cycling through the corpus.
+    return [f"（{n}）{pieces[n % len(pieces)]}" for n in range(count)]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def database(kind: str, pg_url: str | None, workdir: Path) -> Iterator[str | None]:
+    if kind == "sqlite":
+        yield f"sqlite:///{workdir / 'bench.db'}"
+        return
+    if pg_url is None:
+        yield None
+        return
+    schema = f"cuomin_bench_{secrets.token_hex(4)}"
+    admin = create_db_engine(pg_url)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:
+        print(f"PostgreSQL 不可用（{exc.__class__.__name__}），跳过")
+        admin.dispose()
+        yield None
+        return
+    try:
+        url = make_url(pg_url).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@contextlib.contextmanager
+def server(url: str, workdir: Path) -> Iterator[str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "CUOMIN_DATABASE_URL": url,
+        "CUOMIN_LEXICON_DIR": str(DEFAULT_LEXICON_DIR),
+        "CUOMIN_PORT": str(port),
+        "CUOMIN_LOG_LEVEL": "warning",
+    }
+    cuomin = [sys.executable, "-m", "app.cli"]
+    subprocess.run([*cuomin, "db", "upgrade"], env=env, check=True, capture_output=True, cwd=ROOT)
+    process = subprocess.Popen([*cuomin, "serve"], env=env, cwd=workdir)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("cuomin serve did not start")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def article(number: int, body: str, tag: str) -> dict:
+    return {
+        "filing_no": "BENCH-1",
+        "title": f"{tag}-{number}",
+        "url": f"https://bench/{tag}/{number}",
+        "published_at": "2024-05-01T10:00:00+08:00",
+        "text": body,
+    }
+
+
+def run_one(base: str, bodies: list[str], clients: int) -> dict[str, float]:
+    rates: dict[str, float] = {}
+    with httpx.Client(base_url=base, timeout=120) as client:
+        created = client.post("/api/accounts", json={"filing_no": "BENCH-1", "name": "基准账号", "platform": "微信"})
+        created.raise_for_status()
+        for body in bodies[:20]:  # warm-up: jieba, connection pool
+            client.post("/api/articles", json=article(0, body, "warm")).raise_for_status()
+
+        started = time.perf_counter()
+        hits = 0
+        for n, body in enumerate(bodies):
+            response = client.post("/api/articles", json=article(n, body, "one"))
+            assert response.status_code == 201, response.text
+            hits += len(response.json()["hits"])
+        rates["one"] = len(bodies) / (time.perf_counter() - started)
+        rates["hits/article"] = hits / len(bodies)
+
+    local = threading.local()
+
+    def post(n_body: tuple[int, str]) -> None:
+        if not hasattr(local, "client"):
+            local.client = httpx.Client(base_url=base, timeout=120)  # one keep-alive connection per client
+        assert local.client.post("/api/articles", json=article(n_body[0], n_body[1], "many")).status_code == 201
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(post, enumerate(bodies)))
+    rates["concurrent"] = len(bodies) / (time.perf_counter() - started)
+
+    with httpx.Client(base_url=base, timeout=600) as client:
+        started = time.perf_counter()
+        for first in range(0, len(bodies), BATCH):
+            items = [article(first + k, body, "batch") for k, body in enumerate(bodies[first : first + BATCH])]
+            result = client.post("/api/articles/batch", json=items).json()
+            assert not result["errors"] and len(result["created"]) == len(items), result["errors"][:3]
+        rates["batch"] = len(bodies) / (time.perf_counter() - started)
+    return rates
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=500, help="articles per mode (default 500)")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
+    parser.add_argument("--postgres", default=None, help="PostgreSQL URL (default TEST_DATABASE_URL or local)")
+    args = parser.parse_args()
+
+    pg_url = args.postgres or os.environ.get("TEST_DATABASE_URL")
+    if pg_url is None and shutil.which("pg_isready"):
+        ready = subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", "5432"], check=False)
+        pg_url = DEFAULT_PG if ready.returncode == 0 else None
+    bodies = texts(args.articles)
+    print(f"{len(bodies)} 篇 × {ARTICLE_CHARS} 字／模式，词库 {DEFAULT_LEXICON_DIR}，并发客户端 {args.clients}")
+    results: dict[str, dict[str, float]] = {}
+    for kind in ("sqlite", "postgresql"):
+        with tempfile.TemporaryDirectory() as tmp, database(kind, pg_url, Path(tmp)) as url:
+            if url is None:
+                continue
+            with server(url, Path(tmp)) as base:
+                results[kind] = run_one(base, bodies, args.clients)
+    print(f"\n{'数据库':<12}{'逐篇 篇/秒':>12}{'并发 篇/秒':>12}{'批量 篇/秒':>12}{'命中/篇':>10}")
+    for kind, rates in results.items():
+        print(
+            f"{kind:<14}{rates['one']:>12.1f}{rates['concurrent']:>12.1f}{rates['batch']:>12.1f}"
+            f"{rates['hits/article']:>10.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

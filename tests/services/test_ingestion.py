@@ -1,0 +1,132 @@
+"""Ingestion under failure and under concurrency."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db import session_factory
+from app.detection.detector import Detector
+from app.models import Account, Article, Hit
+from app.services import ingestion, review
+from tests.conftest import DatabaseUnderTest
+
+LIMIT = 2 * 1024 * 1024
+
+
+@pytest.fixture
+def sessions(db: DatabaseUnderTest) -> Iterator[sessionmaker[Session]]:
+    factory = session_factory(db.engine)
+    with factory() as session:
+        session.add(Account(filing_no="A", name="甲", platform="wechat"))
+        session.commit()
+    yield factory
+
+
+def item(number: int) -> dict:
+    return {
+        "filing_no": "A",
+        "title": f"第{number}篇",
+        "published_at": "2024-05-01",
+        "url": f"https://a/{number}",
+        "text": f"第{number}篇：截止目前，他做为党员。",
+    }
+
+
+def stored(sessions: sessionmaker[Session]) -> dict[str, int]:
+    with sessions() as session:
+        rows = session.execute(
+            select(Article.title, func.count(Hit.id)).outerjoin(Hit).group_by(Article.id, Article.title)
+        ).all()
+    return dict(rows)  # type: ignore[arg-type]
+
+
+def test_a_failure_while_writing_leaves_no_half_written_article(
+    sessions: sessionmaker[Session], mini: Detector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_add = Session.add
+    calls = {"n": 0}
+
+    def failing_add(self: Session, instance: object, *args: object, **kwargs: object) -> None:
+        real_add(self, instance, *args, **kwargs)
+        if isinstance(instance, Article):
+            calls["n"] += 1
+            if calls["n"] == 2:
+                self.flush()  # the article and its hits are in the database, uncommitted…
+                raise RuntimeError("disk full")  # …when the write fails
+
+    monkeypatch.setattr(Session, "add", failing_add)
+    result = ingestion.ingest_batch(
+        sessions=sessions, detector=mini, items=[item(1), item(2), item(3)], max_article_bytes=LIMIT
+    )
+    assert [c.index for c in result.created] == [0, 2]
+    assert [(e.index, e.code) for e in result.errors] == [(1, "internal_error")]
+    assert stored(sessions) == {"第1篇": 2, "第3篇": 2}
+
+
+def test_an_interrupted_batch_keeps_whole_articles_only(
+    sessions: sessionmaker[Session], mini: Detector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_commit = Session.commit
+    calls = {"n": 0}
+
+    def interrupted_commit(self: Session) -> None:
+        if any(isinstance(o, Article) for o in self.new):
+            calls["n"] += 1
+            if calls["n"] == 3:
+                self.flush()
+                raise KeyboardInterrupt  # the process is stopped mid-write
+        real_commit(self)
+
+    monkeypatch.setattr(Session, "commit", interrupted_commit)
+    with pytest.raises(KeyboardInterrupt):
+        ingestion.ingest_batch(
+            sessions=sessions, detector=mini, items=[item(n) for n in range(1, 6)], max_article_bytes=LIMIT
+        )
+    monkeypatch.undo()
+    assert stored(sessions) == {"第1篇": 2, "第2篇": 2}
+    # Sending the batch again completes it, without duplicating what was stored.
+    result = ingestion.ingest_batch(
+        sessions=sessions, detector=mini, items=[item(n) for n in range(1, 6)], max_article_bytes=LIMIT
+    )
+    assert [d.index for d in result.duplicates] == [0, 1] and [c.index for c in result.created] == [2, 3, 4]
+    assert stored(sessions) == {f"第{n}篇": 2 for n in range(1, 6)}
+
+
+def test_concurrent_writers_never_fail(db: DatabaseUnderTest, sessions: sessionmaker[Session], mini: Detector) -> None:
+    """Ingestion and review from many threads at once: no "database is locked", nothing lost."""
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(8)
+
+    def worker(number: int) -> None:
+        try:
+            barrier.wait()
+            for k in range(10):
+                outcome = ingestion.ingest_item(
+                    sessions=sessions, detector=mini, item=item(number * 100 + k), max_article_bytes=LIMIT
+                )
+                assert outcome.ingested is not None, outcome.error
+                # Everyone also re-sends one shared article: exactly one of them creates it.
+                ingestion.ingest_item(sessions=sessions, detector=mini, item=item(0), max_article_bytes=LIMIT)
+                with sessions() as session:
+                    hit_ids = [h.id for h in outcome.ingested.article.hits]
+                    review.review_hits(
+                        session=session, ids=hit_ids, status="confirmed", note=None, reviewer=str(number)
+                    )
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(1, 9)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    counts = stored(sessions)
+    assert len(counts) == 81 and set(counts.values()) == {2}
+    with sessions() as session:
+        assert session.scalar(select(func.count()).where(Hit.status == "confirmed")) == 160
