@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench bench-ingest install install-dev clean
+.PHONY: run test lint bench bench-ingest bench-load install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ bench: install-dev
 
 bench-ingest: install-dev
 	$(BIN)/python bench/ingest.py
+
+bench-load: install-dev
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -154,13 +154,34 @@ def serve(host: str | None, port: int | None) -> None:
     import uvicorn
 
     settings = get_settings()
-    _open_database().dispose()  # a clear message, before uvicorn, when the database is behind
+    engine = _open_database()  # a clear message, before uvicorn, when the database is behind
+    try:
+        _hint_first_token(engine, has_admin_token=settings.admin_token is not None)
+    finally:
+        engine.dispose()
     uvicorn.run(
         "app.api.main:create_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
         log_level=settings.log_level,
+        access_log=False,  # the service logs one JSON line per request itself, without the query string
+    )
+
+
+def _hint_first_token(engine: Engine, *, has_admin_token: bool) -> None:
+    """On a fresh install nobody can call the API yet: say how to get a token."""
+    from app.db import session_factory
+    from app.services.tokens import any_active
+
+    with session_factory(engine, read_only=True)() as session:
+        if has_admin_token or any_active(session=session):
+            return
+    click.echo(
+        "还没有任何访问令牌，除 /healthz 和 /docs 外的接口都会回答 401。创建第一个管理员令牌：\n"
+        "    .venv/bin/cuomin tokens create --role admin --name 管理员\n"
+        "（令牌只显示一次；或者设置环境变量 CUOMIN_ADMIN_TOKEN 为至少 16 个字符的随机串）",
+        err=True,
     )
 
 
@@ -294,6 +315,226 @@ def accounts_import(file: Path) -> None:
     skipped = len(problems) + len(report.errors)
     click.echo(f"新增 {report.created} 个，更新 {report.updated} 个，未变 {report.unchanged} 个，跳过 {skipped} 行。")
     sys.exit(1 if skipped else 0)
+
+
+# -- access tokens -----------------------------------------------------------------------------------
+
+
+@main.group()
+def tokens() -> None:
+    """访问令牌：创建（只显示一次）、列出、吊销。"""
+
+
+@tokens.command("create")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["editor", "reviewer", "admin"]),
+    help="editor 编辑（须 --org）/ reviewer 审核员 / admin 管理员。",
+)
+@click.option("--org", "organization", default=None, help="编辑所属组织：名称或编号（须已存在）。")
+@click.option("--name", default=None, help="令牌名称（请求日志里记这个名字），默认 角色-编号。")
+def tokens_create(role: str, organization: str | None, name: str | None) -> None:
+    """创建令牌：标准输出只打印令牌本身（只此一次），说明打印到标准错误。"""
+    from app.db import session_factory
+    from app.models import Role
+    from app.services.errors import ServiceError
+    from app.services.tokens import create_token
+
+    engine = _open_database()
+    try:
+        with session_factory(engine)() as session:
+            token, clear = create_token(session=session, role=Role(role), name=name, organization=organization)
+            where = f"，组织：{token.organization.name}" if token.organization else ""
+            summary = f"已创建令牌 #{token.id}“{token.name}”（{Role(token.role).label}{where}）。"
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    finally:
+        engine.dispose()
+    click.echo(summary + "令牌只显示这一次，请妥善保存：", err=True)
+    click.echo(clear)
+    click.echo("使用：请求头 Authorization: Bearer 令牌；LanguageTool 客户端把它填进“API 密钥”。", err=True)
+
+
+@tokens.command("list")
+@click.option("--active", is_flag=True, help="只列出未吊销的令牌。")
+@click.option("--json", "as_json", is_flag=True, help="每个令牌一行 JSON。")
+def tokens_list(active: bool, as_json: bool) -> None:
+    """列出令牌（编号、前缀、名称、角色、组织、创建与最近使用时间、状态）；不含令牌本身。"""
+    from app.clock import CST
+    from app.db import session_factory
+    from app.models import Role
+    from app.services.tokens import list_tokens
+
+    def when(value: dt.datetime | None) -> str:
+        return value.astimezone(CST).strftime("%Y-%m-%d %H:%M") if value else "—"
+
+    engine = _open_database()
+    try:
+        with session_factory(engine, read_only=True)() as session:
+            rows = list_tokens(session=session, include_revoked=not active)
+            for token in rows:
+                record = {
+                    "id": token.id,
+                    "prefix": token.prefix,
+                    "name": token.name,
+                    "role": token.role,
+                    "organization": token.organization.name if token.organization else None,
+                    "created_at": when(token.created_at),
+                    "last_used_at": when(token.last_used_at),
+                    "revoked": token.revoked,
+                }
+                if as_json:
+                    click.echo(json.dumps(record, ensure_ascii=False))
+                    continue
+                status = f"已吊销 {when(token.revoked_at)}" if token.revoked else "有效"
+                click.echo(
+                    f"#{token.id}\t{token.prefix}…\t{token.name}\t{Role(token.role).label}\t"
+                    f"{record['organization'] or '全部组织'}\t创建 {record['created_at']}\t"
+                    f"最近使用 {record['last_used_at']}\t{status}"
+                )
+    finally:
+        engine.dispose()
+    if not rows and not as_json:
+        click.echo("没有令牌。创建：cuomin tokens create --role admin --name 管理员", err=True)
+
+
+@tokens.command("revoke")
+@click.argument("token_id")
+def tokens_revoke(token_id: str) -> None:
+    """吊销令牌（编号，或 tokens list 显示的前缀）：立即失效，记录保留。"""
+    from app.db import session_factory
+    from app.services.errors import ServiceError
+    from app.services.tokens import revoke_token
+
+    engine = _open_database()
+    try:
+        with session_factory(engine)() as session:
+            token = revoke_token(session=session, ident=token_id)
+            click.echo(f"已吊销令牌 #{token.id}“{token.name}”。")
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    finally:
+        engine.dispose()
+
+
+# -- quarter end: re-scan and report ---------------------------------------------------------------
+
+
+@main.command()
+@click.option("--quarter", help="季度，如 2023Q2。")
+@click.option("--since", help="起始日期 YYYY-MM-DD（含）；与 --until 一起代替 --quarter。")
+@click.option("--until", help="结束日期 YYYY-MM-DD（含）。")
+@click.option("--workers", type=click.IntRange(1, 64), help="扫描进程数，默认 CUOMIN_RESCAN_WORKERS 或 CPU 核数。")
+def rescan(quarter: str | None, since: str | None, until: str | None, workers: int | None) -> None:
+    """用当前词库重新扫描一个季度的文章：审核结论保留，不再命中的标为过时，新命中待审核。
+    中断后再次运行同一范围会从断点继续。"""
+    from tqdm import tqdm
+
+    from app.db import session_factory
+    from app.reports import parse_period
+    from app.services import rescan as rescans
+    from app.services.errors import ServiceError
+
+    try:
+        period = parse_period(quarter, since, until)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    settings = get_settings()
+    detector = _load_detector()
+    engine = _open_database()
+    sessions = session_factory(engine)
+    try:
+        with sessions() as session:
+            job = rescans.start_job(
+                session=session,
+                since=period.start,
+                until=period.end,
+                label=period.key,
+                lexicon_version=detector.version,
+            )
+        if job.done:
+            click.echo(f"继续上次中断的重新扫描 #{job.id}（已完成 {job.done}/{job.total} 篇）。", err=True)
+        with tqdm(
+            total=job.total, initial=job.done, unit="篇", desc=f"重新扫描 {period.key}", file=sys.stderr, disable=None
+        ) as bar:
+            job = rescans.run_job(
+                sessions=sessions,
+                job_id=job.id,
+                detector=detector,
+                workers=workers or settings.rescan_workers or rescans.default_workers(),
+                progress=lambda j: bar.update(j.done - bar.n),
+            )
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    finally:
+        engine.dispose()
+    click.echo(
+        f"重新扫描 #{job.id} 完成：{job.done} 篇，新增命中 {job.added}，保留 {job.kept}，标为过时 {job.obsolete}"
+        f"（词库 {job.lexicon_version}）。"
+    )
+
+
+@main.command()
+@click.argument("quarter")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "xlsx", "docx", "csv"]),
+    default="text",
+    show_default=True,
+    help="text 打印通报段落和附件1；json；或附件1的文件格式。",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="写入文件（xlsx/docx 必须给出）。"
+)
+@click.option("--inspection-date", callback=_parse_date, help="检查日期 YYYY-MM-DD，默认季度最后一天。")
+@click.option("--stale-days", type=click.IntRange(1, 366), help="超过多少天未更新算未更新，默认 CUOMIN_STALE_DAYS。")
+def report(
+    quarter: str, fmt: str, output: Path | None, inspection_date: dt.date | None, stale_days: int | None
+) -> None:
+    """季度通报：汇总数字、通报段落和附件1（问题清单）。"""
+    from app.db import session_factory
+    from app.reports import ANNEX_COLUMNS, FORMATS, Quarter
+    from app.services.errors import ServiceError
+    from app.services.reports import quarter_report
+
+    try:
+        period = Quarter.parse(quarter)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if fmt in ("xlsx", "docx") and output is None:
+        raise click.UsageError(f"{fmt} 是二进制文件，请用 -o 给出要写入的文件名。")
+    engine = _open_database()
+    try:
+        with session_factory(engine, read_only=True)() as session:
+            result = quarter_report(
+                session=session,
+                period=period,
+                inspection_date=inspection_date,
+                stale_after_days=stale_days or get_settings().stale_days,
+            )
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    finally:
+        engine.dispose()
+    if fmt == "text":
+        lines = [result.text, "", result.annex_title, "\t".join(ANNEX_COLUMNS)]
+        lines += ["\t".join(cell or "" for cell in row.cells()) for row in result.annex]
+        data = ("\n".join(lines) + "\n").encode()
+    elif fmt == "json":
+        data = (json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n").encode()
+    else:
+        data = FORMATS[fmt].render(result)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise click.ClickException(f"无法写入 {output}：{exc.strerror}") from None
+    click.echo(f"已写入 {output}", err=True)
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The lexicons shipped beside the package: an editable install and the Docker image both have them.
@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(200_000, ge=1, description="单次检查文本的最大字符数")
     context_chars: int = Field(20, ge=0, le=200, description="命中上下文前后各取的字符数")
     log_level: str = Field("info", description="日志级别：debug、info、warning、error")
+    rescan_workers: int = Field(0, ge=0, le=64, description="重新扫描使用的进程数；0 表示按 CPU 核数")
+    stale_days: int = Field(14, ge=1, le=366, description="季度报告中超过多少天未更新算“超期未更新”")
     cors_origins: str = Field(
         "",
         description="允许跨域调用的来源，逗号分隔（如 app://obsidian.md）；* 表示任意来源；空表示不发 CORS 头",
@@ -31,6 +33,24 @@ class Settings(BaseSettings):
     )
     max_article_bytes: int = Field(2 * 1024 * 1024, ge=1, description="单篇文章请求体的最大字节数，超过返回 413")
     max_batch_bytes: int = Field(64 * 1024 * 1024, ge=1, description="批量入库请求体的最大字节数，超过返回 413")
+    max_body_bytes: int = Field(
+        4 * 1024 * 1024, ge=1, description="其他请求（检查、审核、豁免……）请求体的最大字节数，超过返回 413"
+    )
+    admin_token: SecretStr | None = Field(
+        None, description="设置后作为管理员令牌接受（首次部署、自动化用）；至少 16 个字符"
+    )
+    check_rate_limit: int = Field(
+        600,
+        ge=0,
+        description="每个令牌每分钟最多检查几次（/api/check 与 /v2/check 合计，可瞬时用完一分钟的额度）；0 表示不限",
+    )
+
+    @field_validator("admin_token")
+    @classmethod
+    def _strong_admin_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("CUOMIN_ADMIN_TOKEN 太短：至少 16 个字符（可用 `openssl rand -hex 32` 生成）")
+        return value
 
     @property
     def cors_origin_list(self) -> list[str]:

@@ -41,6 +41,9 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "official"
 ARTICLE_CHARS = 3000
 BATCH = 100
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+# The servers this script starts accept this admin token (CUOMIN_ADMIN_TOKEN); its clients send it.
+ADMIN_TOKEN = secrets.token_urlsafe(32)
+AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
 def texts(count: int) -> list[str]:
@@ -96,6 +99,8 @@ def server(url: str, workdir: Path) -> Iterator[str]:
         "CUOMIN_LEXICON_DIR": str(DEFAULT_LEXICON_DIR),
         "CUOMIN_PORT": str(port),
         "CUOMIN_LOG_LEVEL": "warning",
+        "CUOMIN_ADMIN_TOKEN": ADMIN_TOKEN,
+        "CUOMIN_CHECK_RATE_LIMIT": "0",
     }
     cuomin = [sys.executable, "-m", "app.cli"]
     subprocess.run([*cuomin, "db", "upgrade"], env=env, check=True, capture_output=True, cwd=ROOT)
@@ -130,7 +135,7 @@ def article(number: int, body: str, tag: str) -> dict:
 
 def run_one(base: str, bodies: list[str], clients: int) -> dict[str, float]:
     rates: dict[str, float] = {}
-    with httpx.Client(base_url=base, timeout=120) as client:
+    with httpx.Client(base_url=base, timeout=120, headers=AUTH) as client:
         created = client.post("/api/accounts", json={"filing_no": "BENCH-1", "name": "基准账号", "platform": "微信"})
         created.raise_for_status()
         for body in bodies[:20]:  # warm-up: jieba, connection pool
@@ -149,7 +154,7 @@ def run_one(base: str, bodies: list[str], clients: int) -> dict[str, float]:
 
     def post(n_body: tuple[int, str]) -> None:
         if not hasattr(local, "client"):
-            local.client = httpx.Client(base_url=base, timeout=120)  # one keep-alive connection per client
+            local.client = httpx.Client(base_url=base, timeout=120, headers=AUTH)  # one keep-alive connection each
         assert local.client.post("/api/articles", json=article(n_body[0], n_body[1], "many")).status_code == 201
 
     started = time.perf_counter()
@@ -157,7 +162,7 @@ def run_one(base: str, bodies: list[str], clients: int) -> dict[str, float]:
         list(pool.map(post, enumerate(bodies)))
     rates["concurrent"] = len(bodies) / (time.perf_counter() - started)
 
-    with httpx.Client(base_url=base, timeout=600) as client:
+    with httpx.Client(base_url=base, timeout=600, headers=AUTH) as client:
         started = time.perf_counter()
         for first in range(0, len(bodies), BATCH):
             items = [article(first + k, body, "batch") for k, body in enumerate(bodies[first : first + BATCH])]

@@ -14,6 +14,13 @@ from sqlalchemy.engine import make_url
 from app.config import DEFAULT_LEXICON_DIR
 from app.detection.detector import Detector
 
+# The per-token check rate limit is off in tests (tests/api/test_hardening.py turns it on where tested);
+# subprocesses (`cuomin serve`) inherit it.
+os.environ["CUOMIN_CHECK_RATE_LIMIT"] = "0"
+# A CUOMIN_ADMIN_TOKEN for the apps the tests build (Settings(admin_token=ADMIN_TOKEN)) and the servers they start.
+ADMIN_TOKEN = "test-admin-token-0123456789abcdef"
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
 TESTS = Path(__file__).resolve().parent
 MINI_LEXICON = TESTS / "detection" / "data" / "mini"
 SHARED = TESTS.parent.parent / "shared"

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from app.api.main import create_app
 from app.config import Settings
 from app.db import SchemaOutOfDate, create_db_engine, current_revision, downgrade, head_revision, upgrade
-from tests.conftest import MINI_LEXICON, DatabaseUnderTest
+from tests.conftest import ADMIN, ADMIN_TOKEN, MINI_LEXICON, DatabaseUnderTest
 
 
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout_and_foreign_keys(tmp_path: Path) -> None:
@@ -51,7 +51,7 @@ def test_the_database_refuses_values_outside_the_closed_sets(db: DatabaseUnderTe
 
 def test_the_service_refuses_a_database_that_is_not_at_head(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    settings = Settings(lexicon_dir=MINI_LEXICON, database_url=url)
+    settings = Settings(lexicon_dir=MINI_LEXICON, database_url=url, admin_token=ADMIN_TOKEN)
     with pytest.raises(SchemaOutOfDate, match="请先运行 `cuomin db upgrade`"), TestClient(create_app(settings)):
         pass
     engine = create_db_engine(url)
@@ -61,16 +61,16 @@ def test_the_service_refuses_a_database_that_is_not_at_head(tmp_path: Path) -> N
         pass
     upgrade(engine)
     engine.dispose()
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), headers=ADMIN) as client:
         assert client.get("/api/accounts").json() == {"items": [], "total": 0}
 
 
 def test_the_embedded_default_upgrades_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("CUOMIN_DATABASE_URL")
-    settings = Settings(lexicon_dir=MINI_LEXICON)
+    settings = Settings(lexicon_dir=MINI_LEXICON, admin_token=ADMIN_TOKEN)
     assert settings.db_embedded and settings.db_url == f"sqlite:///{tmp_path / 'var' / 'cuomin.db'}"
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), headers=ADMIN) as client:
         assert client.get("/api/hits").json() == {"items": [], "total": 0}
     engine = create_db_engine(settings.db_url)
     assert current_revision(engine) == head_revision()

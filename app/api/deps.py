@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
 from app.detection.detector import Detector, DetectorHolder
+from app.schemas.common import MAX_ID, MAX_OFFSET, MAX_PAGE_SIZE
 
 
 def get_holder(request: Request) -> DetectorHolder:
@@ -52,3 +53,11 @@ def get_sessions(request: Request) -> sessionmaker[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 ReadSessionDep = Annotated[Session, Depends(get_read_session)]
 SessionsDep = Annotated[sessionmaker[Session], Depends(get_sessions)]
+
+
+# -- parameters shared by the routes: bounded ids and pages --------------------------------------
+
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="编号")]
+IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"每页条数（最多 {MAX_PAGE_SIZE}）")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="跳过的条数")]

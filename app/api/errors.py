@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError as DBAPIDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.schemas.messages import describe_errors
@@ -16,21 +17,27 @@ log = logging.getLogger("cuomin.api")
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        self.status, self.code, self.message, self.headers = status, code, message, headers
 
 
 _HTTP_MESSAGES = {
+    400: ("bad_request", "请求无法解析"),
+    401: ("auth_required", "需要访问令牌"),
+    403: ("forbidden", "权限不足"),
     404: ("not_found", "请求的地址不存在"),
     405: ("method_not_allowed", "不支持该请求方法"),
     413: ("too_large", "请求内容过大"),
+    415: ("unsupported_media_type", "不支持该内容类型"),
+    429: ("rate_limited", "请求过于频繁，请稍后再试"),
 }
+
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse({"code": exc.code, "message": exc.message}, status_code=exc.status)
+        return JSONResponse({"code": exc.code, "message": exc.message}, status_code=exc.status, headers=exc.headers)
 
     @app.exception_handler(ServiceError)
     async def _service_error(_request: Request, exc: ServiceError) -> JSONResponse:
@@ -50,8 +57,22 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # FastAPI's answer to a body it cannot decode (not UTF-8): the same 422 as malformed JSON.
+            message = "请求内容无法解析：请求体应为 UTF-8 编码的 JSON"
+            return JSONResponse({"code": "invalid_request", "message": message}, status_code=422)
         code, message = _HTTP_MESSAGES.get(exc.status_code, ("http_error", "请求无法处理"))
-        return JSONResponse({"code": code, "message": message}, status_code=exc.status_code)
+        return JSONResponse({"code": code, "message": message}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(DBAPIDataError)
+    async def _bad_value(request: Request, exc: DBAPIDataError) -> JSONResponse:
+        # A value the database cannot hold that validation let through (a NUL character for
+        # PostgreSQL, a number beyond its integer range): the request's fault, not the server's.
+        log.warning("database refused a value on %s %s: %s", request.method, request.url.path, exc.orig)
+        return JSONResponse(
+            {"code": "invalid_value", "message": "请求中有数据库无法保存的值（如空字符 \\x00，或超出范围的数字）"},
+            status_code=422,
+        )
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:

@@ -16,14 +16,17 @@ class BodyTooLarge(HTTPException):
 
 
 class BodyLimit:
-    """A 413 {"code", "message"} for a POST to a limited path whose body is over its limit."""
+    """A 413 {"code", "message"} for a request whose body is over its path's limit (or the default one)."""
 
-    def __init__(self, app: ASGIApp, limits: Mapping[str, tuple[int, str]]) -> None:
+    def __init__(
+        self, app: ASGIApp, limits: Mapping[str, tuple[int, str]], default: tuple[int, str] | None = None
+    ) -> None:
         self.app = app
         self.limits = limits  # path -> (bytes, what is being sent, for the message)
+        self.default = default  # every other path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        limit = self.limits.get(scope.get("path", "")) if scope["type"] == "http" else None
+        limit = self.limits.get(scope.get("path", ""), self.default) if scope["type"] == "http" else None
         if limit is None:
             await self.app(scope, receive, send)
             return

@@ -9,10 +9,10 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__
-from app.api import errors
+from app.api import access_log, auth, errors
 from app.api.database import close_database, open_database
 from app.api.limits import BodyLimit
-from app.api.routes import accounts, articles, check, exemptions, hits, languagetool
+from app.api.routes import accounts, articles, check, exemptions, hits, languagetool, me, reports, rescans
 from app.config import Settings, get_settings
 from app.detection.detector import DetectorHolder
 from app.detection.segment import tokenizer
@@ -39,15 +39,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
+    auth.install(app, settings)
+    access_log.configure(settings.log_level)
     app.include_router(check.router)
     app.include_router(languagetool.router)
-    for router in (accounts.router, articles.router, hits.router, exemptions.router):
+    for router in (
+        accounts.router,
+        articles.router,
+        hits.router,
+        exemptions.router,
+        me.router,
+        rescans.router,
+        reports.router,
+    ):
         app.include_router(router)
     limits = {
         "/api/articles": (settings.max_article_bytes, "文章"),
         "/api/articles/batch": (settings.max_batch_bytes, "批量入库请求"),
     }
-    app.add_middleware(BodyLimit, limits=limits)
+    app.add_middleware(BodyLimit, limits=limits, default=(settings.max_body_bytes, "请求"))
     if settings.cors_origin_list:  # browser-based LanguageTool clients (Obsidian, web editors) call from other origins
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["GET", "POST"])
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    app.add_middleware(access_log.AccessLog)  # outermost: logs every answer, 413 and CORS preflights included
+    auth.document(app)  # after every router: 401/403/429 in the OpenAPI responses of protected routes
     return app

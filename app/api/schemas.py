@@ -79,3 +79,11 @@ class LexiconInfo(BaseModel):
     version: str
     rules: int
     by_category: dict[str, int]
+
+
+class Me(BaseModel):
+    name: str = Field(description="令牌名称")
+    role: str = Field(description="editor 编辑 / reviewer 审核员 / admin 管理员")
+    role_label: str
+    organization_id: int | None = Field(description="编辑令牌绑定的组织；审核员和管理员为 null（可看全部）")
+    organization_name: str | None

@@ -3,11 +3,14 @@
 from app.models.account import Account, Organization
 from app.models.article import Article, Hit
 from app.models.enums import REVIEW_STATUSES, ExemptionKind, ExemptionScope, HitStatus, Platform
+from app.models.rescan import RescanJob
 from app.models.review import Exemption, ReviewLog
+from app.models.token import ApiToken, Role
 
 __all__ = [
     "REVIEW_STATUSES",
     "Account",
+    "ApiToken",
     "Article",
     "Exemption",
     "ExemptionKind",
@@ -16,5 +19,7 @@ __all__ = [
     "HitStatus",
     "Organization",
     "Platform",
+    "RescanJob",
     "ReviewLog",
+    "Role",
 ]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -62,3 +64,20 @@ class Hit(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     article: Mapped[Article] = relationship(back_populates="hits")
+
+    @classmethod
+    def found(cls, hit: Mapping[str, Any], lexicon_version: str, **fields: Any) -> Hit:
+        """A new (pending) row for a hit the engine found, given as `app.detection.Hit.as_dict()`."""
+        return cls(
+            rule_id=hit["rule_id"],
+            lexicon_version=lexicon_version,
+            start=hit["start"],
+            end=hit["end"],
+            text=hit["text"],
+            context=hit["context"],
+            category=hit["category"],
+            severity=hit["severity"],
+            message=hit["message"],
+            suggestions=list(hit["suggestions"]),
+            **fields,
+        )

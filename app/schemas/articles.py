@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_serializer, model_validator
 
 from app.clock import CST, assume_cst
+from app.schemas.common import DbId
 
 MAX_BATCH_ITEMS = 1000
 
@@ -40,7 +41,7 @@ class ArticleCreate(BaseModel):
         },
     )
 
-    account_id: int | None = Field(None, description="账号编号；与 filing_no 二选一")
+    account_id: DbId | None = Field(None, description="账号编号；与 filing_no 二选一")
     filing_no: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] | None = Field(
         None, description="账号的备案单号"
     )

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.models.enums import ExemptionKind, ExemptionScope
+from app.schemas.common import DbId
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
@@ -35,8 +36,8 @@ class ExemptionCreate(BaseModel):
     scope: ExemptionScope = Field(
         ExemptionScope.global_, description="global 全部 / organization 某组织 / account 某账号"
     )
-    organization_id: int | None = None
-    account_id: int | None = None
+    organization_id: DbId | None = None
+    account_id: DbId | None = None
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)] = Field(
         description="理由（必填）"
     )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_serializer
 
 from app.clock import CST
+from app.schemas.common import DbId
 
 if TYPE_CHECKING:
     from app.models import Hit
@@ -103,7 +104,7 @@ class HitsReview(HitUpdate):
         json_schema_extra={"examples": [{"ids": [1, 2, 3], "status": "dismissed", "note": "引用原文，不属差错"}]},
     )
 
-    ids: list[int] = Field(min_length=1, max_length=1000, description="命中编号（最多 1,000 个）")
+    ids: list[DbId] = Field(min_length=1, max_length=1000, description="命中编号（最多 1,000 个）")
 
 
 class HitsReviewed(BaseModel):

@@ -28,8 +28,12 @@ def organization_named(*, session: Session, name: str) -> Organization:
         return session.scalars(select(Organization).where(Organization.name == name)).one()
 
 
-def list_organizations(*, session: Session) -> list[Organization]:
-    return list(session.scalars(select(Organization).order_by(Organization.name)))
+def list_organizations(*, session: Session, organization_scope: int | None = None) -> list[Organization]:
+    """Every organisation, or only organization_scope (an editor's own)."""
+    query = select(Organization).order_by(Organization.name)
+    if organization_scope is not None:
+        query = query.where(Organization.id == organization_scope)
+    return list(session.scalars(query))
 
 
 def create_account(*, session: Session, account_in: AccountCreate) -> Account:
@@ -69,8 +73,12 @@ def list_accounts(
     q: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    organization_scope: int | None = None,
 ) -> tuple[list[Account], int]:
+    """Accounts matching the filters; organization_scope (an editor's organisation) restricts them further."""
     query = select(Account)
+    if organization_scope is not None:
+        query = query.where(Account.organization_id == organization_scope)
     if platform is not None:
         query = query.where(Account.platform == platform.value)
     if organization_id is not None:
@@ -116,21 +124,28 @@ def deactivate_account(*, session: Session, account_id: int) -> Account:
 
 
 def resolve_account(
-    *, session: Session, account_id: int | None = None, filing_no: str | None = None, nickname: str | None = None
+    *,
+    session: Session,
+    account_id: int | None = None,
+    filing_no: str | None = None,
+    nickname: str | None = None,
+    organization_scope: int | None = None,
 ) -> Account:
-    """The account an article names: by id, by filing number, or by the nickname of a WeChat page."""
+    """The account an article names: by id, by filing number, or by the nickname of a WeChat page.
+    With organization_scope, an account of another organisation is one that does not exist."""
     if account_id is not None:
         account = session.get(Account, account_id)
-        if account is None:
+        if account is None or (organization_scope is not None and account.organization_id != organization_scope):
             raise NotFound("account_not_found", f"账号不存在：编号 {account_id}")
     elif filing_no:
         account = session.scalar(select(Account).where(Account.filing_no == filing_no))
-        if account is None:
+        if account is None or (organization_scope is not None and account.organization_id != organization_scope):
             raise NotFound("account_not_found", f"账号不存在：备案单号 {filing_no}")
     elif nickname:
-        matches = session.scalars(
-            select(Account).where(Account.name == nickname, Account.platform == Platform.wechat.value).limit(2)
-        ).all()
+        same_name = select(Account).where(Account.name == nickname, Account.platform == Platform.wechat.value)
+        if organization_scope is not None:
+            same_name = same_name.where(Account.organization_id == organization_scope)
+        matches = session.scalars(same_name.limit(2)).all()
         if len(matches) != 1:
             raise NotFound(
                 "account_not_found",

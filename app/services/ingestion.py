@@ -43,9 +43,15 @@ def content_hash(title: str, text: str) -> str:
 
 
 def ingest_article(
-    *, session: Session, detector: Detector, article_in: ArticleCreate, max_article_bytes: int
+    *,
+    session: Session,
+    detector: Detector,
+    article_in: ArticleCreate,
+    max_article_bytes: int,
+    organization_scope: int | None = None,
 ) -> Ingested:
-    """Store and scan one article, or return the one already stored."""
+    """Store and scan one article, or return the one already stored. With organization_scope (an
+    editor's organisation), an account of another organisation is one that does not exist."""
     body = article_in.text if article_in.text is not None else article_in.html or ""
     size = len(body.encode("utf-8", errors="surrogatepass"))
     if size > max_article_bytes:
@@ -74,7 +80,11 @@ def ingest_article(
         raise Invalid("published_at_missing", f"缺少发布时间（published_at）{where}")
 
     account = resolve_account(
-        session=session, account_id=article_in.account_id, filing_no=article_in.filing_no, nickname=nickname
+        session=session,
+        account_id=article_in.account_id,
+        filing_no=article_in.filing_no,
+        nickname=nickname,
+        organization_scope=organization_scope,
     )
     digest = content_hash(title, text)
     existing = _existing(session, account.id, article_in.url, digest)
@@ -96,21 +106,7 @@ def ingest_article(
         content_hash=digest,
         lexicon_version=detector.version,
     )
-    article.hits = [
-        Hit(
-            rule_id=hit.rule_id,
-            lexicon_version=detector.version,
-            start=hit.start,
-            end=hit.end,
-            text=hit.text,
-            context=hit.context,
-            category=hit.category,
-            severity=hit.severity,
-            message=hit.message,
-            suggestions=list(hit.suggestions),
-        )
-        for hit in hits
-    ]
+    article.hits = [Hit.found(hit.as_dict(), detector.version) for hit in hits]
     session.add(article)
     try:
         session.commit()
@@ -152,7 +148,14 @@ class Outcome:
     error: str = ""
 
 
-def ingest_item(*, sessions: Callable[[], Session], detector: Detector, item: Any, max_article_bytes: int) -> Outcome:
+def ingest_item(
+    *,
+    sessions: Callable[[], Session],
+    detector: Detector,
+    item: Any,
+    max_article_bytes: int,
+    organization_scope: int | None = None,
+) -> Outcome:
     """Validate and ingest one raw item in its own session; every failure becomes an Outcome."""
     if not isinstance(item, dict | ArticleCreate):
         return Outcome(code="invalid_request", error="每项应为一个 JSON 对象（一篇文章）")
@@ -163,7 +166,11 @@ def ingest_item(*, sessions: Callable[[], Session], detector: Detector, item: An
     try:
         with sessions() as session:
             ingested = ingest_article(
-                session=session, detector=detector, article_in=article_in, max_article_bytes=max_article_bytes
+                session=session,
+                detector=detector,
+                article_in=article_in,
+                max_article_bytes=max_article_bytes,
+                organization_scope=organization_scope,
             )
             # The caller reads hits after the session has closed.
             _ = ingested.article.hits
@@ -176,11 +183,22 @@ def ingest_item(*, sessions: Callable[[], Session], detector: Detector, item: An
 
 
 def ingest_batch(
-    *, sessions: Callable[[], Session], detector: Detector, items: Iterable[Any], max_article_bytes: int
+    *,
+    sessions: Callable[[], Session],
+    detector: Detector,
+    items: Iterable[Any],
+    max_article_bytes: int,
+    organization_scope: int | None = None,
 ) -> BatchResult:
     result = BatchResult(created=[], duplicates=[], errors=[])
     for index, item in enumerate(items):
-        outcome = ingest_item(sessions=sessions, detector=detector, item=item, max_article_bytes=max_article_bytes)
+        outcome = ingest_item(
+            sessions=sessions,
+            detector=detector,
+            item=item,
+            max_article_bytes=max_article_bytes,
+            organization_scope=organization_scope,
+        )
         if outcome.ingested is None:
             result.errors.append(BatchError(index=index, code=outcome.code, error=outcome.error))
         elif outcome.ingested.created:

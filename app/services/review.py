@@ -27,6 +27,7 @@ class HitFilter:
     date_from: dt.date | None = None  # publish date, Beijing time, inclusive
     date_to: dt.date | None = None  # inclusive
     q: str | None = None  # in the matched text, its context or the article title
+    organization_scope: int | None = None  # the caller may see only this organisation (an editor)
 
 
 def _query(filters: HitFilter) -> Select[tuple[Hit]]:
@@ -40,6 +41,8 @@ def _query(filters: HitFilter) -> Select[tuple[Hit]]:
         query = query.where(Article.account_id == filters.account_id)
     if filters.organization_id is not None:
         query = query.where(Account.organization_id == filters.organization_id)
+    if filters.organization_scope is not None:
+        query = query.where(Account.organization_id == filters.organization_scope)
     for column, value in (
         (Hit.category, filters.category),
         (Hit.severity, filters.severity),
@@ -94,8 +97,10 @@ def change_status(
     actor: str | None,
     note: str | None,
     exemption_id: int | None = None,
+    by_system: bool = False,
 ) -> bool:
     """Set the hit's status and note and log the change; False (and no log) when nothing changes.
+    A change by the system (a re-scan) is logged but leaves the reviewer's name and time alone.
     The caller commits."""
     if hit.status == to.value and (note is None or note == hit.note):
         return False
@@ -105,6 +110,8 @@ def change_status(
         )
     )
     hit.status = to.value
+    if by_system:
+        return True
     if note is not None:
         hit.note = note
     hit.reviewer = actor

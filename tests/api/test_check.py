@@ -7,13 +7,13 @@ from fastapi.testclient import TestClient
 
 from app.api.main import create_app
 from app.config import Settings
-from tests.conftest import MINI_LEXICON
+from tests.conftest import ADMIN, ADMIN_TOKEN, MINI_LEXICON
 
 
 @pytest.fixture(scope="module")
 def client():
-    settings = Settings(lexicon_dir=MINI_LEXICON, max_text_chars=1000)
-    with TestClient(create_app(settings)) as client:
+    settings = Settings(lexicon_dir=MINI_LEXICON, max_text_chars=1000, admin_token=ADMIN_TOKEN)
+    with TestClient(create_app(settings), headers=ADMIN) as client:
         yield client
 
 

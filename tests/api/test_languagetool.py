@@ -22,9 +22,11 @@ from language_tool_python.download_lt import LocalLanguageTool
 from app.api.main import create_app
 from app.config import Settings
 from app.detection.detector import Detector
-from tests.conftest import MINI_LEXICON
+from tests.conftest import ADMIN, ADMIN_TOKEN, MINI_LEXICON
 
 OBSIDIAN = "app://obsidian.md"
+# What a LanguageTool client with its "username" and "API key" filled in sends: the key is a cuomin token.
+KEY = {"username": "编辑", "apiKey": ADMIN_TOKEN}
 
 
 def _free_port() -> int:
@@ -43,6 +45,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "CUOMIN_LEXICON_DIR": str(MINI_LEXICON),
         "CUOMIN_CORS_ORIGINS": OBSIDIAN,
         "CUOMIN_LOG_LEVEL": "warning",
+        "CUOMIN_ADMIN_TOKEN": ADMIN_TOKEN,
     }
     log = (workdir / "serve.log").open("w")
     process = subprocess.Popen(
@@ -84,7 +87,9 @@ def tool(server: str) -> Iterator[language_tool_python.LanguageTool]:
     # internet here), make that fail loudly instead of hanging on the network.
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(LocalLanguageTool, "download", _no_download)
-        with language_tool_python.LanguageTool("zh-CN", remote_server=server) as client:
+        # language_tool_python sends no apiKey; the token rides in the URL as Basic credentials.
+        authed = server.replace("http://", f"http://cuomin:{ADMIN_TOKEN}@")
+        with language_tool_python.LanguageTool("zh-CN", remote_server=authed) as client:
             yield client
 
 
@@ -174,7 +179,7 @@ def test_markup_annotations_round_trip(tool: language_tool_python.LanguageTool, 
 
 
 def test_refusals_are_plain_text_like_languagetools(tool: language_tool_python.LanguageTool, server: str) -> None:
-    response = requests.post(f"{server}/v2/check", data={"language": "en-US", "text": "hello"}, timeout=10)
+    response = requests.post(f"{server}/v2/check", data={"language": "en-US", "text": "hello", **KEY}, timeout=10)
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("text/plain")
     assert response.text.startswith("Error: 'en-US' is not a language code known to cuomin")
@@ -191,7 +196,7 @@ def test_cors_for_browser_clients(server: str) -> None:
     assert preflight.status_code == 200
     assert preflight.headers["access-control-allow-origin"] == OBSIDIAN
     response = requests.post(
-        f"{server}/v2/check", data={"language": "auto", "text": "做为"}, headers={"Origin": OBSIDIAN}, timeout=10
+        f"{server}/v2/check", data={"language": "auto", "text": "做为", **KEY}, headers={"Origin": OBSIDIAN}, timeout=10
     )
     assert response.headers["access-control-allow-origin"] == OBSIDIAN
     other = requests.post(
@@ -245,7 +250,7 @@ def _conforms(value: object, schema: dict, where: str) -> None:
 
 def test_response_shape_field_by_field(server: str) -> None:
     text = "😀截止目前，他做为党员，推进一带一路战略。这是一项战略。"
-    response = requests.post(f"{server}/v2/check", data={"language": "zh-CN", "text": text}, timeout=10)
+    response = requests.post(f"{server}/v2/check", data={"language": "zh-CN", "text": text, **KEY}, timeout=10)
     assert response.status_code == 200 and response.headers["content-type"] == "application/json"
     body = response.json()
     _conforms(body, RESPONSE, "response")
@@ -290,12 +295,13 @@ def test_languages_and_configinfo_shape(server: str) -> None:
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(lexicon_dir=MINI_LEXICON, max_text_chars=50))) as client:
+    settings = Settings(lexicon_dir=MINI_LEXICON, max_text_chars=50, admin_token=ADMIN_TOKEN)
+    with TestClient(create_app(settings), headers=ADMIN) as client:
         yield client
 
 
 def test_get_check_and_accepted_but_unused_parameters(client: TestClient) -> None:
-    params = {"text": "他做为党员。", "language": "zh", "username": "editor", "apiKey": "secret",
+    params = {"text": "他做为党员。", "language": "zh", **KEY,
               "motherTongue": "zh-CN", "preferredVariants": "en-US", "level": "picky", "mode": "all"}  # fmt: skip
     response = client.get("/v2/check", params=params)
     assert response.status_code == 200

@@ -1,10 +1,11 @@
-"""Accounts (政务新媒体) and organisations."""
+"""Accounts (政务新媒体) and organisations: everyone reads (editors their own organisation's); admins change."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Query
 
-from app.api.deps import ReadSessionDep, SessionDep
+from app.api.auth import Admin, CurrentUser, ensure_visible
+from app.api.deps import IdPath, IdQuery, Limit, Offset, ReadSessionDep, SessionDep
 from app.api.schemas import ErrorResponse
 from app.models import Platform
 from app.schemas.accounts import (
@@ -16,7 +17,7 @@ from app.schemas.accounts import (
     OrganizationsPublic,
 )
 from app.services import accounts
-from app.services.errors import Invalid
+from app.services.errors import Invalid, NotFound
 
 router = APIRouter(prefix="/api", tags=["账号"])
 
@@ -24,22 +25,23 @@ _ERRORS = {404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}, 422: {"
 
 
 @router.post("/accounts", status_code=201, response_model=AccountPublic, responses=_ERRORS)
-def create_account(body: AccountCreate, session: SessionDep) -> AccountPublic:
-    """登记账号（备案单号唯一；类型可用代码或中文名称；所属组织按名称，不存在时创建）。"""
+def create_account(body: AccountCreate, session: SessionDep, _user: Admin) -> AccountPublic:
+    """登记账号（备案单号唯一；类型可用代码或中文名称；所属组织按名称，不存在时创建）。仅管理员。"""
     return AccountPublic.model_validate(accounts.create_account(session=session, account_in=body))
 
 
 @router.get("/accounts", response_model=AccountsPublic, responses=_ERRORS)
 def read_accounts(
     session: ReadSessionDep,
+    user: CurrentUser,
     platform: str | None = Query(None, description="类型：代码或中文名称"),
-    organization_id: int | None = None,
+    organization_id: IdQuery = None,
     active: bool | None = Query(None, description="只看启用（true）或停用（false）的账号"),
-    q: str | None = Query(None, description="名称或备案单号中包含的文字"),
-    limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    q: str | None = Query(None, max_length=200, description="名称或备案单号中包含的文字"),
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> AccountsPublic:
-    """列出账号，按编号排序。"""
+    """列出账号，按编号排序（编辑只看到本组织的账号）。"""
     try:
         wanted = Platform.parse(platform) if platform else None
     except ValueError as exc:
@@ -52,31 +54,34 @@ def read_accounts(
         q=q,
         limit=limit,
         offset=offset,
+        organization_scope=user.organization_scope,
     )
     return AccountsPublic(items=[AccountPublic.model_validate(a) for a in items], total=total)
 
 
 @router.get("/accounts/{account_id}", response_model=AccountPublic, responses=_ERRORS)
-def read_account(account_id: int, session: ReadSessionDep) -> AccountPublic:
-    """一个账号。"""
-    return AccountPublic.model_validate(accounts.get_account(session=session, account_id=account_id))
+def read_account(account_id: IdPath, session: ReadSessionDep, user: CurrentUser) -> AccountPublic:
+    """一个账号（其他组织的账号对编辑而言不存在：404）。"""
+    account = accounts.get_account(session=session, account_id=account_id)
+    ensure_visible(user, account.organization_id, NotFound("account_not_found", f"账号不存在：编号 {account_id}"))
+    return AccountPublic.model_validate(account)
 
 
 @router.patch("/accounts/{account_id}", response_model=AccountPublic, responses=_ERRORS)
-def update_account(account_id: int, body: AccountUpdate, session: SessionDep) -> AccountPublic:
-    """修改账号的名称、类型、所属组织或启用状态（备案单号不可改）。"""
+def update_account(account_id: IdPath, body: AccountUpdate, session: SessionDep, _user: Admin) -> AccountPublic:
+    """修改账号的名称、类型、所属组织或启用状态（备案单号不可改）。仅管理员。"""
     account = accounts.update_account(session=session, account_id=account_id, account_in=body)
     return AccountPublic.model_validate(account)
 
 
 @router.delete("/accounts/{account_id}", response_model=AccountPublic, responses=_ERRORS)
-def delete_account(account_id: int, session: SessionDep) -> AccountPublic:
-    """停用账号：不再接收文章；账号、文章和命中都保留。"""
+def delete_account(account_id: IdPath, session: SessionDep, _user: Admin) -> AccountPublic:
+    """停用账号：不再接收文章；账号、文章和命中都保留。仅管理员。"""
     return AccountPublic.model_validate(accounts.deactivate_account(session=session, account_id=account_id))
 
 
 @router.get("/organizations", response_model=OrganizationsPublic)
-def read_organizations(session: ReadSessionDep) -> OrganizationsPublic:
-    """全部所属组织（按名称排序）。"""
-    items = accounts.list_organizations(session=session)
+def read_organizations(session: ReadSessionDep, user: CurrentUser) -> OrganizationsPublic:
+    """全部所属组织（按名称排序；编辑只看到本组织）。"""
+    items = accounts.list_organizations(session=session, organization_scope=user.organization_scope)
     return OrganizationsPublic(items=[OrganizationPublic.model_validate(o) for o in items], total=len(items))

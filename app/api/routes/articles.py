@@ -1,4 +1,5 @@
-"""Ingesting articles: each is scanned as it arrives and its hits stored with the lexicon version."""
+"""Ingesting articles: each is scanned as it arrives and its hits stored with the lexicon version.
+Any role ingests and reads; an editor only for its organisation's accounts (others do not exist for it)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Response
 
-from app.api.deps import DetectorDep, ReadSessionDep, SessionDep, SessionsDep, SettingsDep
+from app.api.auth import CurrentUser, ensure_visible
+from app.api.deps import DetectorDep, IdPath, ReadSessionDep, SessionDep, SessionsDep, SettingsDep
 from app.api.schemas import ErrorResponse
 from app.schemas.articles import (
     MAX_BATCH_ITEMS,
@@ -17,7 +19,7 @@ from app.schemas.articles import (
     IngestedHit,
 )
 from app.services import ingestion
-from app.services.errors import Invalid, TooLarge
+from app.services.errors import Invalid, NotFound, TooLarge
 
 router = APIRouter(prefix="/api", tags=["文章"])
 
@@ -36,11 +38,20 @@ _ERRORS = {
     responses={200: {"model": ArticleIngested, "description": "已入库过的文章：返回其编号，不新增任何内容"}, **_ERRORS},
 )
 def create_article(
-    body: ArticleCreate, response: Response, session: SessionDep, detector: DetectorDep, settings: SettingsDep
+    body: ArticleCreate,
+    response: Response,
+    session: SessionDep,
+    detector: DetectorDep,
+    settings: SettingsDep,
+    user: CurrentUser,
 ) -> ArticleIngested:
-    """入库一篇文章（正文或保存的公众号网页），检查并保存命中。"""
+    """入库一篇文章（正文或保存的公众号网页），检查并保存命中。编辑只能入库本组织的账号。"""
     ingested = ingestion.ingest_article(
-        session=session, detector=detector, article_in=body, max_article_bytes=settings.max_article_bytes
+        session=session,
+        detector=detector,
+        article_in=body,
+        max_article_bytes=settings.max_article_bytes,
+        organization_scope=user.organization_scope,
     )
     if not ingested.created:
         response.status_code = 200
@@ -73,7 +84,11 @@ def create_article(
     },
 )
 def create_articles(
-    items: Annotated[Any, Body()], sessions: SessionsDep, detector: DetectorDep, settings: SettingsDep
+    items: Annotated[Any, Body()],
+    sessions: SessionsDep,
+    detector: DetectorDep,
+    settings: SettingsDep,
+    user: CurrentUser,
 ) -> BatchResult:
     """批量入库（JSON 数组，最多 1,000 篇）：每篇单独入库，一篇出错不影响其他各篇。"""
     if not isinstance(items, list):
@@ -81,11 +96,18 @@ def create_articles(
     if len(items) > MAX_BATCH_ITEMS:
         raise TooLarge("batch_too_large", f"一批最多 {MAX_BATCH_ITEMS:,} 篇，收到 {len(items):,} 篇，请分批提交")
     return ingestion.ingest_batch(
-        sessions=sessions, detector=detector, items=items, max_article_bytes=settings.max_article_bytes
+        sessions=sessions,
+        detector=detector,
+        items=items,
+        max_article_bytes=settings.max_article_bytes,
+        organization_scope=user.organization_scope,
     )
 
 
 @router.get("/articles/{article_id}", response_model=ArticlePublic, responses={404: {"model": ErrorResponse}})
-def read_article(article_id: int, session: ReadSessionDep) -> ArticlePublic:
-    """一篇已入库的文章及其命中。"""
-    return ArticlePublic.model_validate(ingestion.get_article(session=session, article_id=article_id))
+def read_article(article_id: IdPath, session: ReadSessionDep, user: CurrentUser) -> ArticlePublic:
+    """一篇已入库的文章及其命中（其他组织的文章对编辑而言不存在：404）。"""
+    article = ingestion.get_article(session=session, article_id=article_id)
+    missing = NotFound("article_not_found", f"文章不存在：编号 {article_id}")
+    ensure_visible(user, article.account.organization_id, missing)
+    return ArticlePublic.model_validate(article)

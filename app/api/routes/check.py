@@ -8,6 +8,7 @@ from collections import Counter
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
+from app.api.auth import CurrentUser, RateLimitedUser
 from app.api.deps import DetectorDep, SettingsDep
 from app.api.errors import ApiError
 from app.api.schemas import CheckRequest, CheckResponse, ErrorResponse, Health, LexiconInfo
@@ -21,8 +22,10 @@ router = APIRouter()
     responses={413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
     tags=["检查"],
 )
-async def check_text(body: CheckRequest, detector: DetectorDep, settings: SettingsDep) -> CheckResponse:
-    """检查一段草稿文本，返回全部错敏命中，不保存任何内容。"""
+async def check_text(
+    body: CheckRequest, detector: DetectorDep, settings: SettingsDep, _user: RateLimitedUser
+) -> CheckResponse:
+    """检查一段草稿文本，返回全部错敏命中，不保存任何内容。任何有效令牌均可；每个令牌限频（CUOMIN_CHECK_RATE_LIMIT）。"""
     if not body.text.strip():
         raise ApiError(422, "text_empty", "待检查的文本不能为空")
     if len(body.text) > settings.max_text_chars:
@@ -55,7 +58,7 @@ async def healthz(detector: DetectorDep) -> Health:
 
 
 @router.get("/api/lexicon", response_model=LexiconInfo, tags=["词库"])
-async def lexicon_info(detector: DetectorDep) -> LexiconInfo:
+def lexicon_info(detector: DetectorDep, _user: CurrentUser) -> LexiconInfo:
     """当前词库的版本与各类别词条数。"""
     counts = Counter(rule.category for rule in detector.lexicon.rules)
     return LexiconInfo(version=detector.version, rules=len(detector.lexicon.rules), by_category=dict(counts))

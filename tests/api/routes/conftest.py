@@ -8,17 +8,24 @@ from fastapi.testclient import TestClient
 
 from app.api.main import create_app
 from app.config import Settings
-from tests.conftest import MINI_LEXICON, DatabaseUnderTest
+from tests.conftest import ADMIN, ADMIN_TOKEN, MINI_LEXICON, DatabaseUnderTest
 
 
 @pytest.fixture
 def settings(db: DatabaseUnderTest) -> Settings:
-    return Settings(lexicon_dir=MINI_LEXICON, database_url=db.url, max_article_bytes=20_000, max_batch_bytes=300_000)
+    return Settings(
+        lexicon_dir=MINI_LEXICON,
+        database_url=db.url,
+        max_article_bytes=20_000,
+        max_batch_bytes=300_000,
+        admin_token=ADMIN_TOKEN,
+    )
 
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as client:
+    """A client with the admin token (CUOMIN_ADMIN_TOKEN): tests/api/routes/test_access.py tests the other roles."""
+    with TestClient(create_app(settings), headers=ADMIN) as client:
         yield client
 
 

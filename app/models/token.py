@@ -1,0 +1,57 @@
+"""API tokens (令牌): only the sha256 of each token is stored, with its role and scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.clock import utcnow
+from app.db import Base
+from app.models.account import Organization
+
+
+class Role(StrEnum):
+    """Ordered by power: each role may do what the ones before it may (within its scope)."""
+
+    editor = "editor"  # 编辑：绑定一个组织，预检、入库、查看本组织的文章与命中，不能审核
+    reviewer = "reviewer"  # 检查办公室：查看全部，审核、豁免、重新扫描、导出报告
+    admin = "admin"  # 管理员：另可管理账号、组织、令牌与词库
+
+    @property
+    def rank(self) -> int:
+        return _RANKS[self]
+
+    @property
+    def label(self) -> str:
+        return {"editor": "编辑", "reviewer": "审核员", "admin": "管理员"}[self.value]
+
+
+_RANKS = {Role.editor: 1, Role.reviewer: 2, Role.admin: 3}
+
+
+class ApiToken(Base):
+    __tablename__ = "api_token"
+    __table_args__ = (
+        CheckConstraint("role IN (" + ", ".join(f"'{r.value}'" for r in Role) + ")", name="role"),
+        # An editor is bound to exactly one organisation; reviewers and admins see every organisation.
+        CheckConstraint(
+            "(role = 'editor' AND organization_id IS NOT NULL) OR (role <> 'editor' AND organization_id IS NULL)",
+            name="scope",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex of the token
+    prefix: Mapped[str] = mapped_column(String(16))  # the token's first characters, to tell tokens apart
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[dt.datetime | None]
+    revoked: Mapped[bool] = mapped_column(default=False)
+    revoked_at: Mapped[dt.datetime | None]
+
+    organization: Mapped[Organization | None] = relationship(lazy="joined")

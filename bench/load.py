@@ -1,0 +1,266 @@
+"""Load: N concurrent clients against a real `cuomin serve` on loopback, with the shipped lexicons.
+
+    .venv/bin/python bench/load.py [--clients 32] [--seconds 20] [--articles 320] [--postgres URL]
+
+1. /api/check: N clients, each on its own keep-alive connection, post 3,000-character articles cut
+   from the official corpus for a fixed time. Prints requests/s, p50/p99 latency and the error count
+   (anything but 200 is an error; there must be none).
+2. Concurrent ingestion, on SQLite and on PostgreSQL (TEST_DATABASE_URL, --postgres, or the local
+   server when pg_isready answers; skipped when none is reachable): N clients post --articles distinct
+   articles, each one twice from two different clients at about the same time. Checks that every
+   article is stored exactly once (one 201, the other answer a 200 with the same id), that none is
+   lost (the table holds exactly the articles sent), and that the server never logged
+   "database is locked". Prints articles/s.
+
+The server runs with an admin token this script makes up (CUOMIN_ADMIN_TOKEN) and no check rate
+limit; its log (one JSON line per request) is kept in a temporary directory and searched afterwards.
+Exits 1 when any check fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import random
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+from sqlalchemy import text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.config import DEFAULT_LEXICON_DIR  # noqa: E402
+from app.db import create_db_engine  # noqa: E402
+from bench.ingest import DEFAULT_PG, database, texts  # noqa: E402
+
+ADMIN_TOKEN = secrets.token_urlsafe(32)
+AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def server(url: str, workdir: Path) -> Iterator[tuple[str, Path]]:
+    """`cuomin serve` on a free loopback port; its base URL and its log file."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "CUOMIN_DATABASE_URL": url,
+        "CUOMIN_LEXICON_DIR": str(DEFAULT_LEXICON_DIR),
+        "CUOMIN_ADMIN_TOKEN": ADMIN_TOKEN,
+        "CUOMIN_CHECK_RATE_LIMIT": "0",
+        "CUOMIN_LOG_LEVEL": "info",
+    }
+    cuomin = [sys.executable, "-m", "app.cli"]
+    subprocess.run([*cuomin, "db", "upgrade"], env=env, check=True, capture_output=True, cwd=ROOT)
+    log = workdir / f"serve-{port}.log"
+    with log.open("wb") as out:
+        command = [*cuomin, "serve", "--port", str(port)]
+        process = subprocess.Popen(command, env=env, cwd=workdir, stdout=out, stderr=out)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"cuomin serve did not start:\n{log.read_text(errors='replace')}")
+                time.sleep(0.2)
+            yield base, log
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def check_load(base: str, bodies: list[str], clients: int, seconds: float) -> dict[str, float]:
+    latencies: list[float] = []
+    statuses: Counter[str] = Counter()
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def worker(seed: int) -> None:
+        rng = random.Random(seed)
+        mine: list[float] = []
+        counts: Counter[str] = Counter()
+        with httpx.Client(base_url=base, headers=AUTH, timeout=60) as client:
+            while time.monotonic() < deadline:
+                started = time.perf_counter()
+                try:
+                    response = client.post("/api/check", json={"text": rng.choice(bodies)})
+                    counts[str(response.status_code)] += 1
+                except httpx.HTTPError as exc:
+                    counts[type(exc).__name__] += 1
+                    continue
+                mine.append((time.perf_counter() - started) * 1000)
+        with lock:
+            latencies.extend(mine)
+            statuses.update(counts)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    errors = sum(count for status, count in statuses.items() if status != "200")
+    return {
+        "requests": sum(statuses.values()),
+        "rps": statuses["200"] / elapsed,
+        "p50": percentile(latencies, 0.50),
+        "p99": percentile(latencies, 0.99),
+        "mean": statistics.fmean(latencies),
+        "errors": errors,
+    }
+
+
+def article(number: int, body: str) -> dict[str, str]:
+    return {
+        "filing_no": "LOAD-1",
+        "title": f"稿件{number}",
+        "url": f"https://load.example/{number}",
+        "published_at": "2024-05-01T10:00:00+08:00",
+        "text": f"（{number}）{body}",
+    }
+
+
+def ingest_load(base: str, url: str, bodies: list[str], clients: int) -> dict[str, float]:
+    """Every article posted twice, by two different clients, in a shuffled order."""
+    with httpx.Client(base_url=base, headers=AUTH, timeout=60) as client:
+        account = {"filing_no": "LOAD-1", "name": "压测账号", "platform": "微信"}
+        client.post("/api/accounts", json=account).raise_for_status()
+    sends = [n for n in range(len(bodies)) for _ in range(2)]
+    random.Random(7).shuffle(sends)
+    answers: dict[int, list[tuple[int, int | None]]] = {n: [] for n in range(len(bodies))}
+    lock = threading.Lock()
+    local = threading.local()
+
+    def post(number: int) -> None:
+        if not hasattr(local, "client"):
+            local.client = httpx.Client(base_url=base, headers=AUTH, timeout=120)
+        try:
+            response = local.client.post("/api/articles", json=article(number, bodies[number]))
+            answer = (response.status_code, response.json().get("id") if response.status_code < 300 else None)
+        except httpx.HTTPError:
+            answer = (0, None)
+        with lock:
+            answers[number].append(answer)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(post, sends))
+    elapsed = time.perf_counter() - started
+
+    once = sum(
+        1 for pair in answers.values() if sorted(s for s, _ in pair) == [200, 201] and len({i for _, i in pair}) == 1
+    )
+    errors = sum(1 for pair in answers.values() for status, _ in pair if status not in (200, 201))
+    ids = {i for pair in answers.values() for _, i in pair if i is not None}
+    engine = create_db_engine(url)
+    try:
+        with engine.connect() as connection:
+            stored = connection.execute(text("SELECT count(*) FROM article")).scalar()
+            distinct = connection.execute(text("SELECT count(DISTINCT content_hash) FROM article")).scalar()
+    finally:
+        engine.dispose()
+    return {
+        "articles": len(bodies),
+        "requests": len(sends),
+        "articles/s": len(bodies) / elapsed,
+        "requests/s": len(sends) / elapsed,
+        "stored once": once,
+        "ids": len(ids),
+        "in table": stored or 0,
+        "distinct in table": distinct or 0,
+        "errors": errors,
+    }
+
+
+def locked_lines(log: Path) -> int:
+    return sum(1 for line in log.read_text(errors="replace").splitlines() if "database is locked" in line)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=32, help="concurrent clients (default 32)")
+    parser.add_argument("--seconds", type=float, default=20, help="duration of the /api/check run (default 20)")
+    parser.add_argument("--articles", type=int, default=320, help="articles to ingest per database (default 320)")
+    parser.add_argument("--postgres", default=None, help="PostgreSQL URL (default TEST_DATABASE_URL or local)")
+    args = parser.parse_args()
+
+    pg_url = args.postgres or os.environ.get("TEST_DATABASE_URL")
+    if pg_url is None and shutil.which("pg_isready"):
+        ready = subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", "5432"], check=False)
+        pg_url = DEFAULT_PG if ready.returncode == 0 else None
+    bodies = texts(max(args.articles, 200))
+    print(f"{args.clients} 个并发客户端，3,000 字稿件，词库 {DEFAULT_LEXICON_DIR}，CPU {os.cpu_count()} 核", flush=True)
+    failed = False
+
+    with tempfile.TemporaryDirectory() as tmp, database("sqlite", None, Path(tmp)) as url:
+        assert url is not None
+        with server(url, Path(tmp)) as (base, log):
+            with httpx.Client(base_url=base, headers=AUTH, timeout=60) as client:  # warm-up
+                for body in bodies[:20]:
+                    client.post("/api/check", json={"text": body}).raise_for_status()
+            result = check_load(base, bodies[:200], args.clients, args.seconds)
+            print(
+                f"\n/api/check（{args.seconds:g} 秒）：{result['requests']:.0f} 个请求，{result['rps']:.1f} 个/秒，"
+                f"p50 {result['p50']:.0f} ms，p99 {result['p99']:.0f} ms，平均 {result['mean']:.0f} ms，"
+                f"错误 {result['errors']:.0f}",
+                flush=True,
+            )
+            failed |= result["errors"] > 0
+
+    for kind in ("sqlite", "postgresql"):
+        with tempfile.TemporaryDirectory() as tmp, database(kind, pg_url, Path(tmp)) as url:
+            if url is None:
+                print(f"\n{kind}：不可用，跳过")
+                continue
+            with server(url, Path(tmp)) as (base, log):
+                result = ingest_load(base, url, bodies[: args.articles], args.clients)
+            locked = locked_lines(log)
+            ok = (
+                result["stored once"] == result["articles"] == result["in table"] == result["distinct in table"]
+                and result["ids"] == result["articles"]
+                and result["errors"] == 0
+                and locked == 0
+            )
+            failed |= not ok
+            print(
+                f"\n并发入库（{kind}）：{result['articles']:.0f} 篇各发 2 次，{result['articles/s']:.1f} 篇/秒"
+                f"（{result['requests/s']:.1f} 个请求/秒）；恰好入库一次 {result['stored once']:.0f} 篇，"
+                f"表中 {result['in table']:.0f} 篇，错误 {result['errors']:.0f}，"
+                f"“database is locked” {locked} 次 —— {'通过' if ok else '失败'}",
+                flush=True,
+            )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""Quarter-end re-scan: decisions survive, stale hits become obsolete, a killed re-scan resumes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db import session_factory
+from app.detection.detector import Detector
+from app.models import Account, Article, Exemption, Hit, RescanJob, ReviewLog
+from app.schemas.articles import ArticleCreate
+from app.services import ingestion, rescan, review
+from app.services.errors import Conflict
+from tests.conftest import MINI_LEXICON, DatabaseUnderTest
+
+Q2 = (dt.date(2023, 4, 1), dt.date(2023, 6, 30))
+
+
+@pytest.fixture
+def lexicon(tmp_path: Path) -> Path:
+    directory = tmp_path / "lexicons"
+    shutil.copytree(MINI_LEXICON, directory)
+    return directory
+
+
+@pytest.fixture
+def sessions(db: DatabaseUnderTest) -> Iterator[sessionmaker[Session]]:
+    factory = session_factory(db.engine)
+    with factory() as session:
+        session.add(Account(filing_no="A", name="甲镇发布", platform="wechat"))
+        session.commit()
+    yield factory
+
+
+def ingest(sessions: sessionmaker[Session], detector: Detector, n: int, day: str, text: str) -> int:
+    with sessions() as session:
+        article_in = ArticleCreate(filing_no="A", title=f"第{n}篇", url=f"https://a/{n}", published_at=day, text=text)
+        return ingestion.ingest_article(
+            session=session, detector=detector, article_in=article_in, max_article_bytes=10**6
+        ).article.id
+
+
+def hits(sessions: sessionmaker[Session]) -> dict[tuple[int, str, int], str]:
+    with sessions() as session:
+        rows = session.execute(select(Hit.article_id, Hit.rule_id, Hit.start, Hit.status)).all()
+    return {(a, r, s): status for a, r, s, status in rows}
+
+
+def log_count(sessions: sessionmaker[Session]) -> int:
+    with sessions() as session:
+        return session.scalar(select(func.count(ReviewLog.id))) or 0
+
+
+def run(
+    sessions: sessionmaker[Session],
+    detector: Detector,
+    since: dt.date = Q2[0],
+    until: dt.date = Q2[1],
+    workers: int = 1,
+) -> RescanJob:
+    with sessions() as session:
+        job = rescan.start_job(
+            session=session, since=since, until=until, label="2023Q2", lexicon_version=detector.version
+        )
+    return rescan.run_job(sessions=sessions, job_id=job.id, detector=detector, workers=workers)
+
+
+def edit(lexicon: Path, old: str, new: str) -> Detector:
+    path = lexicon / "mini.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    return Detector.from_dir(lexicon)
+
+
+def test_decisions_survive_and_vanished_hits_become_obsolete(sessions, lexicon: Path) -> None:
+    first = Detector.from_dir(lexicon)
+    a = ingest(sessions, first, 1, "2023-05-01", "截止目前，他做为党员冲锋在前。")
+    b = ingest(sessions, first, 2, "2023-06-01", "他做为村干部，推进一带一路战略。")
+    outside = ingest(sessions, first, 3, "2023-07-02", "他做为党员。")  # next quarter: not re-scanned
+    before = hits(sessions)
+    with sessions() as session:
+        ids = {(h.article_id, h.rule_id): h.id for h in session.scalars(select(Hit))}
+        review.review_hits(
+            session=session, ids=[ids[(a, "test.jie-zhi")]], status="confirmed", note="确认", reviewer="李"
+        )
+        review.review_hits(
+            session=session, ids=[ids[(b, "test.zuo-wei")]], status="dismissed", note=None, reviewer="李"
+        )
+    logs = log_count(sessions)
+
+    # The new lexicons drop 做为 and list 村干部.
+    second = edit(lexicon, "term: 做为", "term: 村干部")
+    job = run(sessions, second)
+    assert (job.status, job.total, job.done, job.added, job.kept, job.obsolete) == ("done", 2, 2, 1, 2, 2)
+    after = hits(sessions)
+    assert after[(a, "test.jie-zhi", 0)] == "confirmed"  # still matches: the decision stays
+    assert after[(a, "test.zuo-wei", 6)] == "obsolete"
+    assert after[(b, "test.zuo-wei", 1)] == "obsolete"  # was dismissed: obsolete now, never deleted
+    assert after[(b, "test.zuo-wei", 3)] == "pending"  # 村干部 is new
+    assert after[(outside, "test.zuo-wei", 1)] == before[(outside, "test.zuo-wei", 1)] == "pending"
+    assert log_count(sessions) == logs + 2
+    with sessions() as session:
+        confirmed = session.scalars(select(Hit).where(Hit.article_id == a, Hit.rule_id == "test.jie-zhi")).one()
+        assert (confirmed.reviewer, confirmed.note, confirmed.lexicon_version) == ("李", "确认", second.version)
+        assert session.get(Article, a).lexicon_version == second.version
+
+    # An identical second re-scan changes nothing.
+    again = run(sessions, second)
+    assert (again.added, again.kept, again.obsolete) == (0, 3, 0)
+    assert hits(sessions) == after and log_count(sessions) == logs + 2
+
+    # Back to the first lexicons: obsolete hits return to the status they had.
+    restored = run(sessions, edit(lexicon, "term: 村干部", "term: 做为"))
+    assert restored.obsolete == 1  # 村干部
+    final = hits(sessions)
+    assert final[(b, "test.zuo-wei", 1)] == "dismissed" and final[(a, "test.zuo-wei", 6)] == "pending"
+
+
+def test_an_exempted_new_hit_is_not_stored(sessions, lexicon: Path) -> None:
+    first = Detector.from_dir(lexicon)
+    article = ingest(sessions, first, 1, "2023-05-01", "他是村干部。")
+    with sessions() as session:
+        session.add(Exemption(kind="phrase", value="是村干部", scope="global", reason="正确用法"))
+        session.commit()
+    job = run(sessions, edit(lexicon, "term: 做为", "term: 村干部"))
+    assert (job.added, job.kept, job.obsolete) == (0, 0, 0)
+    assert not [k for k in hits(sessions) if k[0] == article]
+
+
+def test_a_killed_rescan_resumes_and_loses_nothing(sessions, lexicon: Path, monkeypatch) -> None:
+    first = Detector.from_dir(lexicon)
+    for n in range(7):
+        ingest(sessions, first, n, f"2023-05-{n + 1:02d}", f"第{n}篇，他做为党员。")
+    second = edit(lexicon, "term: 做为", "terms: [做为, 党员]")
+    monkeypatch.setattr(rescan, "BATCH", 3)
+    with sessions() as session:
+        job = rescan.start_job(
+            session=session, since=Q2[0], until=Q2[1], label="2023Q2", lexicon_version=second.version
+        )
+
+    def killed(job: RescanJob) -> None:
+        raise KeyboardInterrupt  # the process dies after its first committed batch
+
+    with pytest.raises(KeyboardInterrupt):
+        rescan.run_job(sessions=sessions, job_id=job.id, detector=second, progress=killed)
+    with sessions() as session:
+        assert session.get(RescanJob, job.id).done == 3
+        with pytest.raises(Conflict):  # its heartbeat is fresh: it may still be running
+            rescan.start_job(session=session, since=Q2[0], until=Q2[1], label="2023Q2", lexicon_version=second.version)
+    monkeypatch.setattr(rescan, "STALE_AFTER", dt.timedelta(0))
+    resumed = run(sessions, second)
+    assert resumed.id == job.id
+    assert (resumed.status, resumed.done, resumed.added, resumed.kept) == ("done", 7, 7, 7)
+    with sessions() as session:  # 做为 and 党员 in each of the 7: nothing twice, nothing lost
+        rows = session.scalar(select(func.count(Hit.id)))
+    assert rows == 14 == len(hits(sessions))
+
+
+def test_workers_give_the_same_result(sessions, lexicon: Path) -> None:
+    first = Detector.from_dir(lexicon)
+    for n in range(5):
+        ingest(sessions, first, n, "2023-05-01", f"第{n}篇，截止目前，他做为党员。")
+    second = edit(lexicon, "term: 做为", "terms: [做为, 党员]")
+    job = run(sessions, second, workers=2)
+    assert (job.status, job.added, job.kept, job.obsolete) == ("done", 5, 10, 0)
