@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
 from app import __version__
 from app.api import access_log, auth, errors
@@ -16,6 +17,7 @@ from app.api.routes import accounts, articles, check, exemptions, hits, language
 from app.config import Settings, get_settings
 from app.detection.detector import DetectorHolder
 from app.detection.segment import tokenizer
+from app.web import routes as web
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -53,6 +55,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports.router,
     ):
         app.include_router(router)
+    app.include_router(web.router)  # the pages (登录, 草稿检查, 审核, 账号, 季度报告), outside the OpenAPI document
+    app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
     limits = {
         "/api/articles": (settings.max_article_bytes, "文章"),
         "/api/articles/batch": (settings.max_batch_bytes, "批量入库请求"),
