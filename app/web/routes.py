@@ -166,13 +166,13 @@ async def login(request: Request) -> Response:
     token = str(form.get("token") or "").strip()[:500]
     next = str(form.get("next") or "/check")
     if not _same_origin(request):  # login CSRF: another site posting its own token into this browser
-        principal, error = None, "登录请求来自其他网站，已拒绝：请直接打开本服务的登录页"
+        principal, error, status = None, "登录请求来自其他网站，已拒绝：请直接打开本服务的登录页", 403
     else:
         principal = await run_in_threadpool(auth.resolve, request, token) if token else None
-        error = "请输入访问令牌" if not token else "令牌无效或已被吊销，请向管理员确认"
+        error, status = ("请输入访问令牌" if not token else "令牌无效或已被吊销，请向管理员确认"), 401
     if principal is None:
         return templates.TemplateResponse(
-            request, "login.html", {"next": _safe_next(next), "error": error}, status_code=401, headers=PAGE_HEADERS
+            request, "login.html", {"next": _safe_next(next), "error": error}, status_code=status, headers=PAGE_HEADERS
         )
     auth.remember(request, principal)
     response = RedirectResponse(_safe_next(next), status_code=303)

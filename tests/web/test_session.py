@@ -1,0 +1,180 @@
+"""The pages' session without a browser: login and logout, the cookie, CSRF on the API, scope, escaping, extraction."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import docx
+import pytest
+from fastapi.testclient import TestClient
+
+from app.api.main import create_app
+from app.config import Settings
+from app.web.routes import mark_context
+from app.web.session import CSRF_HEADER, SESSION_COOKIE, csrf_token
+from tests.conftest import ADMIN, ADMIN_TOKEN, MINI_LEXICON, DatabaseUnderTest
+
+
+@pytest.fixture
+def client(db: DatabaseUnderTest) -> Iterator[TestClient]:
+    settings = Settings(lexicon_dir=MINI_LEXICON, database_url=db.url, admin_token=ADMIN_TOKEN)
+    with TestClient(create_app(settings), follow_redirects=False) as client:
+        yield client
+
+
+@pytest.fixture
+def seeded(client: TestClient, db: DatabaseUnderTest) -> dict[str, Any]:
+    """Two organisations, an account and an article (with a <script> title) in each, and an editor token for the first."""
+    from app.db import create_db_engine, session_factory
+    from app.models import Role
+    from app.services.tokens import create_token
+
+    made: dict[str, Any] = {}
+    for key, filing_no, organization in (("a", "A-1", "甲镇人民政府"), ("b", "B-1", "乙街道办事处")):
+        account = client.post(
+            "/api/accounts",
+            headers=ADMIN,
+            json={
+                "filing_no": filing_no,
+                "name": f"{organization}发布",
+                "platform": "微信",
+                "organization": organization,
+            },
+        ).json()
+        article = client.post(
+            "/api/articles",
+            headers=ADMIN,
+            json={
+                "account_id": account["id"],
+                "title": f"<script>alert('{key}')</script>通知",
+                "published_at": "2024-05-01T10:00:00+08:00",
+                "text": "截止目前，他做为党员冲锋在前。",
+            },
+        ).json()
+        made[key] = {"account": account, "hits": article["hits"]}
+    engine = create_db_engine(db.url)
+    with session_factory(engine)() as session:
+        for role, organization, key in ((Role.editor, "甲镇人民政府", "editor"), (Role.reviewer, None, "reviewer")):
+            made[key] = create_token(session=session, role=role, organization=organization)[1]
+    engine.dispose()
+    return made
+
+
+def _login(client: TestClient, token: str) -> None:
+    response = client.post("/login", data={"token": token, "next": "/review"})
+    assert response.status_code == 303 and response.headers["location"] == "/review"
+
+
+@pytest.mark.parametrize("path", ["/check", "/review?status=all", "/accounts", "/accounts/1", "/reports"])
+def test_pages_send_a_visitor_without_a_session_to_login(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/login?next=/")
+
+
+def test_login_sets_a_strict_httponly_cookie(client: TestClient) -> None:
+    assert client.post("/login", data={"token": "cm_wrong"}).status_code == 401
+    assert client.post("/login", data={"token": ""}).status_code == 401
+    response = client.post("/login", data={"token": ADMIN_TOKEN, "next": "/accounts"})
+    assert response.status_code == 303 and response.headers["location"] == "/accounts"
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith(f"{SESSION_COOKIE}=") and "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert "Path=/" in cookie
+    assert client.get("/login").status_code == 303  # already signed in
+    policy = client.get("/check").headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+
+
+@pytest.mark.parametrize(
+    "target", ["//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"]
+)
+def test_login_never_redirects_to_another_site(client: TestClient, target: str) -> None:
+    response = client.post("/login", data={"token": ADMIN_TOKEN, "next": target})
+    assert response.headers["location"] == "/check"
+
+
+def test_login_posted_from_another_site_is_refused(client: TestClient) -> None:
+    response = client.post("/login", data={"token": ADMIN_TOKEN}, headers={"Origin": "http://evil.example"})
+    assert response.status_code == 403 and "set-cookie" not in response.headers
+    assert "来自其他网站" in response.text
+
+
+def test_the_api_takes_the_cookie_and_wants_csrf_for_changes(client: TestClient) -> None:
+    _login(client, ADMIN_TOKEN)
+    assert client.get("/api/me").json()["role"] == "admin"
+    body = {"text": "截止目前"}
+    refused = client.post("/api/check", json=body)
+    assert refused.status_code == 403 and refused.json()["code"] == "csrf_failed"
+    assert client.post("/api/check", json=body, headers={CSRF_HEADER: "0" * 64}).status_code == 403
+    assert client.post("/api/check", json=body, headers={CSRF_HEADER: csrf_token(ADMIN_TOKEN)}).status_code == 200
+    # A bearer token needs no CSRF token: nothing a browser sends by itself.
+    client.cookies.clear()
+    assert client.post("/api/check", json=body, headers=ADMIN).status_code == 200
+    assert client.get("/api/me").status_code == 401
+
+
+def test_logout_needs_the_pages_csrf_field(client: TestClient) -> None:
+    _login(client, ADMIN_TOKEN)
+    assert client.post("/logout", data={"csrf_token": "nope"}).status_code == 403
+    response = client.post("/logout", data={"csrf_token": csrf_token(ADMIN_TOKEN)})
+    assert response.status_code == 303 and f'{SESSION_COOKIE}=""' in response.headers["set-cookie"]
+
+
+def test_an_editor_sees_only_their_organisation(client: TestClient, seeded: dict[str, Any]) -> None:
+    _login(client, seeded["editor"])
+    page = client.get("/review?status=all").text
+    assert "甲镇人民政府发布" in page and "乙街道办事处发布" not in page
+    assert 'data-act="confirmed"' not in page  # no review buttons for editors
+    assert client.get(f"/accounts/{seeded['a']['account']['id']}").status_code == 200
+    other = client.get(f"/accounts/{seeded['b']['account']['id']}")
+    assert other.status_code == 404 and "账号不存在" in other.text
+    assert client.get("/accounts/99999").status_code == 404
+    assert "乙街道办事处发布" not in client.get("/accounts").text
+    assert client.get("/reports").status_code == 403
+    csrf = {CSRF_HEADER: csrf_token(seeded["editor"])}
+    hit = seeded["a"]["hits"][0]["id"]
+    assert client.patch(f"/api/hits/{hit}", json={"status": "confirmed"}, headers=csrf).status_code == 403
+    assert client.get(f"/api/hits/{seeded['b']['hits'][0]['id']}").status_code == 404
+
+
+def test_stored_text_is_escaped(client: TestClient, seeded: dict[str, Any]) -> None:
+    _login(client, seeded["reviewer"])
+    for path in ("/review?status=all", f"/accounts/{seeded['a']['account']['id']}"):
+        page = client.get(path).text
+        assert "&lt;script&gt;alert(&#39;a&#39;)&lt;/script&gt;通知" in page
+        assert "<script>alert" not in page
+    assert 'data-act="confirmed"' in client.get("/review").text
+
+
+def test_extract_reads_docx_html_and_gb18030_text(client: TestClient) -> None:
+    assert client.post("/check/extract", files={"file": ("a.txt", b"x")}).status_code == 401
+    _login(client, ADMIN_TOKEN)
+    assert client.post("/check/extract", files={"file": ("a.txt", b"x")}).status_code == 403  # no CSRF header
+    headers = {CSRF_HEADER: csrf_token(ADMIN_TOKEN)}
+
+    def extract(**kwargs: Any) -> Any:
+        return client.post("/check/extract", headers=headers, **kwargs)
+
+    document = docx.Document()
+    document.add_paragraph("截止目前，")
+    document.add_paragraph("他做为党员。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert extract(files={"file": ("稿件.docx", buffer.getvalue())}).json()["text"] == "截止目前，\n他做为党员。"
+    assert extract(files={"file": ("稿件.txt", "截止目前".encode("gb18030"))}).json()["text"] == "截止目前"
+    page = '<html><body><div id="js_content"><p>截止目前</p><script>alert(1)</script></div></body></html>'
+    assert extract(data={"html": page}).json()["text"] == "截止目前"
+    plain = "<html><head><title>通知</title></head><body><p>他做为党员</p></body></html>"
+    assert extract(data={"html": plain}).json() == {"text": "他做为党员", "title": "通知"}
+    assert extract(files={"file": ("a.pdf", b"%PDF")}).status_code == 422
+    assert extract(files={"file": ("a.docx", b"not a zip")}).status_code == 422
+    assert extract(data={"html": "<html><body></body></html>"}).status_code == 422
+
+
+def test_mark_context_finds_the_occurrence_at_the_hit() -> None:
+    # 截止 twice in the context: the one where the hit is (20 characters after the context's start, capped).
+    assert mark_context("截止前截止目前", "截止", 3, 20) == ("截止前", "截止", "目前")
+    assert mark_context("截止前截止目前", "截止", 0, 20) == ("", "截止", "前截止目前")
+    assert mark_context("无关", "截止", 5, 20) == ("无关", "", "")
