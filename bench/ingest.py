@@ -17,7 +17,6 @@ import contextlib
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.config import DEFAULT_LEXICON_DIR  # noqa: E402
 from app.db import create_db_engine  # noqa: E402
+from tests.serving import CUOMIN, cuomin_serve  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "official"
 ARTICLE_CHARS = 3000
@@ -55,12 +55,6 @@ def texts(count: int) -> list[str]:
         pieces = ["截止目前，全县已完成隐患排查整改。他做为一名党员冲锋在前。" * 100]
     # Each article must be new: number them, cycling through the corpus.
     return [f"（{n}）{pieces[n % len(pieces)]}" for n in range(count)]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -92,35 +86,15 @@ def database(kind: str, pg_url: str | None, workdir: Path) -> Iterator[str | Non
 
 @contextlib.contextmanager
 def server(url: str, workdir: Path) -> Iterator[str]:
-    port = free_port()
     env = {
-        **os.environ,
         "CUOMIN_DATABASE_URL": url,
         "CUOMIN_LEXICON_DIR": str(DEFAULT_LEXICON_DIR),
-        "CUOMIN_PORT": str(port),
-        "CUOMIN_LOG_LEVEL": "warning",
         "CUOMIN_ADMIN_TOKEN": ADMIN_TOKEN,
         "CUOMIN_CHECK_RATE_LIMIT": "0",
     }
-    cuomin = [sys.executable, "-m", "app.cli"]
-    subprocess.run([*cuomin, "db", "upgrade"], env=env, check=True, capture_output=True, cwd=ROOT)
-    process = subprocess.Popen([*cuomin, "serve"], env=env, cwd=workdir)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("cuomin serve did not start")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    subprocess.run([*CUOMIN, "db", "upgrade"], env={**os.environ, **env}, check=True, capture_output=True, cwd=ROOT)
+    with cuomin_serve(workdir, env, timeout=120) as running:
+        yield running.url
 
 
 def article(number: int, body: str, tag: str) -> dict:

@@ -25,7 +25,6 @@ import os
 import random
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -46,51 +45,25 @@ sys.path.insert(0, str(ROOT))
 from app.config import DEFAULT_LEXICON_DIR  # noqa: E402
 from app.db import create_db_engine  # noqa: E402
 from bench.ingest import DEFAULT_PG, database, texts  # noqa: E402
+from tests.serving import CUOMIN, cuomin_serve  # noqa: E402
 
 ADMIN_TOKEN = secrets.token_urlsafe(32)
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def server(url: str, workdir: Path) -> Iterator[tuple[str, Path]]:
     """`cuomin serve` on a free loopback port; its base URL and its log file."""
-    port = free_port()
     env = {
-        **os.environ,
         "CUOMIN_DATABASE_URL": url,
         "CUOMIN_LEXICON_DIR": str(DEFAULT_LEXICON_DIR),
         "CUOMIN_ADMIN_TOKEN": ADMIN_TOKEN,
         "CUOMIN_CHECK_RATE_LIMIT": "0",
-        "CUOMIN_LOG_LEVEL": "info",
+        "CUOMIN_LOG_LEVEL": "info",  # the log is searched for "database is locked"
     }
-    cuomin = [sys.executable, "-m", "app.cli"]
-    subprocess.run([*cuomin, "db", "upgrade"], env=env, check=True, capture_output=True, cwd=ROOT)
-    log = workdir / f"serve-{port}.log"
-    with log.open("wb") as out:
-        command = [*cuomin, "serve", "--port", str(port)]
-        process = subprocess.Popen(command, env=env, cwd=workdir, stdout=out, stderr=out)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"cuomin serve did not start:\n{log.read_text(errors='replace')}")
-                time.sleep(0.2)
-            yield base, log
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+    subprocess.run([*CUOMIN, "db", "upgrade"], env={**os.environ, **env}, check=True, capture_output=True, cwd=ROOT)
+    with cuomin_serve(workdir, env, timeout=120) as running:
+        yield running.url, running.log
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -24,53 +23,16 @@ from sqlalchemy.orm import Session
 from app.db import create_db_engine
 from app.models import Article, Hit
 from tests.conftest import ADMIN, ADMIN_TOKEN, BACKENDS, MINI_LEXICON, fresh_database
+from tests.serving import cuomin_serve
 
 BATCH = 300
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def serve(url: str, workdir: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "CUOMIN_DATABASE_URL": url,
-        "CUOMIN_LEXICON_DIR": str(MINI_LEXICON),
-        "CUOMIN_ADMIN_TOKEN": ADMIN_TOKEN,
-        "CUOMIN_LOG_LEVEL": "warning",
-    }
-    log = (workdir / f"serve-{port}.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        cwd=workdir,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"cuomin serve exited: {(workdir / f'serve-{port}.log').read_text()}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "cuomin serve did not start within 60 s"
-            time.sleep(0.1)
-        yield process, base
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=30)
-        log.close()
+    env = {"CUOMIN_DATABASE_URL": url, "CUOMIN_LEXICON_DIR": str(MINI_LEXICON), "CUOMIN_ADMIN_TOKEN": ADMIN_TOKEN}
+    with cuomin_serve(workdir, env) as running:
+        yield running.process, running.url
 
 
 def articles(first: int, count: int) -> list[dict[str, str]]:

@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import unicodedata
 import urllib.parse
 from collections.abc import Iterator
-from pathlib import Path
 
 import language_tool_python
 import pytest
@@ -23,61 +17,20 @@ from app.api.main import create_app
 from app.config import Settings
 from app.detection.detector import Detector
 from tests.conftest import ADMIN, ADMIN_TOKEN, MINI_LEXICON
+from tests.serving import cuomin_serve
 
 OBSIDIAN = "app://obsidian.md"
 # What a LanguageTool client with its "username" and "API key" filled in sends: the key is a cuomin token.
 KEY = {"username": "编辑", "apiKey": ADMIN_TOKEN}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`cuomin serve` on a free loopback port, with the mini lexicon; its URL."""
-    port = _free_port()
-    workdir: Path = tmp_path_factory.mktemp("serve")  # anything the service writes stays here
-    env = {
-        **os.environ,
-        "CUOMIN_LEXICON_DIR": str(MINI_LEXICON),
-        "CUOMIN_CORS_ORIGINS": OBSIDIAN,
-        "CUOMIN_LOG_LEVEL": "warning",
-        "CUOMIN_ADMIN_TOKEN": ADMIN_TOKEN,
-    }
-    log = (workdir / "serve.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=workdir,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"cuomin serve exited with {process.returncode}:\n{(workdir / 'serve.log').read_text()}")
-            try:
-                if requests.get(f"{url}/v2/languages", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"cuomin serve did not answer within 60 s:\n{(workdir / 'serve.log').read_text()}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+    env = {"CUOMIN_LEXICON_DIR": str(MINI_LEXICON), "CUOMIN_CORS_ORIGINS": OBSIDIAN, "CUOMIN_ADMIN_TOKEN": ADMIN_TOKEN}
+    # anything the service writes stays in its own directory
+    with cuomin_serve(tmp_path_factory.mktemp("serve"), env) as running:
+        yield running.url
 
 
 @pytest.fixture(scope="module")

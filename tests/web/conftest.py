@@ -11,10 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +23,7 @@ from app.clock import CST
 from app.config import DEFAULT_LEXICON_DIR
 from app.reports import Quarter
 from tests.conftest import ADMIN, ADMIN_TOKEN
+from tests.serving import cuomin_serve
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -48,12 +45,6 @@ def chromium_path() -> str | None:
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return candidate
     return shutil.which("chromium")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -173,25 +164,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     database_url = f"sqlite:///{workdir / 'cuomin.db'}"
     engine = create_db_engine(database_url)
     upgrade(engine)
-    port = _free_port()
     env = {
-        **os.environ,
         "CUOMIN_DATABASE_URL": database_url,
         "CUOMIN_LEXICON_DIR": str(DEFAULT_LEXICON_DIR),
         "CUOMIN_ADMIN_TOKEN": ADMIN_TOKEN,
-        "CUOMIN_LOG_LEVEL": "warning",
         "CUOMIN_RESCAN_WORKERS": "1",
     }
-    log_path = workdir / "serve.log"
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=workdir,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
 
     def tokens_for(world: World) -> dict[str, str]:
         organizations = {a["organization"]["name"]: a["organization"]["id"] for a in world.accounts.values()}
@@ -210,27 +188,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         return made
 
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"cuomin serve exited with {process.returncode}:\n{log_path.read_text()}")
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).is_success:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"cuomin serve did not answer within 60 s:\n{log_path.read_text()}")
-            time.sleep(0.2)
-        yield _seed(url, tokens_for)
+        with cuomin_serve(workdir, env) as running:
+            yield _seed(running.url, tokens_for)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
         engine.dispose()
 
 
