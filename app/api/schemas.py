@@ -6,6 +6,8 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.schemas.common import FoundHit
+
 
 class CheckRequest(BaseModel):
     model_config = ConfigDict(
@@ -20,17 +22,8 @@ class CheckRequest(BaseModel):
     exempt_phrases: list[str] = Field(default=[], description="豁免词语：落在这些词语之内的命中不报")
 
 
-class HitPublic(BaseModel):
-    start: int = Field(description="起始偏移（原文字符下标，含）")
-    end: int = Field(description="结束偏移（原文字符下标，不含）")
-    text: str = Field(description="命中的原文")
-    rule_id: str
-    category: str
-    severity: str = Field(description="serious 严重表述错误 / warning 一般差错 / info 慎用提示")
-    message: str
-    suggestions: list[str]
-    source: str
-    context: str
+class HitPublic(FoundHit):
+    source: str = Field(description="规则出处")
 
 
 class CheckResponse(BaseModel):

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_serializer, model_validator
 
 from app.clock import CST, assume_cst
-from app.schemas.common import DbId
+from app.schemas.common import DbId, FoundHit
 
 MAX_BATCH_ITEMS = 1000
 
@@ -64,19 +64,10 @@ class ArticleCreate(BaseModel):
         return self
 
 
-class IngestedHit(BaseModel):
+class IngestedHit(FoundHit):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    start: int
-    end: int
-    text: str
-    rule_id: str
-    category: str
-    severity: str
-    message: str
-    suggestions: list[str]
-    context: str
     status: str
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 # Ids are INTEGER columns: PostgreSQL's int4 (SQLite's 64-bit integer is wider). A larger number can
 # name nothing, and the database would refuse it with an error instead of a clean 404 or 422.
@@ -13,3 +13,17 @@ MAX_OFFSET = 10**9
 MAX_PAGE_SIZE = 500
 
 DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class FoundHit(BaseModel):
+    """What the engine reports of one hit; stored and listed hits add their own fields."""
+
+    start: int = Field(description="起始偏移（原文字符下标，含）")
+    end: int = Field(description="结束偏移（原文字符下标，不含）")
+    text: str = Field(description="命中的原文")
+    rule_id: str
+    category: str
+    severity: str = Field(description="serious 严重表述错误 / warning 一般差错 / info 慎用提示")
+    message: str
+    suggestions: list[str]
+    context: str
