@@ -14,6 +14,7 @@ from app.api import access_log, auth, errors
 from app.api.database import close_database, open_database
 from app.api.limits import BodyLimit
 from app.api.routes import accounts, articles, check, exemptions, hits, languagetool, me, reports, rescans
+from app.api.token_path import TokenInPath
 from app.config import Settings, get_settings
 from app.detection.detector import DetectorHolder
 from app.detection.segment import tokenizer
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type"],
         )
-    app.add_middleware(access_log.AccessLog)  # outermost: logs every answer, 413 and CORS preflights included
+    app.add_middleware(access_log.AccessLog)  # logs every answer, 413 and CORS preflights included
+    app.add_middleware(TokenInPath)  # outermost: /lt/<token>/v2/… loses its token before anything logs the path
     auth.document(app)  # after every router: 401/403/429 in the OpenAPI responses of protected routes
     return app

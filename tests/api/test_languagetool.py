@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import unicodedata
 import urllib.parse
 from collections.abc import Iterator
@@ -307,3 +308,32 @@ def test_configinfo_needs_a_language(client: TestClient) -> None:
 def test_no_cors_headers_unless_configured(client: TestClient) -> None:
     response = client.post("/v2/check", data={"text": "做为", "language": "zh"}, headers={"Origin": OBSIDIAN})
     assert "access-control-allow-origin" not in response.headers
+
+
+class _Lines(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def test_token_in_the_server_url_for_clients_without_a_key_field() -> None:
+    # The browser extension is given http://服务器:8000/lt/<令牌>/v2 as its server.
+    settings = Settings(lexicon_dir=MINI_LEXICON, admin_token=ADMIN_TOKEN)
+    lines = _Lines()
+    logging.getLogger("cuomin.access").addHandler(lines)
+    with TestClient(create_app(settings)) as anonymous:
+        languages = anonymous.get(f"/lt/{ADMIN_TOKEN}/v2/languages")
+        assert languages.status_code == 200 and languages.json() == anonymous.get("/v2/languages").json()
+        checked = anonymous.post(f"/lt/{ADMIN_TOKEN}/v2/check", data={"language": "zh-CN", "text": "他做为党员。"})
+        assert checked.status_code == 200
+        assert [m["replacements"] for m in checked.json()["matches"]] == [[{"value": "作为"}]]
+        refused = anonymous.post("/lt/not-a-token/v2/check", data={"language": "zh-CN", "text": "他做为党员。"})
+        assert refused.status_code == 401 and refused.text.startswith("Error:")
+        assert anonymous.post("/v2/check", data={"language": "zh-CN", "text": "x"}).status_code == 401
+        assert anonymous.get(f"/lt/{ADMIN_TOKEN}/api/me").status_code == 404  # only /v2 is rewritten
+    logging.getLogger("cuomin.access").removeHandler(lines)
+    logged = "\n".join(lines.lines)
+    assert '"path": "/v2/check"' in logged and ADMIN_TOKEN not in logged
