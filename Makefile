@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench bench-ingest bench-load install install-dev clean
+.PHONY: run test lint bench bench-ingest bench-load bench-rescan install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ bench-ingest: install-dev
 
 bench-load: install-dev
 	$(BIN)/python bench/load.py
+
+bench-rescan: install-dev
+	$(BIN)/python bench/rescan.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
