@@ -71,3 +71,25 @@ def test_health_lexicon_info_and_openapi(client: TestClient) -> None:
     assert "/api/check" in schema["paths"]
     assert schema["components"]["schemas"]["CheckRequest"]["examples"]
     assert client.get("/docs").status_code == 200
+
+
+def test_admin_reloads_the_lexicon_and_a_broken_one_keeps_the_old(tmp_path) -> None:
+    import shutil
+
+    from tests.conftest import ADMIN, ADMIN_TOKEN
+
+    directory = tmp_path / "lexicons"
+    shutil.copytree(MINI_LEXICON, directory)
+    settings = Settings(lexicon_dir=directory, admin_token=ADMIN_TOKEN)
+    with TestClient(create_app(settings), headers=ADMIN) as client:
+        before = client.get("/api/lexicon").json()["version"]
+        path = directory / "mini.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("term: 做为", "terms: [做为, 当做为]"), encoding="utf-8")
+        reloaded = client.post("/api/lexicon/reload")
+        assert reloaded.status_code == 200 and reloaded.json()["version"] != before
+        assert client.get("/healthz").json()["lexicon_version"] == reloaded.json()["version"]
+        (directory / "broken.yaml").write_text("category: 常见错别字\nentries: [{id: X}]\n", encoding="utf-8")
+        refused = client.post("/api/lexicon/reload")
+        assert refused.status_code == 422 and "仍使用原词库" in refused.json()["message"]
+        assert client.get("/healthz").json()["lexicon_version"] == reloaded.json()["version"]
+        assert client.post("/api/check", json={"text": "他做为党员。"}).json()["hits"]

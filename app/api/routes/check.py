@@ -8,10 +8,12 @@ from collections import Counter
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
-from app.api.auth import CurrentUser, RateLimitedUser
-from app.api.deps import DetectorDep, SettingsDep
+from app.api.auth import Admin, CurrentUser, RateLimitedUser
+from app.api.deps import DetectorDep, HolderDep, SettingsDep
 from app.api.errors import ApiError
 from app.api.schemas import CheckRequest, CheckResponse, ErrorResponse, Health, LexiconInfo
+from app.detection.detector import Detector
+from app.detection.lexicon import LexiconError
 
 router = APIRouter()
 
@@ -57,8 +59,23 @@ async def healthz(detector: DetectorDep) -> Health:
     return Health(status="ok", lexicon_version=detector.version, rules=len(detector.lexicon.rules))
 
 
+def _info(detector: Detector) -> LexiconInfo:
+    counts = Counter(rule.category for rule in detector.lexicon.rules)
+    return LexiconInfo(version=detector.version, rules=len(detector.lexicon.rules), by_category=dict(counts))
+
+
 @router.get("/api/lexicon", response_model=LexiconInfo, tags=["词库"])
 def lexicon_info(detector: DetectorDep, _user: CurrentUser) -> LexiconInfo:
     """当前词库的版本与各类别词条数。"""
-    counts = Counter(rule.category for rule in detector.lexicon.rules)
-    return LexiconInfo(version=detector.version, rules=len(detector.lexicon.rules), by_category=dict(counts))
+    return _info(detector)
+
+
+@router.post(
+    "/api/lexicon/reload", response_model=LexiconInfo, responses={422: {"model": ErrorResponse}}, tags=["词库"]
+)
+def reload_lexicon(holder: HolderDep, _user: Admin) -> LexiconInfo:
+    """从词库目录重新加载词库（管理员）：新词库建好后才替换，期间照常检查；词库有错时 422，旧词库继续使用。"""
+    try:
+        return _info(holder.reload())
+    except LexiconError as exc:
+        raise ApiError(422, "lexicon_invalid", f"词库有错误，仍使用原词库：{exc}") from None

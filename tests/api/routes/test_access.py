@@ -112,6 +112,7 @@ MATRIX = [
     Row("GET", "/v2/configinfo", OPEN, path="/v2/configinfo?language=zh-CN"),
     Row("POST", "/api/check", ANY_TOKEN, body=lambda role: {"text": f"{role}做为党员"}),
     Row("GET", "/api/lexicon", ANY_TOKEN),
+    Row("POST", "/api/lexicon/reload", ADMIN_ONLY),
     Row("GET", "/api/me", ANY_TOKEN),
     Row("POST", "/v2/check", ANY_TOKEN, form=True),
     Row("GET", "/v2/check", ANY_TOKEN, form=True),
