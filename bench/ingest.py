@@ -146,6 +146,15 @@ def run_one(base: str, bodies: list[str], clients: int) -> dict[str, float]:
     return rates
 
 
+def postgres_url(explicit: str | None) -> str | None:
+    """--postgres, TEST_DATABASE_URL, or the local server when pg_isready answers; None: skip PostgreSQL."""
+    url = explicit or os.environ.get("TEST_DATABASE_URL")
+    if url is None and shutil.which("pg_isready"):
+        ready = subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", "5432"], check=False)
+        url = DEFAULT_PG if ready.returncode == 0 else None
+    return url
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=500, help="articles per mode (default 500)")
@@ -153,10 +162,7 @@ def main() -> None:
     parser.add_argument("--postgres", default=None, help="PostgreSQL URL (default TEST_DATABASE_URL or local)")
     args = parser.parse_args()
 
-    pg_url = args.postgres or os.environ.get("TEST_DATABASE_URL")
-    if pg_url is None and shutil.which("pg_isready"):
-        ready = subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", "5432"], check=False)
-        pg_url = DEFAULT_PG if ready.returncode == 0 else None
+    pg_url = postgres_url(args.postgres)
     bodies = texts(args.articles)
     print(f"{len(bodies)} 篇 × {ARTICLE_CHARS} 字／模式，词库 {DEFAULT_LEXICON_DIR}，并发客户端 {args.clients}")
     results: dict[str, dict[str, float]] = {}

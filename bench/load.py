@@ -24,7 +24,6 @@ import contextlib
 import os
 import random
 import secrets
-import shutil
 import statistics
 import subprocess
 import sys
@@ -44,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.config import DEFAULT_LEXICON_DIR  # noqa: E402
 from app.db import create_db_engine  # noqa: E402
-from bench.ingest import DEFAULT_PG, database, texts  # noqa: E402
+from bench.ingest import database, postgres_url, texts  # noqa: E402
 from tests.serving import CUOMIN, cuomin_serve  # noqa: E402
 
 ADMIN_TOKEN = secrets.token_urlsafe(32)
@@ -187,10 +186,7 @@ def main() -> int:
     parser.add_argument("--postgres", default=None, help="PostgreSQL URL (default TEST_DATABASE_URL or local)")
     args = parser.parse_args()
 
-    pg_url = args.postgres or os.environ.get("TEST_DATABASE_URL")
-    if pg_url is None and shutil.which("pg_isready"):
-        ready = subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", "5432"], check=False)
-        pg_url = DEFAULT_PG if ready.returncode == 0 else None
+    pg_url = postgres_url(args.postgres)
     bodies = texts(max(args.articles, 200))
     print(f"{args.clients} 个并发客户端，3,000 字稿件，词库 {DEFAULT_LEXICON_DIR}，CPU {os.cpu_count()} 核", flush=True)
     failed = False

@@ -15,11 +15,9 @@ import argparse
 import contextlib
 import datetime as dt
 import hashlib
-import os
 import resource
 import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,7 +35,7 @@ from app.db import create_db_engine, session_factory, upgrade  # noqa: E402
 from app.detection.detector import Detector  # noqa: E402
 from app.models import Account, Article  # noqa: E402
 from app.services import rescan  # noqa: E402
-from bench.ingest import DEFAULT_PG, texts  # noqa: E402
+from bench.ingest import postgres_url, texts  # noqa: E402
 
 INSERT_BATCH = 2000
 
@@ -117,12 +115,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=rescan.default_workers())
-    parser.add_argument("--postgres", default=os.environ.get("TEST_DATABASE_URL"))
+    parser.add_argument("--postgres", default=None, help="PostgreSQL URL (default TEST_DATABASE_URL or local)")
     args = parser.parse_args()
-    postgres = args.postgres
-    if postgres is None and shutil.which("pg_isready"):
-        if subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", "5432"]).returncode == 0:
-            postgres = DEFAULT_PG
+    postgres = postgres_url(args.postgres)
     detector = Detector.from_dir(DEFAULT_LEXICON_DIR)
     print(f"{args.articles:,} articles of about 3,000 characters, {args.workers} worker(s), lexicon {detector.version}")
     for backend in ["sqlite", *(["postgresql"] if postgres else [])]:

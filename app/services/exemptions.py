@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -34,17 +35,19 @@ def applicable(*, session: Session, account: Account) -> tuple[list[str], list[s
     return phrases, rules
 
 
-def phrase_spans(text: str, phrase: str) -> list[tuple[int, int]]:
-    """Where phrase occurs in text, matched as the engine matches (normalised), as original offsets."""
-    needle = normalize_term(phrase)
-    if not needle:
+def phrase_spans(text: str, phrases: Iterable[str]) -> list[tuple[int, int]]:
+    """Where the phrases occur in text, matched as the engine matches (normalised), as original offsets.
+    The text is normalised once, however many phrases there are."""
+    needles = [needle for needle in map(normalize_term, phrases) if needle]
+    if not needles:
         return []
     norm = normalize(text)
     spans = []
-    at = norm.text.find(needle)
-    while at != -1:
-        spans.append(norm.to_original(at, at + len(needle)))
-        at = norm.text.find(needle, at + 1)
+    for needle in needles:
+        at = norm.text.find(needle)
+        while at != -1:
+            spans.append(norm.to_original(at, at + len(needle)))
+            at = norm.text.find(needle, at + 1)
     return spans
 
 
@@ -116,7 +119,7 @@ def _covered_by_phrase(session: Session, pending: Select[tuple[Hit]], phrase: st
     covered = []
     for article_id, hits in candidates.items():
         text = session.scalar(select(Article.text).where(Article.id == article_id)) or ""
-        spans = phrase_spans(text, phrase)
+        spans = phrase_spans(text, [phrase])
         covered += [h for h in hits if any(s <= h.start and h.end <= e for s, e in spans)]
     return covered
 

@@ -223,7 +223,18 @@ def _reconcile(
     existing: dict[Key, Hit] = {}
     for hit in stored:
         existing.setdefault((hit.rule_id, hit.start, hit.end), hit)
-    spans = [span for phrase in phrases for span in phrase_spans(article.text, phrase)] if phrases else []
+    spans: list[tuple[int, int]] | None = None  # found only when a new hit needs them
+
+    def exempted(item: dict[str, Any]) -> bool:
+        nonlocal spans
+        if item["rule_id"] in rules:
+            return True
+        if not phrases:
+            return False
+        if spans is None:
+            spans = phrase_spans(article.text, phrases)
+        return any(s <= item["start"] and item["end"] <= e for s, e in spans)
+
     seen: set[Key] = set()
     for item in found:
         key = (item["rule_id"], item["start"], item["end"])
@@ -234,8 +245,8 @@ def _reconcile(
             if hit.status == HitStatus.obsolete.value:
                 _restore(session, hit, version)
             tally.kept += 1
-        elif item["rule_id"] in rules or any(s <= item["start"] and item["end"] <= e for s, e in spans):
-            continue  # exempted: a new hit is not stored
+        elif exempted(item):
+            continue  # a new hit is not stored
         else:
             session.add(Hit.found(item, version, article_id=article.id))
             tally.added += 1
