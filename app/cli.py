@@ -15,6 +15,7 @@ from app.config import get_settings
 from app.detection.detector import Detector
 from app.detection.hit import Hit
 from app.detection.lexicon import LexiconError, Severity, load_lexicon
+from app.detection.typo.model import ModelError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -23,9 +24,11 @@ if TYPE_CHECKING:
 def _load_detector() -> Detector:
     settings = get_settings()
     try:
-        return Detector.from_dir(settings.lexicon_dir, context_chars=settings.context_chars)
+        return Detector.from_dir(settings.lexicon_dir, context_chars=settings.context_chars, typo=settings.typo_layer)
     except LexiconError as exc:
         raise click.ClickException(f"词库加载失败：{exc}") from exc
+    except ModelError as exc:
+        raise click.ClickException(f"{exc}（或设置 CUOMIN_TYPO_LAYER=off 关闭统计错别字层）") from exc
 
 
 def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
@@ -60,13 +63,20 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="每个输入输出一个 JSON 对象 {file, hits}。")
 @click.option("--jsonl", is_flag=True, help="从标准输入逐行读 {id, text, date?}，逐行输出 {id, hits}。")
 @click.option("--date", callback=_parse_date, help="发布日期 YYYY-MM-DD（时间相关规则用），默认今天。")
-def check(files: tuple[Path, ...], as_json: bool, jsonl: bool, date: dt.date | None) -> None:
+@click.option(
+    "--profile",
+    type=click.Choice(["draft", "inspection"]),
+    default=None,
+    help="错别字把握档：draft 报出一切可能的笔误（默认，CUOMIN_CHECK_PROFILE）；inspection 只报近乎确定的。",
+)
+def check(files: tuple[Path, ...], as_json: bool, jsonl: bool, date: dt.date | None, profile: str | None) -> None:
     """检查文件（不给文件则读标准输入）。存在严重表述错误时退出码为 1。"""
     detector = _load_detector()
+    profile = profile or get_settings().check_profile
     if jsonl:
         if files:
             raise click.UsageError("--jsonl 只从标准输入读取，不能同时给出文件。")
-        sys.exit(_check_jsonl(detector, date))
+        sys.exit(_check_jsonl(detector, date, profile))
     inputs: list[tuple[str, str]] = []
     for path in files:
         try:
@@ -79,7 +89,7 @@ def check(files: tuple[Path, ...], as_json: bool, jsonl: bool, date: dt.date | N
         inputs.append(("<stdin>", sys.stdin.read()))
     serious = False
     for name, text in inputs:
-        hits = detector.check(text, date=date)
+        hits = detector.check(text, date=date, profile=profile)
         serious = serious or any(h.severity == Severity.serious for h in hits)
         if as_json:
             click.echo(json.dumps({"file": name, "hits": [h.as_dict() for h in hits]}, ensure_ascii=False))
@@ -88,7 +98,7 @@ def check(files: tuple[Path, ...], as_json: bool, jsonl: bool, date: dt.date | N
     sys.exit(1 if serious else 0)
 
 
-def _check_jsonl(detector: Detector, default_date: dt.date | None) -> int:
+def _check_jsonl(detector: Detector, default_date: dt.date | None, profile: str) -> int:
     serious = False
     for number, line in enumerate(sys.stdin, start=1):
         if not line.strip():
@@ -101,7 +111,7 @@ def _check_jsonl(detector: Detector, default_date: dt.date | None) -> int:
             date = dt.date.fromisoformat(item["date"]) if item.get("date") else default_date
         except (ValueError, KeyError, TypeError, AttributeError):
             raise click.ClickException(f'第 {number} 行不是有效的 JSON 对象 {{"id", "text", "date"?}}') from None
-        hits = detector.check(text, date=date)
+        hits = detector.check(text, date=date, profile=profile)
         serious = serious or any(h.severity == Severity.serious for h in hits)
         click.echo(json.dumps({"id": item.get("id"), "hits": [h.as_dict() for h in hits]}, ensure_ascii=False))
     return 1 if serious else 0
@@ -538,3 +548,121 @@ def report(
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+@main.group()
+def model() -> None:
+    """统计错别字模型（lexicons/data/typo/）。"""
+
+
+def _sources(values: tuple[str, ...]) -> dict[str, list[Path]]:
+    from app.detection.typo.corpus import READERS
+
+    out: dict[str, list[Path]] = {}
+    for value in values:
+        kind, sep, path = value.partition("=")
+        if not sep or kind not in READERS:
+            raise click.BadParameter(
+                f"应为 类型=目录，类型是 {'、'.join(READERS)} 之一：{value}", param_hint="--source"
+            )
+        if not Path(path).is_dir():
+            raise click.BadParameter(f"目录不存在：{path}", param_hint="--source")
+        out.setdefault(kind, []).append(Path(path))
+    return out
+
+
+@model.command("build")
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    required=True,
+    metavar="类型=目录",
+    help="训练语料的检出目录：xwlb=china-data/xwlb、laws=LawRefBook/Laws、reports=chinese-political-corpora。",
+)
+@click.option(
+    "--held-out",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="留出文本（文件或目录）：与之共享 20 字片段的句子不进入训练。",
+)
+@click.option(
+    "--same-stroke",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="pycorrector 的 same_stroke.txt（形近字组）。",
+)
+@click.option(
+    "--stroke-order",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="char-similar 的 char_order.dict（笔顺，求形近字）。",
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="输出目录，默认 词库目录/data/typo。",
+)
+def model_build(
+    sources: tuple[str, ...],
+    held_out: tuple[Path, ...],
+    same_stroke: Path | None,
+    stroke_order: Path | None,
+    out: Path | None,
+) -> None:
+    """从公开语料重新生成错别字模型（步骤与出处见 lexicons/data/typo/SOURCES.md）。"""
+    from app.detection.typo.build import build_all
+
+    target = out or get_settings().lexicon_dir / "data" / "typo"
+    meta = build_all(
+        _sources(sources),
+        list(held_out),
+        target,
+        same_stroke=same_stroke,
+        stroke_orders=stroke_order,
+        progress=lambda message: click.echo(message, err=True),
+    )
+    click.echo(json.dumps(meta, ensure_ascii=False, indent=2))
+
+
+@main.group("eval")
+def evaluate() -> None:
+    """评测。"""
+
+
+@evaluate.command("csc")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--profile", type=click.Choice(["draft", "inspection"]), default="draft", help="错别字把握档。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+def eval_csc(files: tuple[Path, ...], profile: str, as_json: bool) -> None:
+    """按 ECSpell／SIGHAN 格式（编号<TAB>错句<TAB>正句）的文件评测整个检查引擎。
+
+    输出句级检错与纠错的 P/R/F1、正确句误报率、字级召回和速度（口径见 README）。"""
+    from dataclasses import asdict
+
+    from app.detection.typo.evaluation import CscFormatError, read_pairs, score
+
+    detector = _load_detector()
+    for path in files:
+        try:
+            pairs = read_pairs(path)
+        except CscFormatError as exc:
+            raise click.ClickException(str(exc)) from exc
+        result = score(pairs, lambda text: detector.check(text, profile=profile))
+        if as_json:
+            data = asdict(result)
+            for name in ("detection", "detection_strict", "correction"):
+                data[name]["f1"] = getattr(result, name).f1
+            click.echo(json.dumps({"file": path.name, "profile": profile, **data}, ensure_ascii=False))
+            continue
+        click.echo(f"{path.name}（{profile}）：{result.sentences} 句，其中有错 {result.with_errors} 句")
+        for label, ratio in (
+            ("检错（宽松）", result.detection),
+            ("检错（严格）", result.detection_strict),
+            ("纠错", result.correction),
+        ):
+            click.echo(f"  {label}  P {ratio.precision:.3f}  R {ratio.recall:.3f}  F1 {ratio.f1:.3f}")
+        click.echo(
+            f"  正确句误报率 {result.false_alarm_rate:.3f}  字级召回 {result.char_recall:.3f}  "
+            f"{result.sentences_per_second:.0f} 句/秒"
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -38,6 +39,16 @@ class Settings(BaseSettings):
     )
     admin_token: SecretStr | None = Field(
         None, description="设置后作为管理员令牌接受（首次部署、自动化用）；至少 16 个字符"
+    )
+    typo_layer: Literal["on", "off", "optional"] = Field(
+        "on",
+        description="统计错别字层：on 启用（模型文件缺失或损坏则报错、不启动）；off 关闭；"
+        "optional 模型不可用时只记警告、其余照常检查",
+    )
+    check_profile: Literal["draft", "inspection"] = Field(
+        "draft",
+        description="草稿检查（/api/check、/v2/check、cuomin check）默认的错别字把握档："
+        "draft 报出一切可能的笔误；inspection 只报近乎确定的",
     )
     check_rate_limit: int = Field(
         600,

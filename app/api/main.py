@@ -27,7 +27,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
-        app.state.detectors = DetectorHolder(settings.lexicon_dir, context_chars=settings.context_chars)
+        app.state.detectors = DetectorHolder(
+            settings.lexicon_dir, context_chars=settings.context_chars, typo=settings.typo_layer
+        )
         tokenizer()  # pay jieba's dictionary load at start, not on the first request
         open_database(app, settings)  # refuses a database that is not at the head revision
         try:

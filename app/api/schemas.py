@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,6 +21,11 @@ class CheckRequest(BaseModel):
     date: dt.date | None = Field(None, description="发布日期，时间相关的规则据此判断；默认今天")
     exempt_rules: list[str] = Field(default=[], description="不检查的规则 id")
     exempt_phrases: list[str] = Field(default=[], description="豁免词语：落在这些词语之内的命中不报")
+    profile: Literal["draft", "inspection"] | None = Field(
+        None,
+        description="错别字把握档：draft 报出一切可能的笔误，inspection 只报近乎确定的；"
+        "默认 CUOMIN_CHECK_PROFILE（draft）",
+    )
 
 
 class HitPublic(FoundHit):

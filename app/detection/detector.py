@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from app.detection import privacy
 from app.detection.automaton import Automaton
@@ -23,6 +25,9 @@ from app.detection.normalize import (
     normalize,
     normalize_term,
 )
+
+if TYPE_CHECKING:
+    from app.detection.typo.layer import TypoFinding, TypoLayer
 
 CONTEXT_CHARS = 20
 
@@ -45,12 +50,20 @@ class _Candidate:
     guessed: bool = False
     suggestion: str | None = None
     message: str | None = None
+    confidence: float | None = None
 
 
 class Detector:
     """Immutable once built, so any number of threads may call check() at once."""
 
-    def __init__(self, lexicon: Lexicon, *, context_chars: int = CONTEXT_CHARS, near_miss: bool = True) -> None:
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        *,
+        context_chars: int = CONTEXT_CHARS,
+        near_miss: bool = True,
+        typo: TypoMode = "on",
+    ) -> None:
         self.lexicon = lexicon
         self.version = lexicon.version
         self.context_chars = context_chars
@@ -71,9 +84,10 @@ class Detector:
         self.terms = {term: tuple(items) for term, items in by_term.items()}
         self._near = NearMiss(lexicon, set(self.terms)) if near_miss else None
         self._automaton = self._build(self.terms)
+        self.typo = _typo_layer(lexicon, typo) if "typo_lm" in self._detectors else None
 
     @classmethod
-    def from_dir(cls, directory: Path | str, **kwargs: int) -> Detector:
+    def from_dir(cls, directory: Path | str, **kwargs: object) -> Detector:
         return cls(load_lexicon(directory), **kwargs)
 
     def _build(self, terms: dict[str, tuple[_Term, ...]]) -> Automaton:
@@ -105,8 +119,11 @@ class Detector:
         date: dt.date | None = None,
         exempt_rules: Iterable[str] = (),
         exempt_phrases: Iterable[str] = (),
+        profile: Profile = "draft",
     ) -> list[Hit]:
-        """Every wrong or sensitive span in text, published on date (default today)."""
+        """Every wrong or sensitive span in text, published on date (default today). The profile sets how sure
+        the statistical typo layer must be: `draft` shows an editor every likely slip, `inspection` only
+        near-certain ones (stored hits and the circular)."""
         if not text:
             return []
         date = date or dt.date.today()
@@ -115,6 +132,8 @@ class Detector:
         for detector, start, end in privacy.find(norm.text):
             if detector in self._detectors:
                 candidates.append(_Candidate(start, end, self._detectors[detector]))
+        if self.typo is not None:
+            candidates += self._typos(norm.text, profile)
         if not candidates:
             return []
         candidates = self._exempt(norm.text, candidates, set(exempt_rules), exempt_phrases)
@@ -160,6 +179,14 @@ class Detector:
             for f in self._near.find(text, near, date):
                 found.append(_Candidate(f.start, f.end, f.rule, True, f.suggestion, f.message))
         return found
+
+    def _typos(self, text: str, profile: Profile) -> list[_Candidate]:
+        rule = self._detectors["typo_lm"]
+        out = []
+        for found in self.typo.find(text, profile):
+            message = typo_message(text, found)
+            out.append(_Candidate(found.start, found.end, rule, True, found.right, message, found.confidence))
+        return out
 
     def _exempt(
         self,
@@ -235,10 +262,58 @@ class Detector:
             suggestions=(cand.suggestion,) if cand.suggestion else tuple(spec.suggest),
             source=spec.source,
             context=context,
+            confidence=None if cand.confidence is None else round(cand.confidence, 3),
         )
 
 
 _IGNORABLE_SET = frozenset(ignorable_codes())
+
+TypoMode = Literal["on", "off", "optional"]
+Profile = Literal["draft", "inspection"]
+PROFILES: tuple[Profile, ...] = ("draft", "inspection")
+# Stored hits feed a reviewer's queue and the circular's counts: only near-certain slips.
+STORED_PROFILE: Profile = "inspection"
+_log = logging.getLogger(__name__)
+_typo_layers: dict[tuple[str, str], TypoLayer] = {}
+_typo_lock = threading.Lock()
+
+
+def _typo_layer(lexicon: Lexicon, mode: TypoMode) -> TypoLayer | None:
+    """The typo layer of the lexicon directory, loaded once per process and model version. A missing or broken
+    model raises (naming the file and the build command) unless the mode says the engine may run without it."""
+    if mode == "off":
+        return None
+    from app.detection.typo.layer import TypoLayer
+    from app.detection.typo.model import ModelError
+
+    directory = lexicon.directory / "data" / "typo"
+    key = (str(directory.resolve()), lexicon.version)
+    with _typo_lock:
+        if key not in _typo_layers:
+            try:
+                _typo_layers[key] = TypoLayer.load(directory)
+            except ModelError as exc:
+                if mode == "optional":
+                    _log.warning("统计错别字层未启用：%s", exc)
+                    return None
+                raise
+        return _typo_layers[key]
+
+
+def typo_message(text: str, found: TypoFinding) -> str:
+    """“‘总休方案’疑为‘总体方案’（形近）”: the slip shown inside the words around it."""
+    left = found.start
+    while left > 0 and found.start - left < 2 and "\u4e00" <= text[left - 1] <= "\u9fff":
+        left -= 1
+    right = found.end
+    while right < len(text) and right - found.end < 2 and "\u4e00" <= text[right] <= "\u9fff":
+        right += 1
+    wrong = text[left:right]
+    fixed = text[left : found.start] + found.right + text[found.end : right]
+    return (
+        f"“{wrong}”疑为“{fixed}”（{found.kind_label}）：按公文语料统计，后者常见得多"
+        f"（把握 {round(found.confidence * 100)}%）。请核对；若为专有名词或新提法，可豁免。"
+    )
 
 
 def _message(spec: Entry | DetectorSpec | CanonicalForm) -> str:
@@ -248,7 +323,7 @@ def _message(spec: Entry | DetectorSpec | CanonicalForm) -> str:
 class DetectorHolder:
     """Serves one detector and swaps in a rebuilt one atomically; readers never wait on a build."""
 
-    def __init__(self, directory: Path | str, **kwargs: int) -> None:
+    def __init__(self, directory: Path | str, **kwargs: object) -> None:
         self.directory = Path(directory)
         self._kwargs = kwargs
         self._lock = threading.Lock()

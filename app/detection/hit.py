@@ -20,6 +20,8 @@ class Hit:
     suggestions: tuple[str, ...]
     source: str
     context: str
+    # The statistical typo layer's calibrated certainty (0–1); None for listed terms, which are facts.
+    confidence: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)

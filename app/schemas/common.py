@@ -27,3 +27,4 @@ class FoundHit(BaseModel):
     message: str
     suggestions: list[str]
     context: str
+    confidence: float | None = Field(None, description="统计错别字层的把握程度（0–1）；词库命中为 null")

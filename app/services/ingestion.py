@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from app.clock import cst_date
-from app.detection.detector import Detector
+from app.detection.detector import STORED_PROFILE, Detector
 from app.ingest import wechat
 from app.models import Article, Hit
 from app.schemas.articles import ArticleCreate, BatchCreated, BatchDuplicate, BatchError, BatchResult
@@ -96,7 +96,9 @@ def ingest_article(
     # End the read transaction before scanning: on SQLite it holds the write lock.
     session.commit()
 
-    hits = detector.check(text, date=cst_date(published_at), exempt_phrases=phrases, exempt_rules=rules)
+    hits = detector.check(
+        text, date=cst_date(published_at), exempt_phrases=phrases, exempt_rules=rules, profile=STORED_PROFILE
+    )
     article = Article(
         account_id=account_id,
         title=title,

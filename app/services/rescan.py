@@ -22,7 +22,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.clock import CST, cst_date, utcnow
-from app.detection.detector import Detector
+from app.config import get_settings
+from app.detection.detector import STORED_PROFILE, Detector
 from app.models import Account, Article, Hit, HitStatus, RescanJob, ReviewLog
 from app.services.errors import Conflict, NotFound
 from app.services.exemptions import applicable, phrase_spans
@@ -93,14 +94,16 @@ _worker_detector: Detector | None = None
 
 def _init_worker(lexicon_dir: str, context_chars: int, version: str) -> None:
     global _worker_detector
-    _worker_detector = Detector.from_dir(lexicon_dir, context_chars=context_chars)
+    _worker_detector = Detector.from_dir(
+        lexicon_dir, context_chars=context_chars, typo=get_settings().typo_layer
+    )
     if _worker_detector.version != version:
         raise RuntimeError(f"词库在重新扫描期间被修改（{version} → {_worker_detector.version}）")
 
 
 def _scan_in_worker(item: tuple[str, dt.date]) -> list[dict[str, Any]]:
     assert _worker_detector is not None
-    return [h.as_dict() for h in _worker_detector.check(item[0], date=item[1])]
+    return [h.as_dict() for h in _worker_detector.check(item[0], date=item[1], profile=STORED_PROFILE)]
 
 
 class Scanner:
@@ -120,7 +123,10 @@ class Scanner:
 
     def scan(self, items: Sequence[tuple[str, dt.date]]) -> list[list[dict[str, Any]]]:
         if self._pool is None:
-            return [[h.as_dict() for h in self.detector.check(text, date=day)] for text, day in items]
+            return [
+                [h.as_dict() for h in self.detector.check(text, date=day, profile=STORED_PROFILE)]
+                for text, day in items
+            ]
         return list(self._pool.map(_scan_in_worker, items, chunksize=max(1, len(items) // 32)))
 
     def close(self) -> None:

@@ -44,6 +44,7 @@ async def check_text(
         date=body.date,
         exempt_rules=body.exempt_rules,
         exempt_phrases=body.exempt_phrases,
+        profile=body.profile or settings.check_profile,
     )
     elapsed = (time.perf_counter() - started) * 1000
     return CheckResponse(

@@ -100,7 +100,9 @@ async def _check(request: Request, detector: Detector, settings: Settings) -> Re
     # (mode=textLevelOnly); we have none of the latter, and answering both would underline twice.
     hits = []
     if not parsed.text_level_only:
-        hits = await run_in_threadpool(detector.check, parsed.text.plain, exempt_rules=exempt)
+        hits = await run_in_threadpool(
+            detector.check, parsed.text.plain, exempt_rules=exempt, profile=settings.check_profile
+        )
     body = lt.check_response(
         hits, parsed, rule=detector.rule, version=__version__, context_chars=settings.context_chars
     )

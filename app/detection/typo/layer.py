@@ -1,0 +1,246 @@
+"""Find slips no list names: where a confusable character makes the local n-grams far more probable.
+
+1. Every n-gram of the text is looked up at once (vectorised hash probes), giving each position the
+   stupid-backoff log-probability of its character under the model.
+2. A position is suspicious only where a trigram covering it was never seen in official prose.
+3. Its confusable characters are proposed only where the trigram they make with their neighbours was seen.
+4. Each surviving candidate is scored by the change in log-probability of the characters it influences,
+   plus the prior of its kind of slip and a bonus for completing a dictionary word; one per slip is kept.
+No step loops over the characters of the text in Python."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from app.detection.typo.confusion import KIND_LABELS, KINDS, ConfusionTable
+from app.detection.typo.model import BOUNDARY, ORDER, RESERVED, NgramModel, pack, word_keys
+
+ALPHA = np.log(0.4)
+HALF = ORDER - 1  # characters of context on each side of a candidate
+MIN_CANDIDATE_COUNT = 20  # a character seen fewer times is never proposed as the correction
+WORD_WEIGHT = 0.3
+
+# Province-level abbreviations: 驻港, 在沪召开, 京字号 — a frame the model has seen too rarely to trust
+_ABBREVIATIONS = set("京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川蜀黔贵云滇陕秦甘陇青宁新港澳台藏桂蒙")
+_NUMERALS = set("一二三四五六七八九十两百千万")
+_QUOTES = (("“", "”"), ("「", "」"), ("‘", "’"), ('"', '"'))
+
+
+@dataclass(frozen=True, slots=True)
+class TypoFinding:
+    start: int
+    end: int
+    wrong: str
+    right: str
+    kind: str
+    gain: float
+    confidence: float
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+@dataclass(frozen=True)
+class OperatingPoint:
+    name: str
+    margin: float  # minimum gain (natural log) for a finding
+
+
+PROFILES = {
+    "draft": OperatingPoint("draft", 7.0),
+    "inspection": OperatingPoint("inspection", 13.0),
+}
+
+
+class TypoLayer:
+    def __init__(self, model: NgramModel, confusions: ConfusionTable) -> None:
+        self.model = model
+        self.confusions = confusions
+        size = len(model.unigram)
+        self._is_han = np.zeros(size, dtype=bool)
+        for index, char in enumerate(model.vocab.chars):
+            self._is_han[RESERVED + index] = "\u4e00" <= char <= "\u9fff"
+        self._skip_ids = np.zeros(size, dtype=bool)
+        for char in _ABBREVIATIONS:
+            ident = model.vocab.id(char)
+            if ident >= RESERVED:
+                self._skip_ids[ident] = True
+        self._numeral = np.zeros(size, dtype=bool)
+        for char in _NUMERALS:
+            ident = model.vocab.id(char)
+            if ident >= RESERVED:
+                self._numeral[ident] = True
+        self._log_total = float(np.log(model.total))
+
+    @classmethod
+    def load(cls, directory: Path, cache_dir: Path | None = None) -> TypoLayer:
+        model = NgramModel.load(directory / "ngrams.npz", cache_dir)
+        usable = np.exp(model.unigram) >= MIN_CANDIDATE_COUNT
+        return cls(model, ConfusionTable.load(directory / "confusion.tsv", model.vocab, usable))
+
+    # -- scoring --
+
+    def _logprobs(self, windows: np.ndarray, first: int) -> np.ndarray:
+        """Stupid-backoff ln P of each character of each row from column `first` on (rows share a length)."""
+        rows, width = windows.shape
+        lc = {1: self.model.unigram[windows]}
+        for order in range(2, ORDER + 1):
+            out = np.full((rows, width), -np.inf, dtype=np.float32)
+            # n-grams ending at each column j >= order-1, computed for all rows at once
+            span = width - order + 1
+            key = np.full((rows, span), np.uint64(order) << np.uint64(60), dtype=np.uint64)
+            w64 = windows.astype(np.uint64)
+            for k in range(order):
+                key |= w64[:, k : k + span] << np.uint64(13 * (order - 1 - k))
+            out[:, order - 1 :] = self.model.log_counts(key.reshape(-1)).reshape(rows, span)
+            lc[order] = out
+        result = np.full((rows, width - first), -np.inf, dtype=np.float32)
+        done = np.zeros((rows, width - first), dtype=bool)
+        for order in range(ORDER, 0, -1):
+            num = lc[order][:, first:]
+            if order == 1:
+                den = np.full_like(num, self._log_total)
+            else:
+                den = lc[order - 1][:, first - 1 : width - 1]
+            usable = ~done & np.isfinite(num) & np.isfinite(den)
+            with np.errstate(invalid="ignore"):
+                result[usable] = (num - den + (ORDER - order) * ALPHA)[usable]
+            done |= usable
+        result[~done] = np.log(0.5) - self._log_total + (ORDER - 1) * ALPHA
+        return result
+
+    def _word_best(self, windows: np.ndarray, centre: int) -> np.ndarray:
+        """ln frequency of the most frequent dictionary word (2–4 characters) covering the centre column."""
+        rows = windows.shape[0]
+        best = np.zeros(rows, dtype=np.float32)
+        w64 = windows.astype(np.uint64)
+        for length in range(2, ORDER + 1):
+            for start in range(centre - length + 1, centre + 1):
+                if start < 0 or start + length > windows.shape[1]:
+                    continue
+                key = np.full(rows, np.uint64(length) << np.uint64(60), dtype=np.uint64)
+                for k in range(length):
+                    key |= w64[:, start + k] << np.uint64(13 * (length - 1 - k))
+                found = self.model.log_counts(word_keys(key))
+                found[~np.isfinite(found)] = 0.0
+                best = np.maximum(best, found)
+        return best
+
+    def find(self, text: str, profile: str = "draft", margin: float | None = None) -> list[TypoFinding]:
+        if not text:
+            return []
+        point = PROFILES[profile]
+        threshold = point.margin if margin is None else margin
+        ids = self.model.vocab.encode(text)
+        length = len(ids)
+        if length < 3:
+            return []
+        padded = np.concatenate([np.full(HALF, BOUNDARY), ids, np.full(HALF, BOUNDARY)])
+        # trigram counts of the text, each covering three positions
+        tri = self.model.log_counts(pack(padded, 3))  # tri[s] covers padded[s:s+3]
+        unseen = ~np.isfinite(tri)
+        # position p (padded index p+HALF) is covered by trigrams starting at p+HALF-2 .. p+HALF
+        base = np.arange(length) + HALF
+        suspicious = unseen[base - 2] | unseen[base - 1] | unseen[base]
+        candidates = suspicious & self._is_han[ids] & ~self._skip_ids[ids]
+        positions = np.flatnonzero(candidates)
+        if not len(positions):
+            return []
+        positions = positions[~self._in_formula(ids, positions)]
+        pos, cand, prior, kind = self.confusions.expand(positions, ids)
+        if not len(pos):
+            return []
+        # gate: the candidate must make a trigram with its neighbours that official prose has seen
+        p = pos + HALF
+        gate = np.stack([padded[p - 1], cand, padded[p + 1]], axis=1)
+        seen = np.isfinite(self.model.log_counts(pack_rows(gate)))
+        pos, cand, prior, kind = pos[seen], cand[seen], prior[seen], kind[seen]
+        if not len(pos):
+            return []
+        gains = self._gains(padded, pos, cand) + prior
+        order = np.lexsort((-gains, pos))
+        pos, cand, gains, kind = pos[order], cand[order], gains[order], kind[order]
+        first = np.concatenate([[True], pos[1:] != pos[:-1]])
+        pos, cand, gains, kind = pos[first], cand[first], gains[first], kind[first]
+        keep = gains >= threshold
+        pos, cand, gains, kind = pos[keep], cand[keep], gains[keep], kind[keep]
+        findings = self._one_per_slip(text, pos, cand, gains, kind, point)
+        return [f for f in findings if not _quoted_and_recurring(text, f.start, f.end)]
+
+    def _gains(self, padded: np.ndarray, pos: np.ndarray, cand: np.ndarray) -> np.ndarray:
+        p = pos + HALF
+        cols = np.arange(-HALF, HALF + 1)
+        windows = padded[p[:, None] + cols[None, :]]
+        originals = windows.copy()
+        windows[:, HALF] = cand
+        both = np.concatenate([originals, windows])
+        lp = self._logprobs(both, HALF).sum(axis=1)
+        words = self._word_best(both, HALF)
+        rows = len(pos)
+        return (lp[rows:] - lp[:rows]) + WORD_WEIGHT * (words[rows:] - words[:rows])
+
+    def _in_formula(self, ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """Numbered formulas and slogans (两区三带, 四个意识): a numeral on either side of a one-character slot."""
+        before = np.where(positions > 0, ids[np.maximum(positions - 1, 0)], BOUNDARY)
+        after = np.where(positions + 1 < len(ids), ids[np.minimum(positions + 1, len(ids) - 1)], BOUNDARY)
+        return self._numeral[before] | self._numeral[after]
+
+    def _one_per_slip(self, text, pos, cand, gains, kind, point) -> list[TypoFinding]:
+        """Neighbouring suspicious positions usually share one slip: keep the best within two characters."""
+        chosen: list[int] = []
+        for index in np.argsort(-gains, kind="stable"):
+            if all(abs(int(pos[index]) - int(pos[other])) > 2 for other in chosen):
+                chosen.append(int(index))
+        chosen.sort(key=lambda i: int(pos[i]))
+        out = []
+        for index in chosen:
+            start = int(pos[index])
+            gain = float(gains[index])
+            out.append(
+                TypoFinding(
+                    start=start,
+                    end=start + 1,
+                    wrong=text[start],
+                    right=self.model.vocab.char(int(cand[index])),
+                    kind=KINDS[int(kind[index])],
+                    gain=gain,
+                    confidence=confidence(gain),
+                )
+            )
+        return out
+
+
+def pack_rows(rows: np.ndarray) -> np.ndarray:
+    """Key of each row of ids, read as one n-gram."""
+    order = rows.shape[1]
+    key = np.full(rows.shape[0], np.uint64(order) << np.uint64(60), dtype=np.uint64)
+    r64 = rows.astype(np.uint64)
+    for k in range(order):
+        key |= r64[:, k] << np.uint64(13 * (order - 1 - k))
+    return key
+
+
+def confidence(gain: float) -> float:
+    """The gain mapped to 0–1: 0.5 at the draft margin, 0.9 at the inspection margin."""
+    draft, inspection = PROFILES["draft"].margin, PROFILES["inspection"].margin
+    scale = (inspection - draft) / np.log(9.0)
+    return float(1.0 / (1.0 + np.exp(-(gain - draft) / scale)))
+
+
+def _quoted_and_recurring(text: str, start: int, end: int) -> bool:
+    """A quoted term that recurs in the document is the author's own term (a new name, a slogan), not a slip."""
+    for open_mark, close_mark in _QUOTES:
+        left = text.rfind(open_mark, max(0, start - 30), start)
+        if left == -1:
+            continue
+        right = text.find(close_mark, end, end + 30)
+        if right == -1 or text.find(close_mark, left + 1, start) != -1:
+            continue
+        quoted = text[left : right + 1]
+        if text.count(quoted) >= 2:
+            return True
+    return False

@@ -1,0 +1,198 @@
+"""The character n-gram model of official Chinese: vocabulary, counts of 1- to 4-grams and word frequencies.
+
+In git the model is one compressed file (sorted keys delta-encoded); the first load expands it into hash
+tables in a cache directory, keyed by the file's digest and the format version, and every later load maps
+those tables from disk in milliseconds. A cache that does not match is rebuilt, never trusted."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from app.detection.typo import hashtable
+
+FORMAT = 1
+ORDER = 4
+BITS = 13  # bits per character id: four ids fit one 64-bit key exactly, no hashing, no collisions
+MAX_IDS = 1 << BITS
+# Reserved ids. BOUNDARY joins sentences in training and stands for any character the model cannot see.
+BOUNDARY, DIGIT, LATIN, UNKNOWN = 0, 1, 2, 3
+RESERVED = 4
+WORD_TAG = 7  # keys of words carry this tag above the n-gram bits; n-grams carry their order
+TAG_SHIFT = np.uint64(60)
+QUANT = 8.0  # stored value = round(ln(count) * QUANT) + 1, so 0 means "never seen"
+
+
+class ModelError(Exception):
+    """The model file is missing, unreadable or of another format; the message names the build command."""
+
+
+def quantize(counts: np.ndarray) -> np.ndarray:
+    return np.clip(np.rint(np.log(np.maximum(counts, 1)) * QUANT) + 1, 1, 255).astype(np.uint8)
+
+
+def dequantize(values: np.ndarray) -> np.ndarray:
+    """ln(count) of stored values; -inf where the n-gram was never seen."""
+    out = (values.astype(np.float32) - 1.0) / QUANT
+    out[values == 0] = -np.inf
+    return out
+
+
+def pack(ids: np.ndarray, order: int) -> np.ndarray:
+    """Keys of every n-gram of the given order in a sequence of ids (one key per start position)."""
+    count = len(ids) - order + 1
+    if count <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    ids = ids.astype(np.uint64)
+    key = np.full(count, np.uint64(order) << TAG_SHIFT, dtype=np.uint64)
+    for k in range(order):
+        key |= ids[k : k + count] << np.uint64(BITS * (order - 1 - k))
+    return key
+
+
+def word_keys(ids: np.ndarray) -> np.ndarray:
+    """Keys of words: like n-grams of their length, with the word tag."""
+    return (ids & ((np.uint64(1) << TAG_SHIFT) - np.uint64(1))) | (np.uint64(WORD_TAG) << TAG_SHIFT)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    chars: str  # the character of each id from RESERVED on
+    table: np.ndarray  # code point → id (int16), for code points below len(table)
+
+    @classmethod
+    def from_chars(cls, chars: str) -> Vocabulary:
+        table = np.full(0x30000, UNKNOWN, dtype=np.int16)
+        table[:0x80] = BOUNDARY
+        for digit in "0123456789０１２３４５６７８９":
+            table[ord(digit)] = DIGIT
+        for letter in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
+            table[ord(letter)] = LATIN
+            table[ord(letter) + 0xFEE0] = LATIN
+        for index, char in enumerate(chars):
+            table[ord(char)] = RESERVED + index
+        return cls(chars, table)
+
+    def encode(self, text: str) -> np.ndarray:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        inside = codes < len(self.table)
+        ids = np.full(len(codes), UNKNOWN, dtype=np.int64)
+        ids[inside] = self.table[codes[inside]]
+        return ids
+
+    def id(self, char: str) -> int:
+        code = ord(char)
+        return int(self.table[code]) if code < len(self.table) else UNKNOWN
+
+    def char(self, ident: int) -> str:
+        return self.chars[ident - RESERVED]
+
+
+class NgramModel:
+    """Counts by hash lookup. Immutable after loading; safe to share between threads."""
+
+    def __init__(self, vocab: Vocabulary, unigram: np.ndarray, slots: np.ndarray, vals: np.ndarray, meta: dict):
+        self.vocab = vocab
+        self.unigram = unigram  # ln(count) per id (float32), -inf where unseen
+        self.slots = slots
+        self.vals = vals
+        self.meta = meta
+        self.total = float(meta["total"])
+
+    def log_counts(self, keys: np.ndarray) -> np.ndarray:
+        return dequantize(hashtable.lookup(self.slots, self.vals, keys))
+
+    # -- loading --
+
+    @classmethod
+    def load(cls, path: Path, cache_dir: Path | None = None) -> NgramModel:
+        path = Path(path)
+        if not path.is_file():
+            raise ModelError(
+                f"找不到错别字模型文件 {path.name}：请用 `cuomin model build` 生成（见 lexicons/data/typo/SOURCES.md）"
+            )
+        digest = _digest(path)
+        cache = (cache_dir or default_cache_dir()) / f"typo-model-{FORMAT}-{digest[:16]}"
+        try:
+            return cls._from_cache(cache, digest)
+        except (OSError, ValueError, KeyError, json.JSONDecodeError):
+            pass
+        model = cls._expand(path, digest)
+        model._save_cache(cache)
+        return model
+
+    @classmethod
+    def _expand(cls, path: Path, digest: str) -> NgramModel:
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                meta = json.loads(bytes(data["meta"]).decode("utf-8"))
+                if meta.get("format") != FORMAT:
+                    raise ModelError(f"错别字模型 {path.name} 的格式版本不符：请用 `cuomin model build` 重新生成")
+                chars = "".join(map(chr, data["chars"].tolist()))
+                unigram = data["unigram"].astype(np.float64)
+                keys = [np.cumsum(data[f"keys{n}"], dtype=np.uint64) for n in (*range(2, ORDER + 1), "w")]
+                vals = [data[f"vals{n}"] for n in (*range(2, ORDER + 1), "w")]
+        except ModelError:
+            raise
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as exc:
+            raise ModelError(
+                f"错别字模型文件 {path.name} 已损坏（{exc.__class__.__name__}）：请用 `cuomin model build` 重新生成"
+            ) from None
+        meta["digest"] = digest
+        slots, table_vals = hashtable.build(np.concatenate(keys), np.concatenate(vals))
+        with np.errstate(divide="ignore"):
+            logs = np.log(unigram).astype(np.float32)
+        return cls(Vocabulary.from_chars(chars), logs, slots, table_vals, meta)
+
+    def _save_cache(self, cache: Path) -> None:
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            tmp = cache / f".tmp-{os.getpid()}"
+            tmp.mkdir(exist_ok=True)
+            np.save(tmp / "slots.npy", self.slots)
+            np.save(tmp / "vals.npy", self.vals)
+            np.save(tmp / "unigram.npy", self.unigram)
+            (tmp / "chars.txt").write_text(self.vocab.chars, encoding="utf-8")
+            (tmp / "meta.json").write_text(json.dumps(self.meta, ensure_ascii=False), encoding="utf-8")
+            for name in ("slots.npy", "vals.npy", "unigram.npy", "chars.txt", "meta.json"):
+                os.replace(tmp / name, cache / name)
+            tmp.rmdir()
+        except OSError:
+            pass  # a read-only cache directory costs start-up time, not correctness
+
+    @classmethod
+    def _from_cache(cls, cache: Path, digest: str) -> NgramModel:
+        meta = json.loads((cache / "meta.json").read_text(encoding="utf-8"))
+        if meta.get("digest") != digest or meta.get("format") != FORMAT:
+            raise ValueError("stale cache")
+        slots = np.load(cache / "slots.npy", mmap_mode="r")
+        vals = np.load(cache / "vals.npy", mmap_mode="r")
+        if len(slots) != len(vals) or len(slots) & (len(slots) - 1):
+            raise ValueError("corrupt cache")
+        unigram = np.load(cache / "unigram.npy")
+        chars = (cache / "chars.txt").read_text(encoding="utf-8")
+        if len(unigram) != RESERVED + len(chars):
+            raise ValueError("corrupt cache")
+        return cls(Vocabulary.from_chars(chars), unigram, slots, vals, meta)
+
+
+def default_cache_dir() -> Path:
+    configured = os.environ.get("CUOMIN_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "cuomin"
+
+
+def _digest(path: Path) -> str:
+    sha = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
