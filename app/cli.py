@@ -603,12 +603,19 @@ def _sources(values: tuple[str, ...]) -> dict[str, list[Path]]:
     default=None,
     help="输出目录，默认 词库目录/data/typo。",
 )
+@click.option(
+    "--dev-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="把开发集句子（每 50 句一句，不进模型，用来注入错误、调阈值）写到这个文件。",
+)
 def model_build(
     sources: tuple[str, ...],
     held_out: tuple[Path, ...],
     same_stroke: Path | None,
     stroke_order: Path | None,
     out: Path | None,
+    dev_out: Path | None,
 ) -> None:
     """从公开语料重新生成错别字模型（步骤与出处见 lexicons/data/typo/SOURCES.md）。"""
     from app.detection.typo.build import build_all
@@ -620,6 +627,7 @@ def model_build(
         target,
         same_stroke=same_stroke,
         stroke_orders=stroke_order,
+        dev_out=dev_out,
         progress=lambda message: click.echo(message, err=True),
     )
     click.echo(json.dumps(meta, ensure_ascii=False, indent=2))

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.detection.detector import Detector
+from app.detection.detector import STORED_PROFILE, Detector
 from app.detection.lexicon import Example, LexiconError, Rule, load_lexicon
 from app.detection.normalize import normalize_term
 
@@ -31,7 +31,7 @@ def check_bad_example(detector: Detector, rule: Rule, example: Example) -> list[
     """What is wrong with a bad example: it must give exactly the marked hit, and its fix none."""
     text, start, end = example.marked_span()
     date = example_date(example)
-    own = [h for h in detector.check(text, date=date) if h.rule_id == rule.id]
+    own = [h for h in detector.check(text, date=date, profile=STORED_PROFILE) if h.rule_id == rule.id]
     spans = [(h.start, h.end) for h in own]
     if spans != [(start, end)]:
         return [
@@ -43,14 +43,16 @@ def check_bad_example(detector: Detector, rule: Rule, example: Example) -> list[
         return []
     fixed = text[:start] + suggest[0] + text[end:]
     fixed_end = start + len(suggest[0])
-    left = [h for h in detector.check(fixed, date=date) if h.start < fixed_end and start < h.end]
+    left = [
+        h for h in detector.check(fixed, date=date, profile=STORED_PROFILE) if h.start < fixed_end and start < h.end
+    ]
     if left:
         return [f"the corrected sentence still gets {[(h.rule_id, h.text) for h in left]}: {fixed}"]
     return []
 
 
 def check_good_example(detector: Detector, rule: Rule, example: Example) -> list[str]:
-    hits = detector.check(example.text, date=example_date(example))
+    hits = detector.check(example.text, date=example_date(example), profile=STORED_PROFILE)
     if hits:
         return [f"good example gets {[(h.rule_id, h.text) for h in hits]}: {example.text}"]
     return []
@@ -71,7 +73,7 @@ def lint(directory: Path | str) -> list[Problem]:
         for example in examples.good if examples else ():
             messages += check_good_example(detector, rule, example)
         for suggestion in rule.spec.suggest:
-            hits = detector.check(suggestion)
+            hits = detector.check(suggestion, profile=STORED_PROFILE)
             if hits:
                 messages.append(f"suggestion {suggestion!r} itself gets {[h.rule_id for h in hits]}")
         problems += [Problem(rule.file, rule.id, m) for m in messages]

@@ -26,14 +26,12 @@ from app.detection.typo.model import (
     word_keys,
 )
 
-MIN_CHAR_COUNT = 5
-
-
 @dataclass(frozen=True)
 class BuildOptions:
     # n-grams seen fewer times than this are pruned (the model must stay small enough for git)
     min_counts: dict[int, int] = field(default_factory=lambda: {2: 2, 3: 2, 4: 3})
     min_word_freq: int = 3
+    min_char_count: int = 5  # rarer characters fall into the model's "unknown" class
 
 
 def is_cjk(char: str) -> bool:
@@ -58,7 +56,7 @@ def build_model(
     chars = [
         (int(count), chr(code))
         for code, count in zip(present.tolist(), counts.tolist(), strict=True)
-        if count >= MIN_CHAR_COUNT and (is_cjk(chr(code)) or (code > 0x7F and not chr(code).isspace()))
+        if count >= options.min_char_count and (is_cjk(chr(code)) or (code > 0x7F and not chr(code).isspace()))
     ]
     chars.sort(key=lambda item: (-item[0], item[1]))
     vocab_chars = "".join(sorted(char for _count, char in chars[: MAX_IDS - RESERVED]))
@@ -129,13 +127,13 @@ def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
     """np.savez_compressed with fixed timestamps and order: the same arrays always give the same bytes."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for name in sorted(arrays):
             buffer = io.BytesIO()
             np.save(buffer, np.ascontiguousarray(arrays[name]), allow_pickle=False)
             info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, buffer.getvalue(), compresslevel=9)
+            archive.writestr(info, buffer.getvalue(), compresslevel=6)
     tmp.replace(path)
 
 
@@ -160,12 +158,18 @@ def build_all(
     same_stroke: Path | None = None,
     stroke_orders: Path | None = None,
     options: BuildOptions | None = None,
+    dev_out: Path | None = None,
     progress: Callable[[str], None] = lambda _message: None,
 ) -> dict:
     """The whole model directory: ngrams.npz from the corpora, confusion.tsv over the model's vocabulary."""
     from app.detection.typo.confusion import build_confusions, write_tsv
 
-    sentences = list(training_sentences(sources, held_out))
+    sentences = []
+    development = []
+    for sentence in training_sentences(sources, held_out):
+        (development if corpus.is_development(sentence) else sentences).append(sentence)
+    if dev_out is not None:
+        dev_out.write_text("\n".join(development) + "\n", encoding="utf-8")
     progress(f"训练句子 {len(sentences):,} 句（已剔除与留出文本共享 {corpus.SHARED_SPAN} 字片段的句子）")
     described = [f"{kind}:{path.name}" for kind, paths in sorted(sources.items()) for path in paths]
     meta = build_model(

@@ -60,6 +60,20 @@ def stroke_neighbours(orders: dict[str, str], chars: Iterable[str]) -> dict[str,
     return out
 
 
+def is_simplified(char: str) -> bool:
+    """Whether OpenCC leaves the character as it is: a traditional or variant form is the same character in
+    another script (normalisation's business), never an input-method slip to correct."""
+    import opencc
+
+    global _t2s
+    if _t2s is None:
+        _t2s = opencc.OpenCC("t2s")
+    return _t2s.convert(char) == char
+
+
+_t2s = None
+
+
 def build_confusions(
     chars: Iterable[str],
     same_pinyin: Path | None,
@@ -69,7 +83,7 @@ def build_confusions(
     """char → {candidate: kind} over the given characters (the model's vocabulary)."""
     from pypinyin import Style, pinyin
 
-    chars = sorted(set(chars))
+    chars = sorted(c for c in set(chars) if is_simplified(c))
     allowed = set(chars)
     toned: dict[str, set[str]] = {}
     for char in chars:
@@ -85,7 +99,7 @@ def build_confusions(
     out: dict[str, dict[str, str]] = {}
 
     def add(char: str, other: str, kind: str) -> None:
-        if other == char or other not in allowed:
+        if other == char or other not in allowed or char not in allowed:
             return
         current = out.setdefault(char, {}).get(other)
         if current is None or rank[kind] < rank[current]:

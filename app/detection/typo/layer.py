@@ -22,10 +22,15 @@ ALPHA = np.log(0.4)
 HALF = ORDER - 1  # characters of context on each side of a candidate
 MIN_CANDIDATE_COUNT = 20  # a character seen fewer times is never proposed as the correction
 WORD_WEIGHT = 0.3
+MIN_UNSEEN = 2
 
 # Province-level abbreviations: 驻港, 在沪召开, 京字号 — a frame the model has seen too rarely to trust
 _ABBREVIATIONS = set("京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川蜀黔贵云滇陕秦甘陇青宁新港澳台藏桂蒙")
 _NUMERALS = set("一二三四五六七八九十两百千万")
+# One-character country names beside 中 (中加两国, 中芬合作, 美中关系): abbreviations in a set frame.
+_COUNTRIES = set("美英法德俄日韩朝加澳新印巴意西葡荷比瑞挪芬丹希土埃伊沙越老柬泰缅菲马蒙古墨智秘阿南非以约叙苏捷匈波罗保塞克斯")
+# Grammatical alternatives: one function word for another (或／和, 及／与) is a choice of style, not a slip.
+_FUNCTION_WORDS = set("或和与及跟同并且而以之其的地得了着过也又都就才把被将从向对于在为")
 _QUOTES = (("“", "”"), ("「", "」"), ("‘", "’"), ('"', '"'))
 
 
@@ -51,8 +56,8 @@ class OperatingPoint:
 
 
 PROFILES = {
-    "draft": OperatingPoint("draft", 7.0),
-    "inspection": OperatingPoint("inspection", 13.0),
+    "draft": OperatingPoint("draft", 11.0),
+    "inspection": OperatingPoint("inspection", 20.0),
 }
 
 
@@ -74,7 +79,21 @@ class TypoLayer:
             ident = model.vocab.id(char)
             if ident >= RESERVED:
                 self._numeral[ident] = True
+        self._country = self._mask(model, _COUNTRIES)
+        self._function = self._mask(model, _FUNCTION_WORDS)
+        self._zhong = model.vocab.id("中")
         self._log_total = float(np.log(model.total))
+        # A slip usually leaves every trigram through it unseen; a rare but correct junction leaves one.
+        self.min_unseen = MIN_UNSEEN
+
+    @staticmethod
+    def _mask(model: NgramModel, chars: set[str]) -> np.ndarray:
+        mask = np.zeros(len(model.unigram), dtype=bool)
+        for char in chars:
+            ident = model.vocab.id(char)
+            if ident >= RESERVED:
+                mask[ident] = True
+        return mask
 
     @classmethod
     def load(cls, directory: Path, cache_dir: Path | None = None) -> TypoLayer:
@@ -87,25 +106,28 @@ class TypoLayer:
     def _logprobs(self, windows: np.ndarray, first: int) -> np.ndarray:
         """Stupid-backoff ln P of each character of each row from column `first` on (rows share a length)."""
         rows, width = windows.shape
-        lc = {1: self.model.unigram[windows]}
+        w64 = windows.astype(np.uint64)
+        keys = []
         for order in range(2, ORDER + 1):
-            out = np.full((rows, width), -np.inf, dtype=np.float32)
-            # n-grams ending at each column j >= order-1, computed for all rows at once
             span = width - order + 1
             key = np.full((rows, span), np.uint64(order) << np.uint64(60), dtype=np.uint64)
-            w64 = windows.astype(np.uint64)
             for k in range(order):
                 key |= w64[:, k : k + span] << np.uint64(13 * (order - 1 - k))
-            out[:, order - 1 :] = self.model.log_counts(key.reshape(-1)).reshape(rows, span)
+            keys.append(key.reshape(-1))
+        found = self.model.log_counts(np.concatenate(keys))
+        lc = {1: self.model.unigram[windows]}
+        offset = 0
+        for order in range(2, ORDER + 1):
+            span = width - order + 1
+            out = np.full((rows, width), -np.inf, dtype=np.float32)
+            out[:, order - 1 :] = found[offset : offset + rows * span].reshape(rows, span)
+            offset += rows * span
             lc[order] = out
         result = np.full((rows, width - first), -np.inf, dtype=np.float32)
         done = np.zeros((rows, width - first), dtype=bool)
         for order in range(ORDER, 0, -1):
             num = lc[order][:, first:]
-            if order == 1:
-                den = np.full_like(num, self._log_total)
-            else:
-                den = lc[order - 1][:, first - 1 : width - 1]
+            den = np.full_like(num, self._log_total) if order == 1 else lc[order - 1][:, first - 1 : width - 1]
             usable = ~done & np.isfinite(num) & np.isfinite(den)
             with np.errstate(invalid="ignore"):
                 result[usable] = (num - den + (ORDER - order) * ALPHA)[usable]
@@ -113,11 +135,12 @@ class TypoLayer:
         result[~done] = np.log(0.5) - self._log_total + (ORDER - 1) * ALPHA
         return result
 
-    def _word_best(self, windows: np.ndarray, centre: int) -> np.ndarray:
-        """ln frequency of the most frequent dictionary word (2–4 characters) covering the centre column."""
+    def _words(self, windows: np.ndarray, centre: int) -> tuple[np.ndarray, np.ndarray]:
+        """For each row: ln frequency of the most frequent dictionary word (2–4 characters) covering the centre
+        column, and the length of the longest such word (0 where none)."""
         rows = windows.shape[0]
-        best = np.zeros(rows, dtype=np.float32)
         w64 = windows.astype(np.uint64)
+        keys, lengths = [], []
         for length in range(2, ORDER + 1):
             for start in range(centre - length + 1, centre + 1):
                 if start < 0 or start + length > windows.shape[1]:
@@ -125,10 +148,13 @@ class TypoLayer:
                 key = np.full(rows, np.uint64(length) << np.uint64(60), dtype=np.uint64)
                 for k in range(length):
                     key |= w64[:, start + k] << np.uint64(13 * (length - 1 - k))
-                found = self.model.log_counts(word_keys(key))
-                found[~np.isfinite(found)] = 0.0
-                best = np.maximum(best, found)
-        return best
+                keys.append(word_keys(key))
+                lengths.append(length)
+        found = self.model.log_counts(np.concatenate(keys)).reshape(len(keys), rows)
+        present = np.isfinite(found)
+        best = np.where(present, found, 0.0).max(axis=0)
+        longest = np.where(present, np.array(lengths)[:, None], 0).max(axis=0)
+        return best.astype(np.float32), longest
 
     def find(self, text: str, profile: str = "draft", margin: float | None = None) -> list[TypoFinding]:
         if not text:
@@ -145,13 +171,16 @@ class TypoLayer:
         unseen = ~np.isfinite(tri)
         # position p (padded index p+HALF) is covered by trigrams starting at p+HALF-2 .. p+HALF
         base = np.arange(length) + HALF
-        suspicious = unseen[base - 2] | unseen[base - 1] | unseen[base]
+        covering_unseen = unseen[base - 2].astype(np.int8) + unseen[base - 1] + unseen[base]
+        suspicious = covering_unseen >= self.min_unseen
         candidates = suspicious & self._is_han[ids] & ~self._skip_ids[ids]
         positions = np.flatnonzero(candidates)
         if not len(positions):
             return []
-        positions = positions[~self._in_formula(ids, positions)]
+        positions = positions[~self._in_formula(ids, positions) & ~self._country_frame(ids, positions)]
         pos, cand, prior, kind = self.confusions.expand(positions, ids)
+        style = self._function[ids[pos]] & self._function[cand]
+        pos, cand, prior, kind = pos[~style], cand[~style], prior[~style], kind[~style]
         if not len(pos):
             return []
         # gate: the candidate must make a trigram with its neighbours that official prose has seen
@@ -172,6 +201,10 @@ class TypoLayer:
         return [f for f in findings if not _quoted_and_recurring(text, f.start, f.end)]
 
     def _gains(self, padded: np.ndarray, pos: np.ndarray, cand: np.ndarray) -> np.ndarray:
+        """Change in log-probability of the characters a candidate influences, plus the word evidence. A
+        candidate inside an intact dictionary word of three or more characters (an idiom, a fixed phrase)
+        that does not make an equally long and more frequent word of its own is dropped: a word a longer
+        word contains is that longer word, not a slip."""
         p = pos + HALF
         cols = np.arange(-HALF, HALF + 1)
         windows = padded[p[:, None] + cols[None, :]]
@@ -179,15 +212,23 @@ class TypoLayer:
         windows[:, HALF] = cand
         both = np.concatenate([originals, windows])
         lp = self._logprobs(both, HALF).sum(axis=1)
-        words = self._word_best(both, HALF)
+        words, longest = self._words(both, HALF)
         rows = len(pos)
-        return (lp[rows:] - lp[:rows]) + WORD_WEIGHT * (words[rows:] - words[:rows])
+        gain = (lp[rows:] - lp[:rows]) + WORD_WEIGHT * (words[rows:] - words[:rows])
+        intact = (longest[:rows] >= 3) & ((longest[rows:] < longest[:rows]) | (words[rows:] < words[:rows]))
+        gain[intact] = -np.inf
+        return gain
 
     def _in_formula(self, ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
         """Numbered formulas and slogans (两区三带, 四个意识): a numeral on either side of a one-character slot."""
         before = np.where(positions > 0, ids[np.maximum(positions - 1, 0)], BOUNDARY)
         after = np.where(positions + 1 < len(ids), ids[np.minimum(positions + 1, len(ids) - 1)], BOUNDARY)
         return self._numeral[before] | self._numeral[after]
+
+    def _country_frame(self, ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        before = np.where(positions > 0, ids[np.maximum(positions - 1, 0)], BOUNDARY)
+        after = np.where(positions + 1 < len(ids), ids[np.minimum(positions + 1, len(ids) - 1)], BOUNDARY)
+        return self._country[ids[positions]] & ((before == self._zhong) | (after == self._zhong))
 
     def _one_per_slip(self, text, pos, cand, gains, kind, point) -> list[TypoFinding]:
         """Neighbouring suspicious positions usually share one slip: keep the best within two characters."""

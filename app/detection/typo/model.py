@@ -171,8 +171,9 @@ class NgramModel:
         meta = json.loads((cache / "meta.json").read_text(encoding="utf-8"))
         if meta.get("digest") != digest or meta.get("format") != FORMAT:
             raise ValueError("stale cache")
-        slots = np.load(cache / "slots.npy", mmap_mode="r")
-        vals = np.load(cache / "vals.npy", mmap_mode="r")
+        # Plain ndarray views of the mapped files: indexing a np.memmap costs a Python-level wrapper per call.
+        slots = np.asarray(np.load(cache / "slots.npy", mmap_mode="r"))
+        vals = np.asarray(np.load(cache / "vals.npy", mmap_mode="r"))
         if len(slots) != len(vals) or len(slots) & (len(slots) - 1):
             raise ValueError("corrupt cache")
         unigram = np.load(cache / "unigram.npy")

@@ -1,0 +1,105 @@
+"""The model build: readers, the held-out filter, determinism, and a miniature model checked bit for bit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.detection.typo import corpus
+from app.detection.typo.build import BuildOptions, build_all, jieba_words
+from app.detection.typo.model import ModelError, NgramModel
+
+MINI = Path(__file__).parent / "data" / "mini"
+EXPECTED = Path(__file__).parent / "data" / "expected"
+OPTIONS = BuildOptions(min_counts={2: 1, 3: 1, 4: 1}, min_word_freq=1, min_char_count=1)
+
+
+def build_mini(out: Path) -> dict:
+    return build_all(
+        {"xwlb": [MINI / "xwlb"], "laws": [MINI / "laws"], "reports": [MINI / "reports"]},
+        [MINI / "held"],
+        out,
+        words=jieba_words(MINI / "words.txt"),
+        same_stroke=MINI / "same_stroke.txt",
+        stroke_orders=MINI / "char_order.json",
+        options=OPTIONS,
+    )
+
+
+def test_readers_keep_only_text_up_to_the_last_training_year() -> None:
+    text = "".join(corpus.read_xwlb(MINI / "xwlb")) + "".join(corpus.read_laws(MINI / "laws"))
+    text += "".join(corpus.read_reports(MINI / "reports"))
+    assert "排污许可" in text and "稳步推进" in text
+    assert "二〇二五" not in text and "晚于训练截止年份" not in text
+    assert "央视网消息" not in text and "<p>" not in text
+
+
+def test_held_out_filter_drops_sentences_sharing_a_long_span() -> None:
+    held = corpus.HeldOut.from_paths([MINI / "held"])
+    kept = list(held.filter(["稳步推进重点领域改革。", "这一句与留出文本共享二十个字以上的片段所以必须剔除掉才行啊。"]))
+    assert kept == ["稳步推进重点领域改革。"]
+    # nineteen shared characters are not enough
+    held_text = "这一句与留出文本共享二十个字以上的片段所以必须剔除掉才行啊"
+    assert list(held.filter([f"前缀{held_text[:19]}后缀"])) == [f"前缀{held_text[:19]}后缀"]
+    assert list(held.filter([f"前缀{held_text[:20]}后缀"])) == []
+
+
+def test_development_slice_is_chosen_by_content() -> None:
+    sentences = [f"第{i}句话用来检验开发集的划分。" for i in range(2000)]
+    chosen = [s for s in sentences if corpus.is_development(s)]
+    assert 10 < len(chosen) < 80  # about one in fifty
+    assert all(corpus.is_development(s) for s in chosen)
+
+
+def test_miniature_model_matches_the_committed_one_bit_for_bit(tmp_path: Path) -> None:
+    meta = build_mini(tmp_path)
+    assert meta["vocabulary"] > 20 and meta["ngrams4"] > 0 and meta["words"] > 0
+    for name in ("ngrams.npz", "confusion.tsv"):
+        assert (tmp_path / name).read_bytes() == (EXPECTED / name).read_bytes(), name
+
+
+def test_miniature_model_counts_what_it_read(tmp_path: Path) -> None:
+    build_mini(tmp_path)
+    model = NgramModel.load(tmp_path / "ngrams.npz", cache_dir=tmp_path / "cache")
+    from app.detection.typo.model import pack
+
+    def count(text: str) -> float:
+        return float(np.exp(model.log_counts(pack(model.vocab.encode(text), len(text)))[0]))
+
+    assert count("排污许") >= 2  # news and statute
+    assert count("排舞许") == 0
+    assert count("稳步推进") >= 2
+    confusion = (tmp_path / "confusion.tsv").read_text(encoding="utf-8")
+    assert any(line.startswith("休\t") and "体:shape" in line for line in confusion.splitlines())
+
+
+def test_model_errors_name_the_file_and_the_build_command(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="ngrams.npz.*cuomin model build"):
+        NgramModel.load(tmp_path / "ngrams.npz", cache_dir=tmp_path / "cache")
+    build_mini(tmp_path)
+    data = (tmp_path / "ngrams.npz").read_bytes()
+    (tmp_path / "ngrams.npz").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelError, match="已损坏.*cuomin model build"):
+        NgramModel.load(tmp_path / "ngrams.npz", cache_dir=tmp_path / "cache")
+
+
+def test_cache_is_used_and_a_corrupt_or_stale_cache_is_rebuilt(tmp_path: Path) -> None:
+    build_mini(tmp_path)
+    cache = tmp_path / "cache"
+    first = NgramModel.load(tmp_path / "ngrams.npz", cache_dir=cache)
+    [entry] = list(cache.iterdir())
+    assert (entry / "slots.npy").is_file()
+    # a truncated table: rebuilt from the model file, never trusted
+    (entry / "slots.npy").write_bytes((entry / "slots.npy").read_bytes()[:100])
+    again = NgramModel.load(tmp_path / "ngrams.npz", cache_dir=cache)
+    assert np.array_equal(np.asarray(again.slots), np.asarray(first.slots))
+    # a cache written for another model file (digest in its metadata) is not used
+    meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
+    meta["digest"] = "0" * 64
+    (entry / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    third = NgramModel.load(tmp_path / "ngrams.npz", cache_dir=cache)
+    assert third.meta["digest"] != "0" * 64
+    assert np.array_equal(np.asarray(third.vals), np.asarray(first.vals))

@@ -1,0 +1,101 @@
+"""The typo layer on the shipped model: slips found, correct prose left alone, offsets exact, profiles."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.config import DEFAULT_LEXICON_DIR
+from app.detection.detector import Detector
+from app.detection.typo.layer import PROFILES, confidence
+
+# Slips of the kind editors make, each written for this test (wrong sentence, the slip, its correction).
+SLIPS = [
+    ("原则同意《示范区总休方案》，请认真组织实施。", "休", "体"),
+    ("全面实行排舞许可制度，推进生态环境治理。", "舞", "污"),
+    ("本条丽自2025年1月1日起施行。", "丽", "例"),
+    ("各级政府要切实履行安全生产监管职则。", "则", "责"),
+    ("加快建设全国统一大市场，优化营商环竟。", "竟", "境"),
+    ("坚持以人民为中心的发展思想，不断增进民生副祉。", "副", "福"),
+    ("推动高质量发展取得新的重大进展，经济运行总体平温。", "温", "稳"),
+    ("深入开展爱国卫生运动，持续改善城乡人居环镜。", "镜", "境"),
+]
+# Correct sentences that share characters and frames with the slips above: the layer must stay silent.
+CORRECT = [
+    "原则同意《示范区总体方案》，请认真组织实施。",
+    "全面实行排污许可制度，推进生态环境治理。",
+    "本条例自2025年1月1日起施行。",
+    "各级政府要切实履行安全生产监管职责。",
+    "加快建设全国统一大市场，优化营商环境。",
+    "坚持以人民为中心的发展思想，不断增进民生福祉。",
+    "退休职工的基本养老金按规定调整。",
+    "驻港部队官兵参加了植树活动。",
+    "会议在沪召开，与会代表围绕“两区三带”建设建言献策。",
+    "干部不能墨守成规，要敢于改革创新。",
+    "对主动说明问题的，可以既往不咎、从轻处理。",
+    "全县生产总值中农业部分增长较快。",
+]
+
+
+@pytest.fixture(scope="module")
+def engine(detector: Detector) -> Detector:
+    assert detector.typo is not None, "the shipped lexicons enable the typo layer"
+    return detector
+
+
+@pytest.mark.parametrize(("text", "wrong", "right"), SLIPS)
+def test_finds_slips_no_list_names(engine: Detector, text: str, wrong: str, right: str) -> None:
+    hits = [h for h in engine.check(text, date=dt.date(2025, 6, 1)) if h.rule_id == "typo.lm"]
+    assert [(h.text, h.suggestions[0]) for h in hits] == [(wrong, right)]
+    [hit] = hits
+    assert text[hit.start : hit.end] == wrong
+    assert hit.category == "常见错别字" and hit.severity == "warning"
+    assert 0.0 < hit.confidence <= 1.0
+    assert f"“" in hit.message and right in hit.message
+
+
+@pytest.mark.parametrize("text", CORRECT)
+def test_silent_on_correct_sentences(engine: Detector, text: str) -> None:
+    assert [h.text for h in engine.check(text, date=dt.date(2025, 6, 1)) if h.rule_id == "typo.lm"] == []
+
+
+def test_inspection_reports_a_subset_of_draft(engine: Detector) -> None:
+    text = "".join(s for s, _, _ in SLIPS) + "物价温补下降，各项工作有序推近。"
+    draft = {(h.start, h.suggestions[0]) for h in engine.check(text) if h.rule_id == "typo.lm"}
+    inspection = {(h.start, h.suggestions[0]) for h in engine.check(text, profile="inspection")
+                  if h.rule_id == "typo.lm"}
+    assert inspection <= draft
+    assert len(inspection) >= 4
+
+
+def test_confidence_is_calibrated_to_the_margins() -> None:
+    assert confidence(PROFILES["draft"].margin) == pytest.approx(0.5)
+    assert confidence(PROFILES["inspection"].margin) == pytest.approx(0.9)
+    assert confidence(-100) < 0.01 < 0.99 < confidence(100)
+
+
+def test_exemptions_apply_to_typo_hits(engine: Detector) -> None:
+    text = SLIPS[0][0]
+    assert any(h.rule_id == "typo.lm" for h in engine.check(text))
+    assert not any(h.rule_id == "typo.lm" for h in engine.check(text, exempt_rules=["typo.lm"]))
+    assert not any(h.rule_id == "typo.lm" for h in engine.check(text, exempt_phrases=["总休方案"]))
+
+
+def test_layer_can_be_turned_off() -> None:
+    off = Detector.from_dir(DEFAULT_LEXICON_DIR, typo="off")
+    assert off.typo is None
+    assert not any(h.rule_id == "typo.lm" for h in off.check(SLIPS[0][0]))
+
+
+_pieces = st.sampled_from([s for s, _, _ in SLIPS] + CORRECT + ["😀", "𠮷", "\u200b", "ｘ", " ", "\n", "、", "A1"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_pieces, min_size=1, max_size=8), st.text(max_size=30))
+def test_offsets_stay_exact_for_any_text(engine: Detector, pieces: list[str], noise: str) -> None:
+    text = noise.join(pieces)
+    for hit in engine.check(text):
+        assert text[hit.start : hit.end] == hit.text
