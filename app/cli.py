@@ -546,10 +546,6 @@ def report(
     click.echo(f"已写入 {output}", err=True)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
-
-
 @main.group()
 def model() -> None:
     """统计错别字模型（lexicons/data/typo/）。"""
@@ -674,3 +670,7 @@ def eval_csc(files: tuple[Path, ...], profile: str, as_json: bool) -> None:
             f"  正确句误报率 {result.false_alarm_rate:.3f}  字级召回 {result.char_recall:.3f}  "
             f"{result.sentences_per_second:.0f} 句/秒"
         )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -8,11 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from app.config import DEFAULT_LEXICON_DIR
 from app.detection.detector import Detector
+
+# Hypothesis's per-example deadline measures the machine's load, not the code's behaviour: off.
+hypothesis_settings.register_profile("cuomin", deadline=None)
+hypothesis_settings.load_profile("cuomin")
 
 # The per-token check rate limit is off in tests (tests/api/test_hardening.py turns it on where tested);
 # subprocesses (`cuomin serve`) inherit it.

@@ -85,6 +85,7 @@ class Detector:
         self._near = NearMiss(lexicon, set(self.terms)) if near_miss else None
         self._automaton = self._build(self.terms)
         self.typo = _typo_layer(lexicon, typo) if "typo_lm" in self._detectors else None
+        self._protected = _protected_forms(lexicon) if self.typo is not None else {}
 
     @classmethod
     def from_dir(cls, directory: Path | str, **kwargs: object) -> Detector:
@@ -184,9 +185,20 @@ class Detector:
         rule = self._detectors["typo_lm"]
         out = []
         for found in self.typo.find(text, profile):
+            if self._inside_known_form(text, found.start, found.end):
+                continue
             message = typo_message(text, found)
             out.append(_Candidate(found.start, found.end, rule, True, found.right, message, found.confidence))
         return out
+
+    def _inside_known_form(self, text: str, start: int, end: int) -> bool:
+        """Whether the span lies inside a form the lexicons know to be right (a formulation, a division's
+        name, an entry's correction): the lexicon's knowledge outranks the model's statistics."""
+        for form, offset in self._protected.get(text[start], ()):
+            begin = start - offset
+            if begin >= 0 and begin + len(form) >= end and text.startswith(form, begin):
+                return True
+        return False
 
     def _exempt(
         self,
@@ -298,6 +310,24 @@ def _typo_layer(lexicon: Lexicon, mode: TypoMode) -> TypoLayer | None:
                     return None
                 raise
         return _typo_layers[key]
+
+
+def _protected_forms(lexicon: Lexicon) -> dict[str, list[tuple[str, int]]]:
+    """Every right form the lexicons name (canonical formulations, division names, entries' corrections),
+    indexed by each of its characters with the character's offset in the form."""
+    forms: set[str] = {d.name for d in lexicon.divisions}
+    for rule in lexicon.rules:
+        spec = rule.spec
+        if isinstance(spec, CanonicalForm):
+            forms.add(spec.form)
+        elif not isinstance(spec, DetectorSpec):
+            forms.update(s for s in spec.suggest if len(s) >= 2)
+    index: dict[str, list[tuple[str, int]]] = {}
+    for form in sorted(forms):
+        norm = normalize_term(form)
+        for offset, char in enumerate(norm):
+            index.setdefault(char, []).append((norm, offset))
+    return index
 
 
 def typo_message(text: str, found: TypoFinding) -> str:

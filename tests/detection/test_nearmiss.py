@@ -6,11 +6,19 @@ import datetime as dt
 
 import pytest
 
+from app.config import DEFAULT_LEXICON_DIR
 from app.detection.detector import Detector
 from app.detection.lexicon import CanonicalForm, load_lexicon
 from app.detection.segment import is_word
 
 LATER = dt.date(2025, 6, 30)
+
+
+@pytest.fixture(scope="module")
+def detector() -> Detector:
+    """The shipped lexicons without the statistical typo layer: these tests are about the near-miss layer
+    (tests/detection/typo checks that the typo layer leaves every canonical form alone)."""
+    return Detector.from_dir(DEFAULT_LEXICON_DIR, typo="off")
 
 
 def flagged(detector: Detector, text: str, date: dt.date = LATER) -> list[tuple[str, str, tuple[str, ...]]]:

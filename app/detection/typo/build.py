@@ -26,6 +26,7 @@ from app.detection.typo.model import (
     word_keys,
 )
 
+
 @dataclass(frozen=True)
 class BuildOptions:
     # n-grams seen fewer times than this are pruned (the model must stay small enough for git)
@@ -162,7 +163,7 @@ def build_all(
     progress: Callable[[str], None] = lambda _message: None,
 ) -> dict:
     """The whole model directory: ngrams.npz from the corpora, confusion.tsv over the model's vocabulary."""
-    from app.detection.typo.confusion import build_confusions, write_tsv
+    from app.detection.typo.confusion import build_confusions, build_homophone_words, write_homophones, write_tsv
 
     sentences = []
     development = []
@@ -186,4 +187,7 @@ def build_all(
     confusions = build_confusions(chars, None, same_stroke, orders)
     write_tsv(confusions, out / "confusion.tsv")
     progress(f"混淆字集 {len(confusions):,} 字")
+    syllables, readings = build_homophone_words(words, chars)
+    write_homophones(syllables, readings, out / "homophones.tsv")
+    progress(f"同音双字词 {len(readings):,} 组")
     return meta

@@ -7,6 +7,7 @@ pairs. Each kind carries a prior (log-odds) that ranks a same-sound slip above a
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,8 +154,32 @@ class ConfusionTable:
     kind: np.ndarray  # int8 index into KINDS
 
     @classmethod
-    def load(cls, path: Path, vocab: Vocabulary, usable: np.ndarray) -> ConfusionTable:
-        """usable[id]: whether a candidate is common enough in the model to be proposed at all."""
+    def load(cls, path: Path, vocab: Vocabulary, usable: np.ndarray, cache: Path | None = None) -> ConfusionTable:
+        """usable[id]: whether a candidate is common enough in the model to be proposed at all. The parsed table
+        is kept in the model's cache directory (keyed by the file's digest), so later starts skip the parsing."""
+        if cache is None:
+            return cls._parse(path, vocab, usable)
+        from app.detection.typo.model import file_digest
+
+        stored = cache / f"confusion-{file_digest(path)[:16]}.npz"
+        try:
+            with np.load(stored) as data:
+                table = cls(**{name: data[name] for name in ("start", "cand", "prior", "kind")})
+            if len(table.start) == len(usable) + 1 and table.start[-1] == len(table.cand) == len(table.kind):
+                return table
+        except (OSError, ValueError, KeyError, EOFError):
+            pass
+        table = cls._parse(path, vocab, usable)
+        try:
+            tmp = stored.with_name(f".tmp-{os.getpid()}-{stored.name}")
+            np.savez(tmp, start=table.start, cand=table.cand, prior=table.prior, kind=table.kind)
+            os.replace(tmp, stored)
+        except OSError:
+            pass
+        return table
+
+    @classmethod
+    def _parse(cls, path: Path, vocab: Vocabulary, usable: np.ndarray) -> ConfusionTable:
         kinds = list(PRIORS)
         size = len(vocab.chars) + RESERVED
         rows: list[list[tuple[int, float, int]]] = [[] for _ in range(size)]
@@ -195,3 +220,65 @@ class ConfusionTable:
 
 
 KINDS = tuple(PRIORS)
+
+# Two-character words by their toneless reading: 稳步 for 温补, 贸易 for 毛衣 — whole-word homophone slips,
+# which an input method makes when the editor picks the wrong candidate for a two-syllable entry.
+MIN_HOMOPHONE_WORD_FREQ = 20
+MAX_HOMOPHONES = 8
+
+
+def build_homophone_words(words: Iterable[tuple[str, int]], chars: Iterable[str]) -> tuple[dict, dict]:
+    """(reading of each character, words of each two-syllable reading), over simplified characters."""
+    from pypinyin import Style, lazy_pinyin, pinyin
+
+    allowed = {c for c in chars if is_simplified(c)}
+    best: dict[str, int] = {}
+    for word, freq in words:
+        if len(word) == 2 and freq >= MIN_HOMOPHONE_WORD_FREQ and all(c in allowed for c in word):
+            best[word] = max(best.get(word, 0), freq)
+    by_reading: dict[str, list[tuple[int, str]]] = {}
+    for word, freq in best.items():
+        by_reading.setdefault(" ".join(lazy_pinyin(word)), []).append((-freq, word))
+    readings = {key: [w for _f, w in sorted(items)[:MAX_HOMOPHONES]] for key, items in sorted(by_reading.items())}
+    syllables = {}
+    for char in sorted(allowed):
+        found = sorted({r for group in pinyin(char, style=Style.NORMAL, heteronym=True) for r in group if r})
+        if found:
+            syllables[char] = found
+    return syllables, readings
+
+
+def write_homophones(syllables: dict[str, list[str]], readings: dict[str, list[str]], path: Path) -> None:
+    lines = [f"@{char}\t{' '.join(found)}" for char, found in syllables.items()]
+    lines += [f"{key}\t{' '.join(words)}" for key, words in readings.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class HomophoneWords:
+    syllables: dict[int, tuple[str, ...]]  # char id → its toneless readings
+    words: dict[str, tuple[tuple[int, int], ...]]  # "wen bu" → ((稳, 步), …) as ids
+
+    @classmethod
+    def load(cls, path: Path, vocab: Vocabulary) -> HomophoneWords:
+        syllables: dict[int, tuple[str, ...]] = {}
+        words: dict[str, tuple[tuple[int, int], ...]] = {}
+        if not path.is_file():
+            return cls(syllables, words)
+        for line in path.read_text(encoding="utf-8").splitlines():
+            key, _, value = line.partition("\t")
+            if key.startswith("@"):
+                ident = vocab.id(key[1:])
+                if ident >= RESERVED:
+                    syllables[ident] = tuple(value.split())
+            else:
+                pairs = tuple((vocab.id(w[0]), vocab.id(w[1])) for w in value.split() if len(w) == 2)
+                words[key] = tuple(p for p in pairs if min(p) >= RESERVED)
+        return cls(syllables, words)
+
+    def candidates(self, first: int, second: int) -> list[tuple[int, int]]:
+        out = []
+        for a in self.syllables.get(first, ()):
+            for b in self.syllables.get(second, ()):
+                out += [p for p in self.words.get(f"{a} {b}", ()) if p[0] != first and p[1] != second]
+        return out

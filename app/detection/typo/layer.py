@@ -15,20 +15,24 @@ from pathlib import Path
 
 import numpy as np
 
-from app.detection.typo.confusion import KIND_LABELS, KINDS, ConfusionTable
-from app.detection.typo.model import BOUNDARY, ORDER, RESERVED, NgramModel, pack, word_keys
+from app.detection.typo.confusion import KIND_LABELS, KINDS, ConfusionTable, HomophoneWords
+from app.detection.typo.model import BOUNDARY, ORDER, RESERVED, ModelError, NgramModel, pack, word_keys
 
 ALPHA = np.log(0.4)
 HALF = ORDER - 1  # characters of context on each side of a candidate
 MIN_CANDIDATE_COUNT = 20  # a character seen fewer times is never proposed as the correction
 WORD_WEIGHT = 0.3
 MIN_UNSEEN = 2
+PAIR_PRIOR = -4.0  # two characters changed at once: rarer than one
+REAL_WORD_PAIR_PENALTY = 8.0
 
 # Province-level abbreviations: 驻港, 在沪召开, 京字号 — a frame the model has seen too rarely to trust
 _ABBREVIATIONS = set("京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川蜀黔贵云滇陕秦甘陇青宁新港澳台藏桂蒙")
 _NUMERALS = set("一二三四五六七八九十两百千万")
 # One-character country names beside 中 (中加两国, 中芬合作, 美中关系): abbreviations in a set frame.
-_COUNTRIES = set("美英法德俄日韩朝加澳新印巴意西葡荷比瑞挪芬丹希土埃伊沙越老柬泰缅菲马蒙古墨智秘阿南非以约叙苏捷匈波罗保塞克斯")
+_COUNTRIES = set(
+    "美英法德俄日韩朝加澳新印巴意西葡荷比瑞挪芬丹希土埃伊沙越老柬泰缅菲马蒙古墨智秘阿南非以约叙苏捷匈波罗保塞克斯"
+)
 # Grammatical alternatives: one function word for another (或／和, 及／与) is a choice of style, not a slip.
 _FUNCTION_WORDS = set("或和与及跟同并且而以之其的地得了着过也又都就才把被将从向对于在为")
 _QUOTES = (("“", "”"), ("「", "」"), ("‘", "’"), ('"', '"'))
@@ -62,9 +66,10 @@ PROFILES = {
 
 
 class TypoLayer:
-    def __init__(self, model: NgramModel, confusions: ConfusionTable) -> None:
+    def __init__(self, model: NgramModel, confusions: ConfusionTable, homophones: HomophoneWords | None = None) -> None:
         self.model = model
         self.confusions = confusions
+        self.homophones = homophones
         size = len(model.unigram)
         self._is_han = np.zeros(size, dtype=bool)
         for index, char in enumerate(model.vocab.chars):
@@ -99,7 +104,13 @@ class TypoLayer:
     def load(cls, directory: Path, cache_dir: Path | None = None) -> TypoLayer:
         model = NgramModel.load(directory / "ngrams.npz", cache_dir)
         usable = np.exp(model.unigram) >= MIN_CANDIDATE_COUNT
-        return cls(model, ConfusionTable.load(directory / "confusion.tsv", model.vocab, usable))
+        path = directory / "confusion.tsv"
+        if not path.is_file():
+            raise ModelError(
+                f"找不到混淆字集 {path.name}：请用 `cuomin model build` 生成（见 lexicons/data/typo/SOURCES.md）"
+            )
+        homophones = HomophoneWords.load(directory / "homophones.tsv", model.vocab)
+        return cls(model, ConfusionTable.load(path, model.vocab, usable, model.cache), homophones)
 
     # -- scoring --
 
@@ -177,7 +188,18 @@ class TypoLayer:
         positions = np.flatnonzero(candidates)
         if not len(positions):
             return []
-        positions = positions[~self._in_formula(ids, positions) & ~self._country_frame(ids, positions)]
+        positions = positions[
+            ~self._in_formula(ids, positions) & ~self._country_frame(ids, positions) & ~_parallel(ids, positions)
+        ]
+        found = self._singles(padded, ids, positions, threshold)
+        if profile == "draft":
+            # a whole two-character word rests on the word list alone: never near-certain enough to store
+            found += self._pairs(padded, ids, positions, covering_unseen, threshold)
+        findings = self._one_per_slip(text, found)
+        return [f for f in findings if not _quoted_and_recurring(text, f.start, f.end)]
+
+    def _singles(self, padded, ids, positions, threshold) -> list[tuple[float, int, int, str, str]]:
+        """(gain, start, end, right, kind) of the best one-character substitution at each position."""
         pos, cand, prior, kind = self.confusions.expand(positions, ids)
         style = self._function[ids[pos]] & self._function[cand]
         pos, cand, prior, kind = pos[~style], cand[~style], prior[~style], kind[~style]
@@ -193,12 +215,53 @@ class TypoLayer:
         gains = self._gains(padded, pos, cand) + prior
         order = np.lexsort((-gains, pos))
         pos, cand, gains, kind = pos[order], cand[order], gains[order], kind[order]
-        first = np.concatenate([[True], pos[1:] != pos[:-1]])
-        pos, cand, gains, kind = pos[first], cand[first], gains[first], kind[first]
-        keep = gains >= threshold
-        pos, cand, gains, kind = pos[keep], cand[keep], gains[keep], kind[keep]
-        findings = self._one_per_slip(text, pos, cand, gains, kind, point)
-        return [f for f in findings if not _quoted_and_recurring(text, f.start, f.end)]
+        first = np.concatenate([[True], pos[1:] != pos[:-1]]) & (gains >= threshold)
+        char = self.model.vocab.char
+        return [
+            (float(g), int(s), int(s) + 1, char(int(c)), KINDS[int(k)])
+            for g, s, c, k in zip(gains[first], pos[first], cand[first], kind[first], strict=True)
+        ]
+
+    def _pairs(self, padded, ids, positions, covering_unseen, threshold) -> list[tuple[float, int, int, str, str]]:
+        """Whole-word homophone slips (温补→稳步, 毛衣港→贸易港): two neighbouring suspicious characters whose
+        reading is that of a dictionary word differing in both; one real word for another (毛衣→贸易) pays a
+        penalty."""
+        if self.homophones is None or len(positions) < 2:
+            return []
+        starts = positions[:-1][np.diff(positions) == 1]
+        starts = starts[(covering_unseen[starts] >= 2) & (covering_unseen[starts + 1] >= 2)]
+        rows = [(int(i), a, b) for i in starts for a, b in self.homophones.candidates(int(ids[i]), int(ids[i + 1]))]
+        if not rows:
+            return []
+        pos = np.array([r[0] for r in rows])
+        first = np.array([r[1] for r in rows])
+        second = np.array([r[2] for r in rows])
+        p = pos + HALF
+        left = pack_rows(np.stack([padded[p - 1], first, second], axis=1))
+        right = pack_rows(np.stack([first, second, padded[p + 2]], axis=1))
+        seen = np.isfinite(self.model.log_counts(np.concatenate([left, right]))).reshape(2, -1).any(axis=0)
+        pos, first, second = pos[seen], first[seen], second[seen]
+        if not len(pos):
+            return []
+        cols = np.arange(-HALF, HALF + 2)
+        originals = padded[pos[:, None] + HALF + cols[None, :]]
+        windows = originals.copy()
+        windows[:, HALF] = first
+        windows[:, HALF + 1] = second
+        both = np.concatenate([originals, windows])
+        lp = self._logprobs(both, HALF).sum(axis=1)
+        words, _longest = self._words(both, HALF)
+        n = len(pos)
+        gains = (lp[n:] - lp[:n]) + WORD_WEIGHT * (words[n:] - words[:n]) + PAIR_PRIOR
+        # a pair that is itself a word (实时, 解说) is a real-word slip only where the context is decisive
+        written = self.model.log_counts(word_keys(pack_rows(originals[:, HALF : HALF + 2])))
+        gains[np.isfinite(written)] -= REAL_WORD_PAIR_PENALTY
+        char = self.model.vocab.char
+        return [
+            (float(g), int(s), int(s) + 2, char(int(a)) + char(int(b)), "same")
+            for g, s, a, b in zip(gains, pos, first, second, strict=True)
+            if g >= threshold
+        ]
 
     def _gains(self, padded: np.ndarray, pos: np.ndarray, cand: np.ndarray) -> np.ndarray:
         """Change in log-probability of the characters a candidate influences, plus the word evidence. A
@@ -230,29 +293,29 @@ class TypoLayer:
         after = np.where(positions + 1 < len(ids), ids[np.minimum(positions + 1, len(ids) - 1)], BOUNDARY)
         return self._country[ids[positions]] & ((before == self._zhong) | (after == self._zhong))
 
-    def _one_per_slip(self, text, pos, cand, gains, kind, point) -> list[TypoFinding]:
-        """Neighbouring suspicious positions usually share one slip: keep the best within two characters."""
-        chosen: list[int] = []
-        for index in np.argsort(-gains, kind="stable"):
-            if all(abs(int(pos[index]) - int(pos[other])) > 2 for other in chosen):
-                chosen.append(int(index))
-        chosen.sort(key=lambda i: int(pos[i]))
-        out = []
-        for index in chosen:
-            start = int(pos[index])
-            gain = float(gains[index])
-            out.append(
-                TypoFinding(
-                    start=start,
-                    end=start + 1,
-                    wrong=text[start],
-                    right=self.model.vocab.char(int(cand[index])),
-                    kind=KINDS[int(kind[index])],
-                    gain=gain,
-                    confidence=confidence(gain),
-                )
-            )
-        return out
+    def _one_per_slip(self, text: str, found: list[tuple[float, int, int, str, str]]) -> list[TypoFinding]:
+        """Neighbouring suspicious positions usually share one slip: the best finding wins within two
+        characters of it."""
+        chosen: list[tuple[float, int, int, str, str]] = []
+        for item in sorted(found, key=lambda f: (-f[0], f[1])):
+            if all(item[1] > other[2] + 1 or other[1] > item[2] + 1 for other in chosen):
+                chosen.append(item)
+        return [
+            TypoFinding(start, end, text[start:end], right, kind, gain, confidence(gain))
+            for gain, start, end, right, kind in sorted(chosen, key=lambda f: f[1])
+        ]
+
+
+def _parallel(ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Parallel slogans repeat a character every other place (识邪防邪, 共建共享, 以学促干): a deliberate
+    construction, not a slip, at the positions between the repeats."""
+    n = len(ids)
+    out = np.zeros(len(positions), dtype=bool)
+    for step in (-1, 1):
+        left, right = positions + step - 1, positions + step + 1
+        ok = (left >= 0) & (right < n)
+        out[ok] |= ids[left[ok]] == ids[right[ok]]
+    return out
 
 
 def pack_rows(rows: np.ndarray) -> np.ndarray:

@@ -18,6 +18,7 @@ import numpy as np
 from app.detection.typo import hashtable
 
 FORMAT = 1
+TABLE_FORMAT = 2  # layout of the cached hash tables (app/detection/typo/hashtable.py)
 ORDER = 4
 BITS = 13  # bits per character id: four ids fit one 64-bit key exactly, no hashing, no collisions
 MAX_IDS = 1 << BITS
@@ -97,16 +98,16 @@ class Vocabulary:
 class NgramModel:
     """Counts by hash lookup. Immutable after loading; safe to share between threads."""
 
-    def __init__(self, vocab: Vocabulary, unigram: np.ndarray, slots: np.ndarray, vals: np.ndarray, meta: dict):
+    def __init__(self, vocab: Vocabulary, unigram: np.ndarray, tables: tuple[np.ndarray, ...], meta: dict):
         self.vocab = vocab
         self.unigram = unigram  # ln(count) per id (float32), -inf where unseen
-        self.slots = slots
-        self.vals = vals
+        self.tables = tables  # slots, slot values, stash keys, stash values
         self.meta = meta
         self.total = float(meta["total"])
+        self.cache: Path | None = None  # where derived tables of this model may be kept
 
     def log_counts(self, keys: np.ndarray) -> np.ndarray:
-        return dequantize(hashtable.lookup(self.slots, self.vals, keys))
+        return dequantize(hashtable.lookup(*self.tables, keys))
 
     # -- loading --
 
@@ -117,14 +118,14 @@ class NgramModel:
             raise ModelError(
                 f"找不到错别字模型文件 {path.name}：请用 `cuomin model build` 生成（见 lexicons/data/typo/SOURCES.md）"
             )
-        digest = _digest(path)
-        cache = (cache_dir or default_cache_dir()) / f"typo-model-{FORMAT}-{digest[:16]}"
+        digest = file_digest(path)
+        cache = (cache_dir or default_cache_dir()) / f"typo-model-{FORMAT}.{TABLE_FORMAT}-{digest[:16]}"
         try:
-            return cls._from_cache(cache, digest)
+            model = cls._from_cache(cache, digest)
         except (OSError, ValueError, KeyError, json.JSONDecodeError):
-            pass
-        model = cls._expand(path, digest)
-        model._save_cache(cache)
+            model = cls._expand(path, digest)
+            model._save_cache(cache)
+        model.cache = cache
         return model
 
     @classmethod
@@ -145,22 +146,24 @@ class NgramModel:
                 f"错别字模型文件 {path.name} 已损坏（{exc.__class__.__name__}）：请用 `cuomin model build` 重新生成"
             ) from None
         meta["digest"] = digest
-        slots, table_vals = hashtable.build(np.concatenate(keys), np.concatenate(vals))
+        tables = hashtable.build(np.concatenate(keys), np.concatenate(vals))
         with np.errstate(divide="ignore"):
             logs = np.log(unigram).astype(np.float32)
-        return cls(Vocabulary.from_chars(chars), logs, slots, table_vals, meta)
+        meta["table_format"] = TABLE_FORMAT
+        return cls(Vocabulary.from_chars(chars), logs, tables, meta)
 
     def _save_cache(self, cache: Path) -> None:
         try:
             cache.mkdir(parents=True, exist_ok=True)
             tmp = cache / f".tmp-{os.getpid()}"
             tmp.mkdir(exist_ok=True)
-            np.save(tmp / "slots.npy", self.slots)
-            np.save(tmp / "vals.npy", self.vals)
+            for name, array in zip(_TABLE_FILES, self.tables, strict=True):
+                np.save(tmp / name, array)
             np.save(tmp / "unigram.npy", self.unigram)
             (tmp / "chars.txt").write_text(self.vocab.chars, encoding="utf-8")
             (tmp / "meta.json").write_text(json.dumps(self.meta, ensure_ascii=False), encoding="utf-8")
-            for name in ("slots.npy", "vals.npy", "unigram.npy", "chars.txt", "meta.json"):
+            # meta.json last: a cache without it (a crash half-way) is never read
+            for name in (*_TABLE_FILES, "unigram.npy", "chars.txt", "meta.json"):
                 os.replace(tmp / name, cache / name)
             tmp.rmdir()
         except OSError:
@@ -169,18 +172,22 @@ class NgramModel:
     @classmethod
     def _from_cache(cls, cache: Path, digest: str) -> NgramModel:
         meta = json.loads((cache / "meta.json").read_text(encoding="utf-8"))
-        if meta.get("digest") != digest or meta.get("format") != FORMAT:
+        if meta.get("digest") != digest or meta.get("format") != FORMAT or meta.get("table_format") != TABLE_FORMAT:
             raise ValueError("stale cache")
         # Plain ndarray views of the mapped files: indexing a np.memmap costs a Python-level wrapper per call.
-        slots = np.asarray(np.load(cache / "slots.npy", mmap_mode="r"))
-        vals = np.asarray(np.load(cache / "vals.npy", mmap_mode="r"))
-        if len(slots) != len(vals) or len(slots) & (len(slots) - 1):
+        tables = tuple(np.asarray(np.load(cache / name, mmap_mode="r")) for name in _TABLE_FILES)
+        slots, vals, stash_keys, stash_vals = tables
+        buckets = len(slots) // hashtable.WIDTH
+        if len(slots) != len(vals) or buckets & (buckets - 1) or len(stash_keys) != len(stash_vals):
             raise ValueError("corrupt cache")
         unigram = np.load(cache / "unigram.npy")
         chars = (cache / "chars.txt").read_text(encoding="utf-8")
         if len(unigram) != RESERVED + len(chars):
             raise ValueError("corrupt cache")
-        return cls(Vocabulary.from_chars(chars), unigram, slots, vals, meta)
+        return cls(Vocabulary.from_chars(chars), unigram, tables, meta)
+
+
+_TABLE_FILES = ("slots.npy", "vals.npy", "stash_keys.npy", "stash_vals.npy")
 
 
 def default_cache_dir() -> Path:
@@ -191,7 +198,7 @@ def default_cache_dir() -> Path:
     return Path(base) / "cuomin"
 
 
-def _digest(path: Path) -> str:
+def file_digest(path: Path) -> str:
     sha = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

@@ -54,7 +54,7 @@ def test_finds_slips_no_list_names(engine: Detector, text: str, wrong: str, righ
     assert text[hit.start : hit.end] == wrong
     assert hit.category == "常见错别字" and hit.severity == "warning"
     assert 0.0 < hit.confidence <= 1.0
-    assert f"“" in hit.message and right in hit.message
+    assert "“" in hit.message and right in hit.message
 
 
 @pytest.mark.parametrize("text", CORRECT)
@@ -65,8 +65,9 @@ def test_silent_on_correct_sentences(engine: Detector, text: str) -> None:
 def test_inspection_reports_a_subset_of_draft(engine: Detector) -> None:
     text = "".join(s for s, _, _ in SLIPS) + "物价温补下降，各项工作有序推近。"
     draft = {(h.start, h.suggestions[0]) for h in engine.check(text) if h.rule_id == "typo.lm"}
-    inspection = {(h.start, h.suggestions[0]) for h in engine.check(text, profile="inspection")
-                  if h.rule_id == "typo.lm"}
+    inspection = {
+        (h.start, h.suggestions[0]) for h in engine.check(text, profile="inspection") if h.rule_id == "typo.lm"
+    }
     assert inspection <= draft
     assert len(inspection) >= 4
 
@@ -99,3 +100,14 @@ def test_offsets_stay_exact_for_any_text(engine: Detector, pieces: list[str], no
     text = noise.join(pieces)
     for hit in engine.check(text):
         assert text[hit.start : hit.end] == hit.text
+
+
+def test_silent_on_every_form_the_lexicons_know(engine: Detector) -> None:
+    """A formulation, a division's name or an entry's correction is right by the lexicon's knowledge."""
+    from app.detection.lexicon import CanonicalForm
+
+    forms = [r.spec.form for r in engine.lexicon.rules if isinstance(r.spec, CanonicalForm)]
+    forms += [d.name for d in engine.lexicon.divisions]
+    assert len(forms) > 300
+    noisy = [f for f in forms if any(h.rule_id == "typo.lm" for h in engine.check(f"据悉：{f}。"))]
+    assert noisy == []

@@ -1,0 +1,71 @@
+"""The typo layer from the command line: profiles, `cuomin eval csc`, and a missing model."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from app.config import DEFAULT_LEXICON_DIR
+from tests.conftest import MINI_LEXICON
+
+CUOMIN = [sys.executable, "-m", "app.cli"]
+SLIP = "原则同意《示范区总休方案》，请认真组织实施。"
+
+
+def run(args: list[str], stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "CUOMIN_LEXICON_DIR": str(DEFAULT_LEXICON_DIR), **env}
+    return subprocess.run([*CUOMIN, *args], input=stdin, capture_output=True, text=True, env=environment, timeout=120)
+
+
+def test_check_reports_typo_hits_with_confidence_at_both_profiles() -> None:
+    for profile in ("draft", "inspection"):
+        result = run(["check", "--json", "--profile", profile], stdin=SLIP)
+        [hit] = [h for h in json.loads(result.stdout)["hits"] if h["rule_id"] == "typo.lm"]
+        assert (hit["text"], hit["suggestions"]) == ("休", ["体"])
+        assert 0.9 < hit["confidence"] <= 1
+    assert run(["check", "--profile", "loose"], stdin=SLIP).returncode == 2
+
+
+def test_eval_csc_scores_a_file(tmp_path: Path) -> None:
+    data = tmp_path / "mini.test"
+    data.write_text(
+        f"1\t{SLIP}\t{SLIP.replace('休', '体')}\n"
+        "1\t全面实行排舞许可制度。\t全面实行排污许可制度。\n"
+        "0\t会议在北京召开。\t会议在北京召开。\n",
+        encoding="utf-8",
+    )
+    result = run(["eval", "csc", "--json", str(data)])
+    assert result.returncode == 0, result.stderr
+    scores = json.loads(result.stdout)
+    assert scores["sentences"] == 3 and scores["with_errors"] == 2
+    assert scores["detection"]["recall"] == 1.0 and scores["correction"]["f1"] == 1.0
+    assert scores["false_alarm_rate"] == 0.0
+    human = run(["eval", "csc", str(data)]).stdout
+    assert "检错（宽松）" in human and "F1 1.000" in human
+
+
+def test_eval_csc_refuses_a_malformed_file(tmp_path: Path) -> None:
+    data = tmp_path / "bad.test"
+    data.write_text("1\t错句\t长度不同的正句\n", encoding="utf-8")
+    result = run(["eval", "csc", str(data)])
+    assert result.returncode == 1
+    assert "bad.test 第 1 行" in result.stderr
+
+
+def test_missing_model_is_an_error_unless_the_layer_is_optional(tmp_path: Path) -> None:
+    lexicons = tmp_path / "lexicons"
+    shutil.copytree(MINI_LEXICON, lexicons)
+    shutil.copy(DEFAULT_LEXICON_DIR / "typo-lm.yaml", lexicons / "typo-lm.yaml")
+    env = {"CUOMIN_LEXICON_DIR": str(lexicons)}
+    result = run(["check"], stdin="截止目前完成。", **env)
+    assert result.returncode == 1
+    assert "ngrams.npz" in result.stderr and "cuomin model build" in result.stderr
+    optional = run(["check", "--json"], stdin="截止目前完成。", CUOMIN_TYPO_LAYER="optional", **env)
+    assert optional.returncode == 0
+    assert [h["rule_id"] for h in json.loads(optional.stdout)["hits"]] == ["test.jie-zhi"]
+    off = run(["check"], stdin="截止目前完成。", CUOMIN_TYPO_LAYER="off", **env)
+    assert off.returncode == 0 and "截止" in off.stdout
