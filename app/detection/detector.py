@@ -51,6 +51,7 @@ class _Candidate:
     suggestion: str | None = None
     message: str | None = None
     confidence: float | None = None
+    severity: str | None = None  # overrides the rule's (a slip in a known form is serious)
 
 
 class Detector:
@@ -162,9 +163,7 @@ class Detector:
         after = text[position + 1] if position + 1 < len(text) else "\n"
         return before.isalnum() and (after.isalnum() or ord(after) in _IGNORABLE_SET)
 
-    def _candidates(
-        self, text: str, matches: list[tuple[int, tuple[object, ...]]], date: dt.date
-    ) -> list[_Candidate]:
+    def _candidates(self, text: str, matches: list[tuple[int, tuple[object, ...]]], date: dt.date) -> list[_Candidate]:
         found = []
         near: list[tuple[int, object]] = []
         for last, items in matches:
@@ -188,7 +187,21 @@ class Detector:
             if self._inside_known_form(text, found.start, found.end):
                 continue
             message = typo_message(text, found)
-            out.append(_Candidate(found.start, found.end, rule, True, found.right, message, found.confidence))
+            fixed = text[: found.start] + found.right + text[found.end :]
+            # a slip that breaks a formulation or a division's name is as serious as the listed slips of it
+            serious = self._inside_known_form(fixed, found.start, found.start + len(found.right))
+            out.append(
+                _Candidate(
+                    found.start,
+                    found.end,
+                    rule,
+                    True,
+                    found.right,
+                    message,
+                    found.confidence,
+                    "serious" if serious else None,
+                )
+            )
         return out
 
     def _inside_known_form(self, text: str, start: int, end: int) -> bool:
@@ -269,7 +282,7 @@ class Detector:
             text=original[start:end],
             rule_id=spec.id,
             category=rule.category,
-            severity=spec.severity.value,
+            severity=cand.severity or spec.severity.value,
             message=cand.message or _message(spec),
             suggestions=(cand.suggestion,) if cand.suggestion else tuple(spec.suggest),
             source=spec.source,

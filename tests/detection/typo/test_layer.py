@@ -111,3 +111,10 @@ def test_silent_on_every_form_the_lexicons_know(engine: Detector) -> None:
     assert len(forms) > 300
     noisy = [f for f in forms if any(h.rule_id == "typo.lm" for h in engine.check(f"据悉：{f}。"))]
     assert noisy == []
+
+
+def test_a_slip_that_breaks_a_known_name_is_serious(engine: Detector) -> None:
+    [hit] = [h for h in engine.check("呼和浩持市召开会议。") if h.rule_id == "typo.lm"]
+    assert (hit.text, hit.suggestions, hit.severity) == ("持", ("特",), "serious")
+    [plain] = [h for h in engine.check(SLIPS[4][0]) if h.rule_id == "typo.lm"]
+    assert plain.severity == "warning"
