@@ -23,6 +23,7 @@ HALF = ORDER - 1  # characters of context on each side of a candidate
 MIN_CANDIDATE_COUNT = 20  # a character seen fewer times is never proposed as the correction
 WORD_WEIGHT = 0.3
 MIN_UNSEEN = 2
+CALIBRATION_SLOPE, CALIBRATION_INTERCEPT = 0.520, -6.698
 PAIR_PRIOR = -4.0  # two characters changed at once: rarer than one
 REAL_WORD_PAIR_PENALTY = 8.0
 
@@ -329,10 +330,11 @@ def pack_rows(rows: np.ndarray) -> np.ndarray:
 
 
 def confidence(gain: float) -> float:
-    """The gain mapped to 0–1: 0.5 at the draft margin, 0.9 at the inspection margin."""
-    draft, inspection = PROFILES["draft"].margin, PROFILES["inspection"].margin
-    scale = (inspection - draft) / np.log(9.0)
-    return float(1.0 / (1.0 + np.exp(-(gain - draft) / scale)))
+    """The probability that a finding of this gain is a real slip with the right correction: a logistic fit
+    on the development set (injected slips in 4,000 unseen corpus sentences, half of them left correct, plus
+    600,000 characters of unseen correct prose). There a gain of 11 (draft) is right 44% of the time and a
+    gain of 20 (inspection) 99%; real input-method slips are harder, so read it as an upper bound."""
+    return float(1.0 / (1.0 + np.exp(-(CALIBRATION_SLOPE * gain + CALIBRATION_INTERCEPT))))
 
 
 def _quoted_and_recurring(text: str, start: int, end: int) -> bool:
