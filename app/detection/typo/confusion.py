@@ -154,14 +154,26 @@ class ConfusionTable:
     kind: np.ndarray  # int8 index into KINDS
 
     @classmethod
-    def load(cls, path: Path, vocab: Vocabulary, usable: np.ndarray, cache: Path | None = None) -> ConfusionTable:
-        """usable[id]: whether a candidate is common enough in the model to be proposed at all. The parsed table
-        is kept in the model's cache directory (keyed by the file's digest), so later starts skip the parsing."""
+    def load(
+        cls,
+        path: Path,
+        vocab: Vocabulary,
+        frequency: np.ndarray,
+        cache: Path | None = None,
+        *,
+        min_count: int = 20,
+        limit: int = 24,
+    ) -> ConfusionTable:
+        """frequency[id]: ln count of each character in the model. A character seen fewer than `min_count`
+        times is never proposed; each character keeps its `limit` likeliest candidates (by kind, then by
+        frequency). The parsed table is kept in the model's cache directory (keyed by the file's digest and
+        the two limits), so later starts skip the parsing."""
+        usable = frequency >= np.log(min_count)
         if cache is None:
-            return cls._parse(path, vocab, usable)
+            return cls._parse(path, vocab, usable, frequency, limit)
         from app.detection.typo.model import file_digest
 
-        stored = cache / f"confusion-{file_digest(path)[:16]}.npz"
+        stored = cache / f"confusion-{file_digest(path)[:16]}-{min_count}-{limit}.npz"
         try:
             with np.load(stored) as data:
                 table = cls(**{name: data[name] for name in ("start", "cand", "prior", "kind")})
@@ -169,7 +181,7 @@ class ConfusionTable:
                 return table
         except (OSError, ValueError, KeyError, EOFError):
             pass
-        table = cls._parse(path, vocab, usable)
+        table = cls._parse(path, vocab, usable, frequency, limit)
         try:
             tmp = stored.with_name(f".tmp-{os.getpid()}-{stored.name}")
             np.savez(tmp, start=table.start, cand=table.cand, prior=table.prior, kind=table.kind)
@@ -179,7 +191,9 @@ class ConfusionTable:
         return table
 
     @classmethod
-    def _parse(cls, path: Path, vocab: Vocabulary, usable: np.ndarray) -> ConfusionTable:
+    def _parse(
+        cls, path: Path, vocab: Vocabulary, usable: np.ndarray, frequency: np.ndarray, limit: int
+    ) -> ConfusionTable:
         kinds = list(PRIORS)
         size = len(vocab.chars) + RESERVED
         rows: list[list[tuple[int, float, int]]] = [[] for _ in range(size)]
@@ -195,6 +209,7 @@ class ConfusionTable:
                 target = vocab.id(other) if len(other) == 1 else -1
                 if target >= RESERVED and usable[target] and kind in PRIORS:
                     rows[source].append((target, PRIORS[kind], kinds.index(kind)))
+        rows = [sorted(row, key=lambda item: (-item[1], -frequency[item[0]], item[0]))[:limit] for row in rows]
         counts = np.array([len(r) for r in rows], dtype=np.int64)
         start = np.concatenate([[0], np.cumsum(counts)])
         flat = [item for row in rows for item in row]

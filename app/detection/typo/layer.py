@@ -22,6 +22,7 @@ ALPHA = np.log(0.4)
 HALF = ORDER - 1  # characters of context on each side of a candidate
 MIN_CANDIDATE_COUNT = 20  # a character seen fewer times is never proposed as the correction
 WORD_WEIGHT = 0.3
+MAX_CANDIDATES = 128  # per character: the likeliest confusions by kind, then by frequency
 MIN_UNSEEN = 2
 CALIBRATION_SLOPE, CALIBRATION_INTERCEPT = 0.520, -6.698
 PAIR_PRIOR = -4.0  # two characters changed at once: rarer than one
@@ -104,14 +105,19 @@ class TypoLayer:
     @classmethod
     def load(cls, directory: Path, cache_dir: Path | None = None) -> TypoLayer:
         model = NgramModel.load(directory / "ngrams.npz", cache_dir)
-        usable = np.exp(model.unigram) >= MIN_CANDIDATE_COUNT
         path = directory / "confusion.tsv"
         if not path.is_file():
             raise ModelError(
                 f"找不到混淆字集 {path.name}：请用 `cuomin model build` 生成（见 lexicons/data/typo/SOURCES.md）"
             )
         homophones = HomophoneWords.load(directory / "homophones.tsv", model.vocab)
-        return cls(model, ConfusionTable.load(path, model.vocab, usable, model.cache), homophones)
+        return cls(
+            model,
+            ConfusionTable.load(
+                path, model.vocab, model.unigram, model.cache, min_count=MIN_CANDIDATE_COUNT, limit=MAX_CANDIDATES
+            ),
+            homophones,
+        )
 
     # -- scoring --
 
