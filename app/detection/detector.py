@@ -14,7 +14,9 @@ from app.detection.automaton import Automaton
 from app.detection.context import ContextRules
 from app.detection.hit import Hit
 from app.detection.lexicon import CanonicalForm, DetectorSpec, Entry, Lexicon, Rule, load_lexicon
+from app.detection.meetings import MeetingRules, load_meetings
 from app.detection.nearmiss import NearMiss
+from app.detection.principles import is_mention
 from app.detection.normalize import (
     Normalized,
     char_class,
@@ -70,6 +72,9 @@ class Detector:
                 by_term.setdefault(term, []).append(_Term(index, len(term), context))
         self.terms = {term: tuple(items) for term, items in by_term.items()}
         self._near = NearMiss(lexicon, set(self.terms)) if near_miss else None
+        # Rules in code over the knowledge tables: each adds its anchors to the automaton and reads
+        # the text around them.
+        self._knowledge = [MeetingRules(load_meetings(lexicon.directory), self._detectors)]
         self._automaton = self._build(self.terms)
 
     @classmethod
@@ -80,6 +85,9 @@ class Detector:
         keys: dict[str, list[object]] = {term: list(items) for term, items in terms.items()}
         for key, items in (self._near.keys if self._near else {}).items():
             keys.setdefault(key, []).extend(items)
+        for layer in self._knowledge:
+            for key, items in layer.keys.items():
+                keys.setdefault(key, []).extend(items)
         automaton = Automaton()
         for key, items in keys.items():
             automaton.add(key, tuple(items))
@@ -159,7 +167,12 @@ class Detector:
         if near and self._near is not None:
             for f in self._near.find(text, near, date):
                 found.append(_Candidate(f.start, f.end, f.rule, True, f.suggestion, f.message))
-        return found
+        if near:
+            for layer in self._knowledge:
+                for f in layer.find(text, near, date):
+                    found.append(_Candidate(f.start, f.end, f.rule, False, f.suggestion, f.message))
+        # A word quoted in a sentence about wording is mentioned, not used: no layer reports it.
+        return [c for c in found if not is_mention(text, c.start, c.end)]
 
     def _exempt(
         self,

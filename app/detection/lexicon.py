@@ -181,7 +181,21 @@ class DetectorSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
-    detector: Literal["resident_id", "mobile", "bank_card"]
+    detector: Literal[
+        "resident_id",
+        "mobile",
+        "bank_card",
+        # Rules in code over the knowledge tables of lexicons/data (meetings, leaders, divisions);
+        # each hit carries its own suggestion and message.
+        "meeting_jie_ci",
+        "meeting_jie_typo",
+        "meeting_npc_order",
+        "meeting_cppcc_order",
+        "meeting_not_held",
+        "leader_title_date",
+        "place_kind",
+        "place_ethnic_order",
+    ]
     severity: Severity
     message: str = Field(min_length=2)
     source: str = Field(min_length=2)
