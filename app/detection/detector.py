@@ -16,7 +16,6 @@ from app.detection.hit import Hit
 from app.detection.lexicon import CanonicalForm, DetectorSpec, Entry, Lexicon, Rule, load_lexicon
 from app.detection.meetings import MeetingRules, load_meetings
 from app.detection.nearmiss import NearMiss
-from app.detection.principles import is_mention
 from app.detection.normalize import (
     Normalized,
     char_class,
@@ -25,8 +24,11 @@ from app.detection.normalize import (
     normalize,
     normalize_term,
 )
+from app.detection.principles import is_mention
 
 CONTEXT_CHARS = 20
+# Entries of this category name retired bodies and wordings: history speaks of them rightly.
+RETIRED_CATEGORY = "过时表述"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +70,7 @@ class Detector:
                 continue
             for raw in rule.spec.all_terms:
                 term = normalize_term(raw)
-                context = ContextRules.compile(rule.spec, term)
+                context = ContextRules.compile(rule.spec, term, retired=rule.category == RETIRED_CATEGORY)
                 by_term.setdefault(term, []).append(_Term(index, len(term), context))
         self.terms = {term: tuple(items) for term, items in by_term.items()}
         self._near = NearMiss(lexicon, set(self.terms)) if near_miss else None

@@ -136,7 +136,8 @@ class Entry(BaseModel):
     message: str = Field(min_length=2)
     source: str = Field(min_length=2)
     examples: Examples
-    boundary: Literal["word", "none"] = "none"
+    # None: decided by principle (short terms and terms found inside longer words must be whole words).
+    boundary: Literal["word", "none"] | None = None
     except_: StrList = Field(default=[], alias="except")
     not_after: StrList = []
     not_before: StrList = []
@@ -211,6 +212,14 @@ class DetectorSpec(BaseModel):
     @property
     def suggest(self) -> list[str]:
         return []
+
+    @property
+    def knowledge(self) -> bool:
+        """A rule over the knowledge tables: each hit carries its own suggestion and message."""
+        return self.detector not in _PRIVACY_DETECTORS
+
+
+_PRIVACY_DETECTORS = frozenset({"resident_id", "mobile", "bank_card"})
 
 
 class CanonicalForm(BaseModel):

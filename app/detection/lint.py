@@ -38,7 +38,8 @@ def check_bad_example(detector: Detector, rule: Rule, example: Example) -> list[
             f"bad example should give one hit at {text[start:end]!r}, got "
             f"{[text[s:e] for s, e in spans]}: {example.text}"
         ]
-    suggest = rule.spec.suggest
+    # A knowledge rule's suggestion depends on the span (十四届全国政协二次会议 → 全国政协十四届二次会议).
+    suggest = rule.spec.suggest or list(own[0].suggestions)
     if not suggest:
         return []
     fixed = text[:start] + suggest[0] + text[end:]

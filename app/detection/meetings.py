@@ -192,7 +192,8 @@ class MeetingRules:
         if finished:
             last = table.last_session(kind, term)
             if session > last:
-                return self._finding("meeting_not_held", start, end, "", f"“{name}”不存在：该届只召开到第{cn_numeral(last)}次。")
+                message = f"“{name}”不存在：该届只召开到第{cn_numeral(last)}次。"
+                return self._finding("meeting_not_held", start, end, "", message)
             return None
         if date <= table.current_to and not _looks_ahead(text, start, end):
             return self._finding(

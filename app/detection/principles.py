@@ -8,10 +8,10 @@ the statistical typo layer. None of them looks further than the sentence around 
   (不能写成“X”, “X”属于蔑称, 不得使用“X”, “截止”与“截至”的区别).
 - is_historical(text, start, end, since=None): the sentence is about the past: 原X, 时任X, 不再保留X,
   X并入Y, X改为Y, or (given the date since which the term is wrong) it names only earlier years.
-- is_whole_word(text, start, end): the span starts and ends on jieba word boundaries (农村长期 holds
-  村长 across two words).
-- needs_whole_word(term): whether a term is short or contained in longer words, so that its matches
-  must be whole words.
+- is_whole_word(text, start, end): the span starts and ends on jieba word boundaries.
+- splits_words(text, start, end): the span cuts through words (农村长期 holds 村长 across 农村|长期).
+- needs_word_check(term): whether a term is a short word or found inside longer words, so that a
+  match of it that splits words is no match.
 - is_common_word(text): whether a string is itself a word of common prose (jieba's dictionary, built
   from a large corpus), so a near miss equal to it is no slip.
 """
@@ -22,7 +22,7 @@ import datetime as dt
 import re
 from functools import lru_cache
 
-from app.detection.segment import on_word_boundaries, tokenizer
+from app.detection.segment import WINDOW, on_word_boundaries, tokenizer
 
 # -- sentences ---------------------------------------------------------------------------------
 
@@ -101,7 +101,7 @@ def is_mention(text: str, start: int, end: int) -> bool:
     if after and _is_han(after[0]) and not cue_after:
         return False  # the quotation runs on into the sentence's own words
     before = text[max(0, open_at - 8) : open_at]
-    if _CUE_BEFORE.search(before) or cue_after and _talks_about_wording(text, start, end):
+    if _CUE_BEFORE.search(before) or (cue_after and _talks_about_wording(text, start, end)):
         return True
     return bool(_WEAK_BEFORE.search(before)) and _talks_about_wording(text, start, end)
 
@@ -125,7 +125,7 @@ def _strip_quotes(sentence: str) -> str:
 _FORMER_BEFORE = re.compile(r"(?:原|时任|曾任|前任|历任|先后任|原任|时为|当时的|旧称|撤销|撤并|不再保留|取消)$")
 # Immediately after the term: the sentence tells what became of it.
 _FORMER_AFTER = re.compile(
-    r"^(?:[^，。；！？]{0,16}?)(?:并入|划入|改为|改名为|更名为|调整为|整合为|整合组建|合并|撤销|不再保留|的职责整合|职责划入|划归)"
+    r"^(?:[^，。；！？]{0,6}?)(?:并入|划入|改为|改名为|更名为|调整为|整合为|整合组建|合并|不再保留|的职责整合|职责划入|划归)"
 )
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _YEAR = re.compile(r"((?:19|20)\d{2}|[一二][〇零一二三四五六七八九]{3})(?=年|\s*[-—–~～至到])")
@@ -193,30 +193,54 @@ def is_whole_word(text: str, start: int, end: int) -> bool:
     return on_word_boundaries(text, start, end)
 
 
-# Terms this short always need whole-word matches.
+def splits_words(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] cuts through jieba words: a word overlaps it without containing it or lying in it.
+
+    农村长期 holds 村长 across 农村|长期: the span splits both words. A word that contains the whole span
+    (省农业厅 for 农业厅, 支那人 for 支那) does not split it: the term is really there.
+    """
+    left = max(0, start - WINDOW)
+    window = text[left : end + WINDOW]
+    s, e = start - left, end - left
+    for _word, a, b in tokenizer().tokenize(window, HMM=False):
+        if b <= s or a >= e:
+            continue
+        inside = s <= a and b <= e
+        contains = a <= s and e <= b
+        if not (inside or contains):
+            return True
+    return False
+
+
+# Terms this short always need a check of their word boundaries.
 SHORT_TERM = 2
 
 
-def needs_whole_word(term: str) -> bool:
-    """Whether a term's matches must be whole words: one or two characters, or found inside longer words."""
-    return len(term) <= SHORT_TERM or contained_in_words(term)
+def needs_word_check(term: str) -> bool:
+    """Whether a term's matches must not split words: short dictionary words, or terms found inside longer words.
+
+    A misspelling that is no word (元霄, 通谍) cannot be split out of real words by chance, and jieba
+    segments it unpredictably: it needs no check.
+    """
+    if len(term) <= SHORT_TERM:
+        return len(term) == 1 or is_common_word(term)
+    return contained_in_words(term)
 
 
 @lru_cache(maxsize=1)
-def _containing_index() -> dict[str, int]:
-    """How many dictionary words of jieba contain each 3- and 4-character string inside them."""
-    counts: dict[str, int] = {}
-    for word in tokenizer().FREQ:
+def _containing_index() -> frozenset[str]:
+    """Every 3- and 4-character string found strictly inside a longer word of jieba's dictionary."""
+    pieces: set[str] = set()
+    freq = tokenizer().FREQ
+    for word, count in freq.items():
         n = len(word)
-        if n < 4 or not tokenizer().FREQ.get(word):
+        if n < 4 or not count:
             continue
         for size in (3, 4):
             for i in range(n - size + 1):
-                if size == n:
-                    continue
-                piece = word[i : i + size]
-                counts[piece] = counts.get(piece, 0) + 1
-    return counts
+                if size < n:
+                    pieces.add(word[i : i + size])
+    return frozenset(pieces)
 
 
 def contained_in_words(term: str) -> bool:
@@ -225,7 +249,7 @@ def contained_in_words(term: str) -> bool:
         return False
     if len(term) <= SHORT_TERM:
         return True
-    return _containing_index().get(term, 0) > 0
+    return term in _containing_index()
 
 
 # -- common words ------------------------------------------------------------------------------
@@ -243,6 +267,7 @@ __all__ = [
     "is_historical",
     "is_mention",
     "is_whole_word",
-    "needs_whole_word",
+    "needs_word_check",
     "sentence_years",
+    "splits_words",
 ]
