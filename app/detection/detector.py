@@ -13,6 +13,7 @@ from app.detection import privacy
 from app.detection.automaton import Automaton
 from app.detection.context import ContextRules
 from app.detection.hit import Hit
+from app.detection.leaders import LeaderRules, load_leaders
 from app.detection.lexicon import CanonicalForm, DetectorSpec, Entry, Lexicon, Rule, load_lexicon
 from app.detection.meetings import MeetingRules, load_meetings
 from app.detection.nearmiss import NearMiss
@@ -76,7 +77,10 @@ class Detector:
         self._near = NearMiss(lexicon, set(self.terms)) if near_miss else None
         # Rules in code over the knowledge tables: each adds its anchors to the automaton and reads
         # the text around them.
-        self._knowledge = [MeetingRules(load_meetings(lexicon.directory), self._detectors)]
+        self._knowledge = [
+            MeetingRules(load_meetings(lexicon.directory), self._detectors),
+            LeaderRules(load_leaders(lexicon.directory), self._detectors, set(self.terms)),
+        ]
         self._automaton = self._build(self.terms)
 
     @classmethod

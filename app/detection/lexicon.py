@@ -377,6 +377,7 @@ def load_lexicon(directory: Path | str) -> Lexicon:
             rules.append(Rule(spec=spec, category=parsed.category, file=name))
     divisions = load_divisions(directory)
     rules += _place_rules(directory, divisions)
+    rules += _leader_rules(directory, rules)
     return Lexicon(
         rules=tuple(rules),
         version=lexicon_version(directory),
@@ -407,3 +408,33 @@ def _place_rules(directory: Path, divisions: tuple[Division, ...]) -> list[Rule]
         )
         rules.append(Rule(spec=spec, category=PLACE_CATEGORY, file=DIVISIONS_FILE))
     return rules
+
+
+def _leader_rules(directory: Path, rules: list[Rule]) -> list[Rule]:
+    """Leaders' names with their titles as canonical forms, from data/leaders.csv; forms already
+    written in a lexicon file are left to it."""
+    from app.detection.leaders import LEADERS_FILE, OFFICES, leader_forms, load_leaders
+
+    try:
+        tenures = load_leaders(directory)
+    except (ValueError, KeyError) as exc:
+        raise LexiconError(str(exc)) from exc
+    written = {r.spec.form for r in rules if isinstance(r.spec, CanonicalForm)}
+    generated = []
+    for index, (form, (tenure, since, until)) in enumerate(leader_forms(tenures).items()):
+        if form in written:
+            continue
+        office = OFFICES[tenure.office].label
+        spec = CanonicalForm(
+            id=f"leader.{tenure.key}.{index}",
+            form=form,
+            severity=Severity.serious,
+            message=f"领导人姓名、职务应为“{form}”（{office}），此处疑似有错字、漏字、多字或字序颠倒。"
+            if since
+            else f"领导人姓名应为“{form}”，此处疑似有错字、漏字、多字或字序颠倒。",
+            source=tenure.source,
+            since=since if until else None,
+            until=until,
+        )
+        generated.append(Rule(spec=spec, category="政治表述", file=LEADERS_FILE))
+    return generated

@@ -72,12 +72,20 @@ def lint(directory: Path | str) -> list[Problem]:
         for example in examples.good if examples else ():
             messages += check_good_example(detector, rule, example)
         for suggestion in rule.spec.suggest:
-            hits = detector.check(suggestion)
+            hits = detector.check(suggestion, date=_valid_date(rule))
             if hits:
                 messages.append(f"suggestion {suggestion!r} itself gets {[h.rule_id for h in hits]}")
         problems += [Problem(rule.file, rule.id, m) for m in messages]
     problems += _term_conflicts(lexicon.rules)
     return problems
+
+
+def _valid_date(rule: Rule) -> dt.date:
+    """A date on which the rule's suggestion is right: a form of a former office holder was right in office."""
+    until = getattr(rule.spec, "until", None)
+    if until is not None:
+        return until - dt.timedelta(days=1)
+    return getattr(rule.spec, "since", None) or dt.date.today()
 
 
 def _term_conflicts(rules: tuple[Rule, ...]) -> list[Problem]:

@@ -121,8 +121,10 @@ def _strip_quotes(sentence: str) -> str:
 
 # -- history -----------------------------------------------------------------------------------
 
-# Immediately before the term: it names a former body or a former office holder.
-_FORMER_BEFORE = re.compile(r"(?:原|时任|曾任|前任|历任|先后任|原任|时为|当时的|旧称|撤销|撤并|不再保留|取消)$")
+# Before the term, in its clause: it names a former office holder (时任中共中央政治局常委、国务院总理X).
+_FORMER_TITLE = re.compile(r"(?:时任|曾任|历任|原任|前任|先后任|时为)[^，。；！？,;!?\n]{0,24}$")
+# Right before the term, with at most a few characters between (原省农业厅, 不再保留县工商局).
+_FORMER_BEFORE = re.compile(r"(?:原|旧称|撤销|撤并|不再保留|取消)([^，。；！？,;!?\n、“”]{0,6})$")
 # Immediately after the term: the sentence tells what became of it.
 _FORMER_AFTER = re.compile(
     r"^(?:[^，。；！？]{0,6}?)(?:并入|划入|改为|改名为|更名为|调整为|整合为|整合组建|合并|不再保留|的职责整合|职责划入|划归)"
@@ -145,14 +147,15 @@ def sentence_years(text: str, start: int, end: int) -> list[int]:
 
 
 def is_former_form(text: str, start: int) -> bool:
-    """Whether the words right before start mark what follows as former (原, 时任, 不再保留)."""
-    before = text[max(0, start - 6) : start]
-    match = _FORMER_BEFORE.search(before)
+    """Whether the words before start mark what follows as former (原, 时任…、, 不再保留)."""
+    if _FORMER_TITLE.search(text, max(0, start - 30), start):
+        return True
+    match = _FORMER_BEFORE.search(text, max(0, start - 10), start)
     if match is None:
         return False
-    if match.group(0) == "原" and start >= 2:
-        # 平原县, 太原市, 高原: 原 is part of a name, not "former".
-        return _standalone(text, start - 1, start)
+    if match.group(0).startswith("原"):
+        # 平原县, 原则上: 原 is part of another word, not "former".
+        return _standalone(text, match.start(), match.start() + 1)
     return True
 
 
