@@ -25,6 +25,7 @@ from app.detection.normalize import (
     normalize,
     normalize_term,
 )
+from app.detection.places import PlaceRules
 from app.detection.principles import is_mention
 
 CONTEXT_CHARS = 20
@@ -80,6 +81,7 @@ class Detector:
         self._knowledge = [
             MeetingRules(load_meetings(lexicon.directory), self._detectors),
             LeaderRules(load_leaders(lexicon.directory), self._detectors, set(self.terms)),
+            PlaceRules(lexicon.divisions, self._detectors),
         ]
         self._automaton = self._build(self.terms)
 

@@ -204,7 +204,8 @@ def leader_forms(tenures: tuple[Tenure, ...]) -> dict[str, tuple[Tenure, dt.date
     Standing Committee members of three characters (undated), whose one-character slips are serious."""
     forms: dict[str, tuple[Tenure, dt.date | None, dt.date | None]] = {}
     for tenure in tenures:
-        for form in titled_forms(tenure):
+        # Only titles before the name: after it (王沪宁主席) a slip would look like a verb (王沪宁出席).
+        for form in (t + tenure.name for t in OFFICES[tenure.office].before):
             if form in forms:
                 first, since, until = forms[form]
                 until = None if until is None or tenure.end is None else max(until, tenure.end)

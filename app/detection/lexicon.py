@@ -388,6 +388,8 @@ def load_lexicon(directory: Path | str) -> Lexicon:
 
 
 PLACE_CATEGORY = "行政区划名称"
+# A prefecture's name without 市 is a canonical form of its own from this length (石家庄, not 长沙).
+SHORT_NAME_CHARS = 3
 
 
 def _place_rules(directory: Path, divisions: tuple[Division, ...]) -> list[Rule]:
@@ -395,10 +397,15 @@ def _place_rules(directory: Path, divisions: tuple[Division, ...]) -> list[Rule]
     if not divisions:
         return []
     source = divisions_source(directory)
-    provinces = {d.code: d.name for d in divisions if d.level == "province"}
+    by_code = {d.code: d for d in divisions}
     rules = []
     for division in divisions:
-        where = f"（{provinces[division.parent]}）" if division.parent in provinces else ""
+        chain = []
+        parent = by_code.get(division.parent)
+        while parent is not None:
+            chain.insert(0, parent.name)
+            parent = by_code.get(parent.parent)
+        where = f"（{''.join(chain)}）" if chain else ""
         spec = CanonicalForm(
             id=f"place.{division.code}",
             form=division.name,
@@ -407,6 +414,17 @@ def _place_rules(directory: Path, divisions: tuple[Division, ...]) -> list[Rule]
             source=source,
         )
         rules.append(Rule(spec=spec, category=PLACE_CATEGORY, file=DIVISIONS_FILE))
+        stem = division.name.removesuffix("市")
+        if division.level == "city" and stem != division.name and len(stem) >= SHORT_NAME_CHARS:
+            # 石家庄 and 呼和浩特 stand without 市 as often as with it: their slips (石家装) are slips too.
+            short = CanonicalForm(
+                id=f"place.{division.code}.short",
+                form=stem,
+                severity=Severity.warning,
+                message=f"地名应为“{stem}”（{''.join(chain)}{division.name}）。",
+                source=source,
+            )
+            rules.append(Rule(spec=short, category=PLACE_CATEGORY, file=DIVISIONS_FILE))
     return rules
 
 
@@ -433,7 +451,7 @@ def _leader_rules(directory: Path, rules: list[Rule]) -> list[Rule]:
             if since
             else f"领导人姓名应为“{form}”，此处疑似有错字、漏字、多字或字序颠倒。",
             source=tenure.source,
-            since=since if until else None,
+            since=since,
             until=until,
         )
         generated.append(Rule(spec=spec, category="政治表述", file=LEADERS_FILE))
