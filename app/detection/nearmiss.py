@@ -21,6 +21,7 @@ from app.detection.lexicon import CanonicalForm, Lexicon
 from app.detection.normalize import normalize_term
 from app.detection.segment import on_word_boundaries, tokenizer
 from app.detection.similarity import Confusions, homophones
+from app.detection.tables import DIVISIONS_FILE
 
 # Forms this long or shorter are "short": a substitution must be a homophone or look-alike, and the
 # span must line up with word boundaries.
@@ -125,7 +126,7 @@ class NearMiss:
         self._pending_swaps: list[tuple[int, str]] = []
         for index, rule in enumerate(lexicon.rules):
             if isinstance(rule.spec, CanonicalForm):
-                self._add_form(index, rule.spec, rule.file.startswith("data/"))
+                self._add_form(index, rule.spec, rule.file == DIVISIONS_FILE)
         self._known = set(self._forms.values())
         self._province_of_city: dict[int, str] = {}
         self._add_cities(lexicon)
@@ -148,7 +149,7 @@ class NearMiss:
         self._forms[index] = form
         if is_place:
             self._places.add(index)
-            if _is_county(spec.id):
+            if is_county(spec.id):
                 self._counties.add(index)
         self._excepts[index] = frozenset(normalize_term(e) for e in spec.except_)
         if spec.since or spec.until:
@@ -345,7 +346,7 @@ class NearMiss:
         return None
 
 
-def _is_county(rule_id: str) -> bool:
+def is_county(rule_id: str) -> bool:
     """place.430181 is a county-level division; place.430100 a prefecture, place.430000 a province."""
     code = rule_id.removeprefix("place.")
     return len(code) == 6 and code.isdigit() and not code.endswith("00")
