@@ -80,7 +80,7 @@ _CUE_BEFORE = re.compile(
 _WEAK_BEFORE = re.compile("(?:与|和|同|或|及|把|将|如|像|例如|比如|、)$")
 # Right after the closing quote: what the sentence says about the word.
 _CUE_AFTER = re.compile(
-    "(?:一词|二字|三字|这个词|这一|的说法|的提法|的写法|的用法|属于|是|系|为|与|和|同|或|及|应|不|等|一语|"
+    "(?:一词|二字|三字|这个词|这一|的说法|的提法|的写法|的用法|的区别|的差别|的不同|的含义|的意思|的误用|的混用|属于|是|系|为|与|和|同|或|及|应|不|等|一语|"
     "写成|误作|改为|已经|已|均|都|作为)"
 )
 
