@@ -26,7 +26,9 @@ _NUM = "[一二三四五六七八九十]{1,3}"
 _DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 # A sentence that looks ahead: the meeting is to come, so its number may lie in the future.
-_FUTURE = re.compile(r"迎接|即将|将于|将在|将召开|将要召开|要召开|筹备|前夕|召开前|召开之际|拟于|预计|有望|胜利召开|期待|展望|到.{0,4}召开时")
+_FUTURE = re.compile(
+    r"迎接|即将|将于|将在|将召开|将要召开|要召开|筹备|前夕|召开前|召开之际|拟于|预计|有望|胜利召开|期待|展望|到.{0,4}召开时"
+)
 
 
 def cn_number(text: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import pytest
@@ -155,7 +156,7 @@ def test_leader_table_is_sourced_and_consistent() -> None:
     single = ("president", "vice_president", "premier", "npc_chair", "cppcc_chair")
     for office in single:
         spans = sorted((t.start, t.end or dt.date.max) for t in tenures if t.office == office)
-        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False)), office
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), office
 
 
 # -- divisions ---------------------------------------------------------------------------------------
