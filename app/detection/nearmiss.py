@@ -20,7 +20,7 @@ from app.detection.context import ContextRules
 from app.detection.lexicon import CanonicalForm, Lexicon
 from app.detection.normalize import normalize_term
 from app.detection.segment import on_word_boundaries, tokenizer
-from app.detection.similarity import Confusions, homophones
+from app.detection.similarity import Confusions, homophones, readings
 from app.detection.tables import DIVISIONS_FILE
 
 # Forms this long or shorter are "short": a substitution must be a homophone or look-alike, and the
@@ -119,6 +119,7 @@ class NearMiss:
         self._forms: dict[int, str] = {}
         self._places: set[int] = set()
         self._counties: set[int] = set()
+        self._sounds: dict[str, frozenset[str]] = {}
         self._excepts: dict[int, frozenset[str]] = {}
         self._dates: dict[int, ContextRules] = {}
         self._lexicon_terms = lexicon_terms
@@ -252,6 +253,8 @@ class NearMiss:
     def _verify_piece(self, text: str, piece: Piece, start: int) -> tuple[int, int] | None:
         form = self._forms[piece.rule]
         n = len(form)
+        if not self._rest_may_follow(text, piece, start, form):
+            return None
         lengths = (n, n - 1, n + 1)
         if piece.offset == 0:
             spans = [(start, start + size) for size in lengths]
@@ -270,6 +273,31 @@ class NearMiss:
             if self._near(window, form, piece.rule):
                 return s, e
         return None
+
+    def _rest_may_follow(self, text: str, piece: Piece, start: int, form: str) -> bool:
+        """A quick test that the rest of the form can follow (or precede) the piece with one edit.
+
+        One edit leaves the first (or last) two characters of the rest in place, or shifted by one: one of
+        them stands in the two characters next to the piece. Most pieces (社会主义 of 社会主义市场经济 found
+        inside 社会主义现代化强国) fail here before any window is compared. A homophone counts as a match,
+        since several homophones at once are a slip too.
+        """
+        n = len(form)
+        end = start + piece.length
+        if piece.offset == 0 and n - piece.length >= 2:
+            want, near = form[piece.length : piece.length + 2], text[end : end + 2]
+        elif piece.offset > 0 and piece.offset + piece.length == n and piece.offset >= 2:
+            want, near = form[piece.offset - 2 : piece.offset], text[max(0, start - 2) : start]
+        else:
+            return True
+        if any(c in want for c in near):
+            return True
+        if piece.rule in self._places:
+            return False
+        sounds = self._sounds.get(want)
+        if sounds is None:
+            sounds = self._sounds[want] = frozenset().union(*(readings(w) for w in want))
+        return any(readings(c) & sounds for c in near)
 
     def _near(self, window: str, form: str, rule: int) -> bool:
         """Whether window is one slip away from form (or the same syllables mistyped)."""
