@@ -103,7 +103,11 @@ def test_at_least_300_canonical_forms_each_with_a_source() -> None:
     assert all(r.spec.source.strip() for r in CANONICAL)
 
 
-@pytest.mark.parametrize("rule", CANONICAL, ids=[r.id for r in CANONICAL])
+# A short county name (东城区) is matched exactly: its slips are too close to real words to guess.
+GUESSED = tuple(r for r in CANONICAL if not (is_county(r.id) and len(r.spec.form) <= SHORT))
+
+
+@pytest.mark.parametrize("rule", GUESSED, ids=[r.id for r in GUESSED])
 def test_each_canonical_form(detector: Detector, rule) -> None:
     form = rule.spec.form
     since, until = rule.spec.since, rule.spec.until
@@ -112,8 +116,6 @@ def test_each_canonical_form(detector: Detector, rule) -> None:
         date = until - dt.timedelta(days=1)  # a former office holder's title was right in office
     assert detector.check(f"据悉：{form}。", date=date) == [], "the form itself must not be flagged"
     variant = _swap_variant(form, rule.file == DIVISIONS_FILE)
-    if is_county(rule.id) and len(form) <= SHORT:
-        pytest.skip(f"{form} is a short county name: its slips are too close to real words to guess")
     if variant is None:
         pytest.skip(f"every swap inside {form} makes a dictionary word")
     hits = detector.check(f"据悉：{variant}。", date=date)
