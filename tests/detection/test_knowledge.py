@@ -68,14 +68,16 @@ def test_correct_meeting_names_are_silent(detector: Detector, text: str, date: d
 @pytest.mark.parametrize(
     ("text", "date", "fires"),
     [
-        ("学习贯彻二十届三中全会精神。", dt.date(2024, 7, 1), True),  # opened 2024-07-15
+        ("学习贯彻二十届三中全会精神。", dt.date(2024, 5, 1), True),  # opened 2024-07-15
+        ("出席二十届三中全会的同志陆续报到。", dt.date(2024, 7, 1), False),  # within the eve of the opening
         ("学习贯彻二十届三中全会精神。", dt.date(2024, 7, 20), False),
         ("学习贯彻二十届五中全会精神。", dt.date(2025, 12, 1), True),  # not held by the table's date
         ("学习贯彻二十届五中全会精神。", dt.date(2026, 6, 1), False),  # past the table: unknown, not guessed
         ("学习贯彻十八届八中全会精神。", LATER, True),  # the 18th Central Committee held seven
         ("收看十三届全国人大三次会议开幕会。", dt.date(2020, 3, 5), True),  # postponed to 2020-05-22
         ("收看十三届全国人大三次会议开幕会。", dt.date(2020, 5, 22), False),
-        ("全国政协十四届三次会议开幕。", dt.date(2025, 3, 1), True),
+        ("全国政协十四届三次会议开幕。", dt.date(2025, 1, 10), True),
+        ("全国政协十四届三次会议的委员陆续抵京。", dt.date(2025, 3, 1), False),
         ("深入学习党的二十一大精神。", LATER, True),
     ],
 )
