@@ -131,6 +131,7 @@ class NearMiss:
         self._known = set(self._forms.values())
         self._province_of_city: dict[int, str] = {}
         self._add_cities(lexicon)
+        self._children = _children(lexicon)
         for index, form in self._forms.items():
             # A short county name (东城区, 浏阳市) has too many real neighbours to guess its slips.
             if len(form) <= SHORT and index not in self._counties:
@@ -248,7 +249,32 @@ class NearMiss:
                 finding = self._check_province(text, item, end - item.length, end)
                 if finding:
                     results.append(finding)
+        for _start, end, rule in exact:
+            children = self._children.get(rule)
+            if children:
+                finding = self._check_child(text, end, children)
+                if finding:
+                    results.append(finding)
         return _dedupe(results)
+
+    def _check_child(self, text: str, end: int, children: tuple[tuple[int, str], ...]) -> Finding | None:
+        """A slip in the name written right after its parent (湖南省株州市, 长沙市浏羊市): the parent frames it,
+        so even a short county name may be checked, against the parent's few children only."""
+        for _index, name in children:
+            if text.startswith(name, end):
+                return None
+        for index, name in children:
+            window = text[end : end + len(name)]
+            suffix = _suffix_length(name)
+            if len(window) != len(name) or window[len(name) - suffix :] != name[len(name) - suffix :]:
+                continue
+            diffs = [i for i in range(len(name)) if window[i] != name[i]]
+            if len(diffs) != 1 or not self._confusions.similar(name[diffs[0]], window[diffs[0]]):
+                continue
+            if window in self._known or window in self._lexicon_terms:
+                continue
+            return Finding(end, end + len(name), index)
+        return None
 
     def _verify_piece(self, text: str, piece: Piece, start: int) -> tuple[int, int] | None:
         form = self._forms[piece.rule]
@@ -372,6 +398,18 @@ class NearMiss:
                 message=f"{name}属于{where}，不属于{full}。",
             )
         return None
+
+
+def _children(lexicon: Lexicon) -> dict[int, tuple[tuple[int, str], ...]]:
+    """For each division's rule, the rules and names of the divisions directly under it."""
+    rule_of = {rule.spec.id: i for i, rule in enumerate(lexicon.rules)}
+    code_rule = {d.code: rule_of.get(f"place.{d.code}") for d in lexicon.divisions}
+    children: dict[int, list[tuple[int, str]]] = {}
+    for division in lexicon.divisions:
+        parent, own = code_rule.get(division.parent), code_rule.get(division.code)
+        if parent is not None and own is not None:
+            children.setdefault(parent, []).append((own, division.name))
+    return {k: tuple(v) for k, v in children.items()}
 
 
 def is_county(rule_id: str) -> bool:

@@ -190,6 +190,9 @@ def test_every_county_is_in_the_table() -> None:
         ("新疆省召开会议。", "新疆省", "新疆维吾尔自治区"),
         ("呼和浩持市召开会议。", "呼和浩持市", "呼和浩特市"),
         ("石家装召开会议。", "石家装", "石家庄"),
+        ("湖南省株州市召开会议。", "株州市", "株洲市"),  # a short name, framed by its parent
+        ("湖南省长沙市开富区召开会议。", "开富区", "开福区"),
+        ("北京市朝杨区召开会议。", "朝杨区", "朝阳区"),
         ("双江拉祜族布朗族佤族傣族自治县召开会议。", "双江拉祜族布朗族佤族傣族自治县", "双江拉祜族佤族布朗族傣族自治县"),
     ],
 )
@@ -208,6 +211,8 @@ def test_place_errors(detector: Detector, text: str, wrong: str, right: str) -> 
         "神农架林区隶属湖北省。",
         "湖北省仙桃市召开会议。",  # a county-level city under the province itself
         "广州市天河区召开会议。",
+        "湖南省长沙是一座历史文化名城。",  # the suffix never varies
+        "北京市朝阳区群众",
     ],
 )
 def test_correct_places_are_silent(detector: Detector, text: str) -> None:
