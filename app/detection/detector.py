@@ -78,9 +78,10 @@ class Detector:
         self._near = NearMiss(lexicon, set(self.terms)) if near_miss else None
         # Rules in code over the knowledge tables: each adds its anchors to the automaton and reads
         # the text around them.
+        meetings = load_meetings(lexicon.directory)
         self._knowledge = [
-            MeetingRules(load_meetings(lexicon.directory), self._detectors),
-            LeaderRules(load_leaders(lexicon.directory), self._detectors, set(self.terms)),
+            MeetingRules(meetings, self._detectors),
+            LeaderRules(load_leaders(lexicon.directory), self._detectors, set(self.terms), meetings),
             PlaceRules(lexicon.divisions, self._detectors),
         ]
         self._automaton = self._build(self.terms)

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.detection.meetings import MeetingTable, meetings_named
 from app.detection.principles import is_historical, sentence_bounds
 
 LEADERS_FILE = "data/leaders.csv"
@@ -110,8 +111,15 @@ _PRIOR = re.compile(r"(?:原|前)(?:中共|中央|国务院|全国|国家)?[^，
 class LeaderRules:
     """Titles with names in the automaton, checked against the article's date."""
 
-    def __init__(self, tenures: tuple[Tenure, ...], rules: dict[str, int], listed_terms: set[str]) -> None:
+    def __init__(
+        self,
+        tenures: tuple[Tenure, ...],
+        rules: dict[str, int],
+        listed_terms: set[str],
+        meetings: MeetingTable | None = None,
+    ) -> None:
         self.tenures = tenures
+        self._meetings = meetings
         self._listed = listed_terms
         self.keys: dict[str, list[object]] = {}
         rule = rules.get("leader_title_date")
@@ -183,6 +191,10 @@ class LeaderRules:
             return True
         left, right = sentence_bounds(text, start, end)
         if _PAST.search(text, left, right):
+            return True
+        # 在十二届全国人大五次会议上，李克强总理……: the meeting dates the sentence.
+        held = meetings_named(text, left, right, self._meetings)
+        if held and any(t.start <= max(held) and (t.end is None or max(held) < t.end) for t in item.tenures):
             return True
         return bool(_PRIOR.search(text, max(left, start - 16), start))
 

@@ -371,3 +371,30 @@ def _looks_ahead(text: str, start: int, end: int) -> bool:
     cut = max(sentence.rfind(c, 0, start - left) for c in "。！？\n")
     stop = [i for i in (sentence.find(c, end - left) for c in "。！？\n") if i != -1]
     return bool(_FUTURE.search(sentence[cut + 1 : min(stop) if stop else len(sentence)]))
+
+
+_NAMED_MEETING = re.compile(
+    f"({_NUM})届全国人大([一二三四五六七八九])次会议|全国政协({_NUM})届([一二三四五六七八九])次会议|"
+    f"({_NUM})届([一二三四五六七八九])中全会|党的({_NUM})大"
+)
+
+
+def meetings_named(text: str, left: int, right: int, table: MeetingTable | None) -> list[dt.date]:
+    """The opening dates of the meetings that text[left:right] names (十二届全国人大五次会议 → 2017-03-05):
+    a sentence set at a meeting speaks of that time."""
+    if table is None:
+        return []
+    dates = []
+    for m in _NAMED_MEETING.finditer(text, left, right):
+        g = m.groups()
+        if g[0]:
+            opened = table.opened("npc", cn_number(g[0]), _DIGITS[g[1]])
+        elif g[2]:
+            opened = table.opened("cppcc", cn_number(g[2]), _DIGITS[g[3]])
+        elif g[4]:
+            opened = table.opened("plenum", cn_number(g[4]), _DIGITS[g[5]])
+        else:
+            opened = table.opened("congress", cn_number(g[6]), 0)
+        if opened is not None:
+            dates.append(opened)
+    return dates
