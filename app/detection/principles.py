@@ -230,20 +230,12 @@ def needs_word_check(term: str) -> bool:
     return contained_in_words(term)
 
 
-@lru_cache(maxsize=1)
-def _containing_index() -> frozenset[str]:
-    """Every 3- and 4-character string found strictly inside a longer word of jieba's dictionary."""
-    pieces: set[str] = set()
+@lru_cache(maxsize=2)
+def _longer_words(longer_than: int) -> str:
+    """Every dictionary word longer than longer_than characters, joined by a separator: one substring
+    search over it tells whether any of them contains a term."""
     freq = tokenizer().FREQ
-    for word, count in freq.items():
-        n = len(word)
-        if n < 4 or not count:
-            continue
-        for size in (3, 4):
-            for i in range(n - size + 1):
-                if size < n:
-                    pieces.add(word[i : i + size])
-    return frozenset(pieces)
+    return "|".join(word for word, count in freq.items() if count and len(word) > longer_than)
 
 
 def contained_in_words(term: str) -> bool:
@@ -252,7 +244,7 @@ def contained_in_words(term: str) -> bool:
         return False
     if len(term) <= SHORT_TERM:
         return True
-    return term in _containing_index()
+    return term in _longer_words(len(term))
 
 
 # -- common words ------------------------------------------------------------------------------
