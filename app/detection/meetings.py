@@ -18,8 +18,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.detection.principles import is_mention
-
 MEETINGS_FILE = "data/meetings.csv"
 
 _NUM = "[一二三四五六七八九十]{1,3}"
@@ -164,7 +162,7 @@ class MeetingRules:
             if item.__class__ is not Anchor:
                 continue
             finding = getattr(self, "_" + item.kind)(text, end - item.length, end, date)
-            if finding is not None and not is_mention(text, finding.start, finding.end):
+            if finding is not None:
                 results.append(finding)
         return results
 

@@ -14,6 +14,10 @@ the statistical typo layer. None of them looks further than the sentence around 
   match of it that splits words is no match.
 - is_common_word(text): whether a string is itself a word of common prose (jieba's dictionary, built
   from a large corpus), so a near miss equal to it is no slip.
+
+The detector applies is_mention to every candidate of every layer (privacy numbers aside), is_historical
+to retired and dated entries, leader titles and meetings, and splits_words to short and contained terms.
+A layer that proposes its own spans (the statistical typo layer) should ask the same functions.
 """
 
 from __future__ import annotations
@@ -182,12 +186,6 @@ def is_historical(text: str, start: int, end: int, since: dt.date | None = None)
     return False
 
 
-def dated_before(text: str, start: int, end: int, when: dt.date) -> bool:
-    """Whether the sentence around the span names years and all of them are before when's year."""
-    years = sentence_years(text, start, end)
-    return bool(years) and max(years) < when.year
-
-
 # -- word boundaries ---------------------------------------------------------------------------
 
 
@@ -256,7 +254,6 @@ def is_common_word(text: str) -> bool:
 
 
 __all__ = [
-    "dated_before",
     "is_common_word",
     "is_former_form",
     "is_historical",
