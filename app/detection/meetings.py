@@ -123,6 +123,11 @@ _ANCHORS = {
     "中央委员会": "cc_full",
     "大": "congress",
 }
+# 界 before a body elected by term is 届 mistyped, whatever the level: 县十八界人大, 第五界政协委员会.
+_JIE_BODIES = (
+    "人大", "政协", "人民代表大会", "委员会", "中央", "全国", "党代会", "代表大会", "常委会", "县委", "市委", "省委",
+)
+_NUMERAL_BEFORE = re.compile(f"({_NUM})$")
 
 # 二十大四中全会, 二十界三中全会, 二十次三中全会: the term, its counter, the plenum.
 _PLENUM = re.compile(f"(第?)({_NUM})(届|界|大|次)?([一二三四五六七八九])中全会$")
@@ -155,6 +160,8 @@ class MeetingRules:
                     self.keys.setdefault(word, []).append(Anchor(kind, len(word)))
                 continue
             self.keys.setdefault(anchor, []).append(Anchor(kind, len(anchor)))
+        for body in (*_JIE_BODIES, *(d + "次" for d in _DIGITS)):
+            self.keys.setdefault("界" + body, []).append(Anchor("jie", len(body) + 1))
 
     def find(self, text: str, found: list[tuple[int, object]], date: dt.date) -> list[Finding]:
         results = []
@@ -175,7 +182,7 @@ class MeetingRules:
         rule = self._rule(name)
         return None if rule is None else Finding(start, end, rule, suggestion, message)
 
-    def _jie(self, start: int, end: int, written: str, fixed: str, what: str) -> Finding | None:
+    def _jie_typo(self, start: int, end: int, written: str, fixed: str, what: str) -> Finding | None:
         return self._finding(
             "meeting_jie_typo", start, end, fixed, f"“{written}”应作“{fixed}”：{what}的届次用“届”，不用“界”。"
         )
@@ -208,6 +215,13 @@ class MeetingRules:
 
     # -- rules -----------------------------------------------------------------------------------
 
+    def _jie(self, text: str, start: int, end: int, date: dt.date) -> Finding | None:
+        number = _NUMERAL_BEFORE.search(text, max(0, start - 3), start)
+        if number is None:
+            return None  # 各界人大代表, 世界委员会
+        term = number.group(1)
+        return self._jie_typo(number.start(), start + 1, f"{term}界", f"{term}届", "换届选举产生的机关")
+
     def _plenum(self, text: str, start: int, end: int, date: dt.date) -> Finding | None:
         left = max(0, start - 6)
         match = _PLENUM.search(text, left, end)
@@ -218,7 +232,7 @@ class MeetingRules:
         term, session = cn_number(term_text), _DIGITS[session_text]
         right = f"{term_text}届{session_text}中全会"
         if counter == "界":
-            return self._jie(s, end, text[s:end], right, "中央委员会")
+            return self._jie_typo(s, end, text[s:end], right, "中央委员会")
         if counter in ("大", "次"):
             message = (
                 f"中央全会按中央委员会的届次编号，应作“{right}”（第{term_text}届中央委员会第{session_text}次全体会议）；"
@@ -246,7 +260,7 @@ class MeetingRules:
             return None
         term, counter = head.groups()
         if counter == "界":
-            return self._jie(head.start(), head.start() + len(term) + 1, f"{term}界", f"{term}届", "全国人大")
+            return self._jie_typo(head.start(), head.start() + len(term) + 1, f"{term}界", f"{term}届", "全国人大")
         session = _SESSION.match(text, end, end + 4)
         if session is None:
             return None
@@ -261,7 +275,7 @@ class MeetingRules:
         term, counter = match.groups()
         s = match.start(1)
         if counter == "界":
-            return self._jie(s, s + len(term) + 1, f"{term}界", f"{term}届", "全国人民代表大会")
+            return self._jie_typo(s, s + len(term) + 1, f"{term}界", f"{term}届", "全国人民代表大会")
         if counter == "次":
             return self._finding(
                 "meeting_jie_ci",
@@ -278,7 +292,7 @@ class MeetingRules:
             _d1, term, counter, _d2, session = right.groups()
             if counter == "界":
                 s = right.start(2)
-                return self._jie(s, s + len(term) + 1, f"{term}界", f"{term}届", "全国政协")
+                return self._jie_typo(s, s + len(term) + 1, f"{term}界", f"{term}届", "全国政协")
             name = f"全国政协{term}届{session}次会议"
             return self._not_yet(text, start, right.end(), date, "cppcc", cn_number(term), _DIGITS[session], name)
         wrong = _CPPCC_WRONG.search(text, max(0, start - 4), end)
@@ -288,7 +302,8 @@ class MeetingRules:
         after = _SESSION.match(text[end : end + 6])
         if after is None:
             if counter == "界":
-                return self._jie(wrong.start(), wrong.start() + len(term) + 1, f"{term}界", f"{term}届", "全国政协")
+                s = wrong.start()
+                return self._jie_typo(s, s + len(term) + 1, f"{term}界", f"{term}届", "全国政协")
             return None  # 十四届全国政协委员 is right
         session = after.group(1)
         fixed = f"全国政协{term}届{session}次会议"
@@ -308,7 +323,7 @@ class MeetingRules:
         term, counter = match.groups()
         s = match.start(1)
         if counter == "界":
-            return self._jie(s, s + len(term) + 1, f"{term}界", f"{term}届", "政协全国委员会")
+            return self._jie_typo(s, s + len(term) + 1, f"{term}界", f"{term}届", "政协全国委员会")
         if counter == "次":
             return self._finding(
                 "meeting_jie_ci",
@@ -342,7 +357,7 @@ class MeetingRules:
         term, counter = match.groups()
         s = match.start(1)
         if counter == "界":
-            return self._jie(s, s + len(term) + 1, f"{term}界", f"{term}届", "中央委员会")
+            return self._jie_typo(s, s + len(term) + 1, f"{term}界", f"{term}届", "中央委员会")
         if counter == "次":
             return self._finding(
                 "meeting_jie_ci",

@@ -40,6 +40,8 @@ def test_chinese_numerals_round_trip() -> None:
         ("学习十九大五中全会精神。", LATER, ("十九大五中全会", "meeting.jie-ci", "十九届五中全会")),
         ("中国共产党第二十一届全国代表大会", LATER, ("二十一届全国代表大会", "meeting.jie-ci", "二十一次全国代表大会")),
         ("第十五次全国人民代表大会", LATER, ("十五次全国人民代表大会", "meeting.jie-ci", "十五届全国人民代表大会")),
+        ("市第五界政协委员会开幕。", LATER, ("五界", "meeting.jie-typo", "五届")),
+        ("县委十五界三次全会召开。", LATER, ("十五界", "meeting.jie-typo", "十五届")),
     ],
 )
 def test_meeting_grammar_is_a_rule_for_any_number(detector: Detector, text: str, date: dt.date, expected) -> None:
