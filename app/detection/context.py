@@ -8,26 +8,12 @@ from dataclasses import dataclass
 
 from app.detection.lexicon import Entry
 from app.detection.normalize import normalize_term
+from app.detection.principles import is_historical, needs_word_check, splits_words
 from app.detection.segment import on_word_boundaries
 
 # How far before and after a match the not_/only_ patterns look, never past a clause break.
 CLAUSE_CHARS = 12
 _CLAUSE_BREAK = re.compile(r"[，。；！？、,;!?：:\n「」“”\"（）()]")
-_SENTENCE_BREAK = re.compile(r"[。！？!?\n]")
-_CN_DIGITS = {
-    "〇": "0",
-    "零": "0",
-    "一": "1",
-    "二": "2",
-    "三": "3",
-    "四": "4",
-    "五": "5",
-    "六": "6",
-    "七": "7",
-    "八": "8",
-    "九": "9",
-}
-_YEAR = re.compile(r"((?:19|20)[0-9]{2}|[一二][〇零一二三四五六七八九]{3})年")
 
 
 def _any_regex(patterns: list[str], anchor: str) -> re.Pattern[str] | None:
@@ -49,23 +35,12 @@ def clause_after(text: str, end: int) -> str:
     return right[: found.start()] if found else right
 
 
-def sentence_years(text: str, start: int, end: int) -> list[int]:
-    """The years the sentence around a span names explicitly (2016年, 二〇一六年)."""
-    left = max((m.end() for m in _SENTENCE_BREAK.finditer(text, 0, start)), default=0)
-    right_match = _SENTENCE_BREAK.search(text, end)
-    right = right_match.start() if right_match else len(text)
-    years = []
-    for match in _YEAR.finditer(text, left, right):
-        digits = "".join(_CN_DIGITS.get(c, c) for c in match.group(1))
-        years.append(int(digits))
-    return years
-
-
 @dataclass(frozen=True)
 class ContextRules:
     """An entry's context rules, compiled once."""
 
     boundary_word: bool
+    no_split: bool
     excepts: tuple[tuple[str, tuple[int, ...]], ...]  # (phrase, offsets of the term inside it)
     not_after: re.Pattern[str] | None
     not_before: re.Pattern[str] | None
@@ -73,9 +48,11 @@ class ContextRules:
     only_before: re.Pattern[str] | None
     since: dt.date | None
     until: dt.date | None
+    # The term names something retired: a historical mention of it (原X, X并入Y, an earlier year) is right.
+    historical: bool = False
 
     @classmethod
-    def compile(cls, entry: Entry, term: str) -> ContextRules:
+    def compile(cls, entry: Entry, term: str, *, retired: bool = False) -> ContextRules:
         excepts = []
         for phrase in entry.except_:
             norm = normalize_term(phrase)
@@ -84,6 +61,7 @@ class ContextRules:
                 excepts.append((norm, offsets))
         return cls(
             boundary_word=entry.boundary == "word",
+            no_split=entry.boundary is None and needs_word_check(term),
             excepts=tuple(excepts),
             not_after=_any_regex(entry.not_after, "end"),
             not_before=_any_regex(entry.not_before, "start"),
@@ -91,11 +69,12 @@ class ContextRules:
             only_before=_any_regex(entry.only_before, "start"),
             since=entry.since,
             until=entry.until,
+            historical=retired or entry.since is not None,
         )
 
     @classmethod
     def dates_only(cls, since: dt.date | None, until: dt.date | None) -> ContextRules:
-        return cls(False, (), None, None, None, None, since, until)
+        return cls(False, False, (), None, None, None, None, since, until, historical=since is not None)
 
     def characters(self) -> set[str]:
         """Every character the rules look for, so that text folding into them gets normalised."""
@@ -109,6 +88,7 @@ class ContextRules:
     def trivial(self) -> bool:
         return not (
             self.boundary_word
+            or self.no_split
             or self.excepts
             or self.not_after
             or self.not_before
@@ -116,6 +96,7 @@ class ContextRules:
             or self.only_before
             or self.since
             or self.until
+            or self.historical
         )
 
     def applies(self, text: str, start: int, end: int, date: dt.date) -> bool:
@@ -138,16 +119,14 @@ class ContextRules:
                 return False
             if self.only_before and not self.only_before.match(after):
                 return False
+        if self.no_split and splits_words(text, start, end):
+            return False
         return not self.boundary_word or on_word_boundaries(text, start, end)
 
     def _in_force(self, text: str, start: int, end: int, date: dt.date) -> bool:
         if self.until and date >= self.until:
             return False
-        if self.since:
-            if date < self.since:
-                return False
-            years = sentence_years(text, start, end)
-            # A sentence dated only before the change is a correct historical mention.
-            if years and max(years) < self.since.year:
-                return False
-        return True
+        if self.since and date < self.since:
+            return False
+        # 原X, X并入Y, or a sentence dated only before the change: a correct historical mention.
+        return not (self.historical and is_historical(text, start, end, self.since))

@@ -15,7 +15,9 @@ from app.detection import privacy
 from app.detection.automaton import Automaton
 from app.detection.context import ContextRules
 from app.detection.hit import Hit
+from app.detection.leaders import LeaderRules, load_leaders
 from app.detection.lexicon import CanonicalForm, DetectorSpec, Entry, Lexicon, Rule, load_lexicon
+from app.detection.meetings import MeetingRules, load_meetings
 from app.detection.nearmiss import NearMiss
 from app.detection.normalize import (
     Normalized,
@@ -25,11 +27,15 @@ from app.detection.normalize import (
     normalize,
     normalize_term,
 )
+from app.detection.places import PlaceRules
+from app.detection.principles import is_mention
 
 if TYPE_CHECKING:
     from app.detection.typo.layer import TypoFinding, TypoLayer
 
 CONTEXT_CHARS = 20
+# Entries of this category name retired bodies and wordings: history speaks of them rightly.
+RETIRED_CATEGORY = "过时表述"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +86,18 @@ class Detector:
                 continue
             for raw in rule.spec.all_terms:
                 term = normalize_term(raw)
-                context = ContextRules.compile(rule.spec, term)
+                context = ContextRules.compile(rule.spec, term, retired=rule.category == RETIRED_CATEGORY)
                 by_term.setdefault(term, []).append(_Term(index, len(term), context))
         self.terms = {term: tuple(items) for term, items in by_term.items()}
         self._near = NearMiss(lexicon, set(self.terms)) if near_miss else None
+        # Rules in code over the knowledge tables: each adds its anchors to the automaton and reads
+        # the text around them.
+        meetings = load_meetings(lexicon.directory)
+        self._knowledge = [
+            MeetingRules(meetings, self._detectors),
+            LeaderRules(load_leaders(lexicon.directory), self._detectors, set(self.terms), meetings),
+            PlaceRules(lexicon.divisions, self._detectors),
+        ]
         self._automaton = self._build(self.terms)
         self.typo = _typo_layer(lexicon, typo) if "typo_lm" in self._detectors else None
         self._protected = _protected_forms(lexicon) if self.typo is not None else {}
@@ -96,6 +110,9 @@ class Detector:
         keys: dict[str, list[object]] = {term: list(items) for term, items in terms.items()}
         for key, items in (self._near.keys if self._near else {}).items():
             keys.setdefault(key, []).extend(items)
+        for layer in self._knowledge:
+            for key, items in layer.keys.items():
+                keys.setdefault(key, []).extend(items)
         automaton = Automaton()
         for key, items in keys.items():
             automaton.add(key, tuple(items))
@@ -178,13 +195,18 @@ class Detector:
         if near and self._near is not None:
             for f in self._near.find(text, near, date):
                 found.append(_Candidate(f.start, f.end, f.rule, True, f.suggestion, f.message))
-        return found
+        if near:
+            for layer in self._knowledge:
+                for f in layer.find(text, near, date):
+                    found.append(_Candidate(f.start, f.end, f.rule, False, f.suggestion, f.message))
+        # A word quoted in a sentence about wording is mentioned, not used: no layer reports it.
+        return [c for c in found if not is_mention(text, c.start, c.end)]
 
     def _typos(self, text: str, profile: Profile) -> list[_Candidate]:
         rule = self._detectors["typo_lm"]
         out = []
         for found in self.typo.find(text, profile):
-            if self._inside_known_form(text, found.start, found.end):
+            if self._inside_known_form(text, found.start, found.end) or is_mention(text, found.start, found.end):
                 continue
             message = typo_message(text, found)
             fixed = text[: found.start] + found.right + text[found.end :]

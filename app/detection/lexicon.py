@@ -136,7 +136,8 @@ class Entry(BaseModel):
     message: str = Field(min_length=2)
     source: str = Field(min_length=2)
     examples: Examples
-    boundary: Literal["word", "none"] = "none"
+    # None: decided by principle (short terms and terms found inside longer words must be whole words).
+    boundary: Literal["word", "none"] | None = None
     except_: StrList = Field(default=[], alias="except")
     not_after: StrList = []
     not_before: StrList = []
@@ -182,7 +183,23 @@ class DetectorSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
-    detector: Literal["resident_id", "mobile", "bank_card", "typo_lm"]
+    detector: Literal[
+        "resident_id",
+        "mobile",
+        "bank_card",
+        # Rules in code over the knowledge tables of lexicons/data (meetings, leaders, divisions);
+        # each hit carries its own suggestion and message.
+        "meeting_jie_ci",
+        "meeting_jie_typo",
+        "meeting_npc_order",
+        "meeting_cppcc_order",
+        "meeting_not_held",
+        "leader_title_date",
+        "place_kind",
+        "place_ethnic_order",
+        # the statistical typo layer (app/detection/typo/)
+        "typo_lm",
+    ]
     severity: Severity
     message: str = Field(min_length=2)
     source: str = Field(min_length=2)
@@ -198,6 +215,14 @@ class DetectorSpec(BaseModel):
     @property
     def suggest(self) -> list[str]:
         return []
+
+    @property
+    def knowledge(self) -> bool:
+        """A rule over the knowledge tables: each hit carries its own suggestion and message."""
+        return self.detector not in _PRIVACY_DETECTORS
+
+
+_PRIVACY_DETECTORS = frozenset({"resident_id", "mobile", "bank_card"})
 
 
 class CanonicalForm(BaseModel):
@@ -355,6 +380,7 @@ def load_lexicon(directory: Path | str) -> Lexicon:
             rules.append(Rule(spec=spec, category=parsed.category, file=name))
     divisions = load_divisions(directory)
     rules += _place_rules(directory, divisions)
+    rules += _leader_rules(directory, rules)
     return Lexicon(
         rules=tuple(rules),
         version=lexicon_version(directory),
@@ -365,6 +391,8 @@ def load_lexicon(directory: Path | str) -> Lexicon:
 
 
 PLACE_CATEGORY = "行政区划名称"
+# A prefecture's name without 市 is a canonical form of its own from this length (石家庄, not 长沙).
+SHORT_NAME_CHARS = 3
 
 
 def _place_rules(directory: Path, divisions: tuple[Division, ...]) -> list[Rule]:
@@ -372,10 +400,15 @@ def _place_rules(directory: Path, divisions: tuple[Division, ...]) -> list[Rule]
     if not divisions:
         return []
     source = divisions_source(directory)
-    provinces = {d.code: d.name for d in divisions if d.level == "province"}
+    by_code = {d.code: d for d in divisions}
     rules = []
     for division in divisions:
-        where = f"（{provinces[division.parent]}）" if division.parent in provinces else ""
+        chain = []
+        parent = by_code.get(division.parent)
+        while parent is not None:
+            chain.insert(0, parent.name)
+            parent = by_code.get(parent.parent)
+        where = f"（{''.join(chain)}）" if chain else ""
         spec = CanonicalForm(
             id=f"place.{division.code}",
             form=division.name,
@@ -384,4 +417,45 @@ def _place_rules(directory: Path, divisions: tuple[Division, ...]) -> list[Rule]
             source=source,
         )
         rules.append(Rule(spec=spec, category=PLACE_CATEGORY, file=DIVISIONS_FILE))
+        stem = division.name.removesuffix("市")
+        if division.level == "city" and stem != division.name and len(stem) >= SHORT_NAME_CHARS:
+            # 石家庄 and 呼和浩特 stand without 市 as often as with it: their slips (石家装) are slips too.
+            short = CanonicalForm(
+                id=f"place.{division.code}.short",
+                form=stem,
+                severity=Severity.warning,
+                message=f"地名应为“{stem}”（{''.join(chain)}{division.name}）。",
+                source=source,
+            )
+            rules.append(Rule(spec=short, category=PLACE_CATEGORY, file=DIVISIONS_FILE))
     return rules
+
+
+def _leader_rules(directory: Path, rules: list[Rule]) -> list[Rule]:
+    """Leaders' names with their titles as canonical forms, from data/leaders.csv; forms already
+    written in a lexicon file are left to it."""
+    from app.detection.leaders import LEADERS_FILE, OFFICES, leader_forms, load_leaders
+
+    try:
+        tenures = load_leaders(directory)
+    except (ValueError, KeyError) as exc:
+        raise LexiconError(str(exc)) from exc
+    written = {r.spec.form for r in rules if isinstance(r.spec, CanonicalForm)}
+    generated = []
+    for index, (form, (tenure, since, until)) in enumerate(leader_forms(tenures).items()):
+        if form in written:
+            continue
+        office = OFFICES[tenure.office].label
+        spec = CanonicalForm(
+            id=f"leader.{tenure.key}.{index}",
+            form=form,
+            severity=Severity.serious,
+            message=f"领导人姓名、职务应为“{form}”（{office}），此处疑似有错字、漏字、多字或字序颠倒。"
+            if since
+            else f"领导人姓名应为“{form}”，此处疑似有错字、漏字、多字或字序颠倒。",
+            source=tenure.source,
+            since=since,
+            until=until,
+        )
+        generated.append(Rule(spec=spec, category="政治表述", file=LEADERS_FILE))
+    return generated

@@ -38,7 +38,8 @@ def check_bad_example(detector: Detector, rule: Rule, example: Example) -> list[
             f"bad example should give one hit at {text[start:end]!r}, got "
             f"{[text[s:e] for s, e in spans]}: {example.text}"
         ]
-    suggest = rule.spec.suggest
+    # A knowledge rule's suggestion depends on the span (十四届全国政协二次会议 → 全国政协十四届二次会议).
+    suggest = rule.spec.suggest or list(own[0].suggestions)
     if not suggest:
         return []
     fixed = text[:start] + suggest[0] + text[end:]
@@ -73,12 +74,20 @@ def lint(directory: Path | str) -> list[Problem]:
         for example in examples.good if examples else ():
             messages += check_good_example(detector, rule, example)
         for suggestion in rule.spec.suggest:
-            hits = detector.check(suggestion, profile=STORED_PROFILE)
+            hits = detector.check(suggestion, date=_valid_date(rule), profile=STORED_PROFILE)
             if hits:
                 messages.append(f"suggestion {suggestion!r} itself gets {[h.rule_id for h in hits]}")
         problems += [Problem(rule.file, rule.id, m) for m in messages]
     problems += _term_conflicts(lexicon.rules)
     return problems
+
+
+def _valid_date(rule: Rule) -> dt.date:
+    """A date on which the rule's suggestion is right: a form of a former office holder was right in office."""
+    until = getattr(rule.spec, "until", None)
+    if until is not None:
+        return until - dt.timedelta(days=1)
+    return getattr(rule.spec, "since", None) or dt.date.today()
 
 
 def _term_conflicts(rules: tuple[Rule, ...]) -> list[Problem]:

@@ -20,7 +20,8 @@ from app.detection.context import ContextRules
 from app.detection.lexicon import CanonicalForm, Lexicon
 from app.detection.normalize import normalize_term
 from app.detection.segment import on_word_boundaries, tokenizer
-from app.detection.similarity import Confusions, homophones
+from app.detection.similarity import Confusions, homophones, readings
+from app.detection.tables import DIVISIONS_FILE
 
 # Forms this long or shorter are "short": a substitution must be a homophone or look-alike, and the
 # span must line up with word boundaries.
@@ -30,6 +31,10 @@ _PLACE_SUFFIX_WORDS = ("特别行政区", "自治区", "自治州", "自治县",
 _PARTICLES = frozenset("的之了地得和与及并而在是对")
 _NON_HAN = re.compile(r"[^\u3400-\u9fff]")
 _PUNCT = re.compile(r"[、，,；;：:]")
+# A place name whose part before the suffix is this long takes any one-character slip inside it.
+LONG_PLACE = 4
+# How far before a division name its parent may start (黔东南苗族侗族自治州 has ten characters).
+PARENT_CHARS = 12
 _PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
 
 
@@ -58,11 +63,16 @@ class Variant:
 
 @dataclass(frozen=True, slots=True)
 class City:
-    """A city name: the province written right before it must be its own."""
+    """A prefecture or county name: a division written right before it must be one of its parents.
+
+    County names repeat (朝阳区 in Beijing and Changchun): parents holds those of every division of the name,
+    and right, when the name is unique, the parent to suggest for each level written.
+    """
 
     rule: int
     length: int
-    province: str
+    parents: frozenset[str]
+    right: tuple[tuple[str, str], ...]  # (level of the name written before, the right one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +118,8 @@ class NearMiss:
         self._confusions = Confusions([*lexicon.lookalikes, *_typo_pairs(lexicon)])
         self._forms: dict[int, str] = {}
         self._places: set[int] = set()
+        self._counties: set[int] = set()
+        self._sounds: dict[str, frozenset[str]] = {}
         self._excepts: dict[int, frozenset[str]] = {}
         self._dates: dict[int, ContextRules] = {}
         self._lexicon_terms = lexicon_terms
@@ -115,12 +127,14 @@ class NearMiss:
         self._pending_swaps: list[tuple[int, str]] = []
         for index, rule in enumerate(lexicon.rules):
             if isinstance(rule.spec, CanonicalForm):
-                self._add_form(index, rule.spec, rule.file.startswith("data/"))
+                self._add_form(index, rule.spec, rule.file == DIVISIONS_FILE)
         self._known = set(self._forms.values())
         self._province_of_city: dict[int, str] = {}
         self._add_cities(lexicon)
+        self._children = _children(lexicon)
         for index, form in self._forms.items():
-            if len(form) <= SHORT:
+            # A short county name (东城区, 浏阳市) has too many real neighbours to guess its slips.
+            if len(form) <= SHORT and index not in self._counties:
                 self._add_variants(index, form)
         # Checked once every form is known, so that a swap that is itself a form is left alone.
         for index, swapped in self._pending_swaps:
@@ -137,6 +151,8 @@ class NearMiss:
         self._forms[index] = form
         if is_place:
             self._places.add(index)
+            if is_county(spec.id):
+                self._counties.add(index)
         self._excepts[index] = frozenset(normalize_term(e) for e in spec.except_)
         if spec.since or spec.until:
             self._dates[index] = ContextRules.dates_only(spec.since, spec.until)
@@ -170,15 +186,31 @@ class NearMiss:
                 self._key(variant, Variant(index, len(variant)))
 
     def _add_cities(self, lexicon: Lexicon) -> None:
+        by_code = {d.code: d for d in lexicon.divisions}
         provinces = {d.code: d.name for d in lexicon.divisions if d.level == "province"}
-        self._province_names = {
-            short: name for name in provinces.values() for short in province_short_names(name)
+        # Names that can stand right before a division: provinces (in full or short) and prefectures.
+        self._parent_names: dict[str, tuple[str, str]] = {
+            short: (name, "province") for name in provinces.values() for short in province_short_names(name)
         }
+        for division in lexicon.divisions:
+            if division.level == "city":
+                self._parent_names.setdefault(division.name, (division.name, "city"))
         rule_of = {rule.spec.id: i for i, rule in enumerate(lexicon.rules)}
+        grouped: dict[str, list[tuple[int, list[tuple[str, str]]]]] = {}
         for division in lexicon.divisions:
             index = rule_of.get(f"place.{division.code}")
-            if division.level == "city" and index is not None and division.parent in provinces:
-                self._key(division.name, City(index, len(division.name), provinces[division.parent]))
+            if division.level == "province" or index is None:
+                continue
+            chain = []
+            parent = by_code.get(division.parent)
+            while parent is not None:
+                chain.append((parent.level, parent.name))
+                parent = by_code.get(parent.parent)
+            grouped.setdefault(division.name, []).append((index, chain))
+        for name, items in grouped.items():
+            parents = frozenset(p for _i, chain in items for _level, p in chain)
+            right = tuple((level, p) for level, p in items[0][1]) if len(items) == 1 else ()
+            self._key(name, City(items[0][0], len(name), parents, right))
 
     def _acceptable(self, index: int, variant: str) -> bool:
         """A variant that is a real word, a form, an exception or a listed term is no slip."""
@@ -217,11 +249,38 @@ class NearMiss:
                 finding = self._check_province(text, item, end - item.length, end)
                 if finding:
                     results.append(finding)
+        for _start, end, rule in exact:
+            children = self._children.get(rule)
+            if children:
+                finding = self._check_child(text, end, children)
+                if finding:
+                    results.append(finding)
         return _dedupe(results)
+
+    def _check_child(self, text: str, end: int, children: tuple[tuple[int, str], ...]) -> Finding | None:
+        """A slip in the name written right after its parent (湖南省株州市, 长沙市浏羊市): the parent frames it,
+        so even a short county name may be checked, against the parent's few children only."""
+        for _index, name in children:
+            if text.startswith(name, end):
+                return None
+        for index, name in children:
+            window = text[end : end + len(name)]
+            suffix = _suffix_length(name)
+            if len(window) != len(name) or window[len(name) - suffix :] != name[len(name) - suffix :]:
+                continue
+            diffs = [i for i in range(len(name)) if window[i] != name[i]]
+            if len(diffs) != 1 or not self._confusions.similar(name[diffs[0]], window[diffs[0]]):
+                continue
+            if window in self._known or window in self._lexicon_terms:
+                continue
+            return Finding(end, end + len(name), index)
+        return None
 
     def _verify_piece(self, text: str, piece: Piece, start: int) -> tuple[int, int] | None:
         form = self._forms[piece.rule]
         n = len(form)
+        if not self._rest_may_follow(text, piece, start, form):
+            return None
         lengths = (n, n - 1, n + 1)
         if piece.offset == 0:
             spans = [(start, start + size) for size in lengths]
@@ -241,6 +300,31 @@ class NearMiss:
                 return s, e
         return None
 
+    def _rest_may_follow(self, text: str, piece: Piece, start: int, form: str) -> bool:
+        """A quick test that the rest of the form can follow (or precede) the piece with one edit.
+
+        One edit leaves the first (or last) two characters of the rest in place, or shifted by one: one of
+        them stands in the two characters next to the piece. Most pieces (社会主义 of 社会主义市场经济 found
+        inside 社会主义现代化强国) fail here before any window is compared. A homophone counts as a match,
+        since several homophones at once are a slip too.
+        """
+        n = len(form)
+        end = start + piece.length
+        if piece.offset == 0 and n - piece.length >= 2:
+            want, near = form[piece.length : piece.length + 2], text[end : end + 2]
+        elif piece.offset > 0 and piece.offset + piece.length == n and piece.offset >= 2:
+            want, near = form[piece.offset - 2 : piece.offset], text[max(0, start - 2) : start]
+        else:
+            return True
+        if any(c in want for c in near):
+            return True
+        if piece.rule in self._places:
+            return False
+        sounds = self._sounds.get(want)
+        if sounds is None:
+            sounds = self._sounds[want] = frozenset().union(*(readings(w) for w in want))
+        return any(readings(c) & sounds for c in near)
+
     def _near(self, window: str, form: str, rule: int) -> bool:
         """Whether window is one slip away from form (or the same syllables mistyped)."""
         n, m = len(form), len(window)
@@ -253,7 +337,9 @@ class NearMiss:
                 return False  # 长沙是 is a sentence, not a slip for 长沙市
             if len(diffs) == 1:
                 i = diffs[0]
-                if n <= SHORT or is_place or i in (0, n - 1):
+                # Inside a long place name (呼和浩特市) any slip is one: its neighbours are names too, and known.
+                long_place = is_place and n - _suffix_length(form) >= LONG_PLACE
+                if n <= SHORT or (is_place and not long_place) or i in (0, n - 1):
                     return self._confusions.similar(form[i], window[i])
                 return True
             if len(diffs) == 2 and diffs[1] == diffs[0] + 1:
@@ -288,23 +374,48 @@ class NearMiss:
         return dates is None or dates.applies(text, start, end, date)
 
     def _check_province(self, text: str, city: City, start: int, end: int) -> Finding | None:
-        before = text[max(0, start - 8) : start]
-        for length in range(min(len(before), 8), 1, -1):
+        """A division named right before this one that is not its parent: 湖北省长沙市, 长沙市天河区."""
+        before = text[max(0, start - PARENT_CHARS) : start]
+        for length in range(min(len(before), PARENT_CHARS), 1, -1):
             written = before[-length:]
-            province = self._province_names.get(written)
-            if province is None:
+            found = self._parent_names.get(written)
+            if found is None:
                 continue
-            if province == city.province:
+            full, level = found
+            if full in city.parents:
                 return None
             name = text[start:end]
+            right = dict(city.right).get(level)
+            same_level = sorted(p for p in city.parents if self._parent_names.get(p, ("", ""))[1] == level)
+            where = right or "、".join(same_level)
+            if not where:
+                return None
             return Finding(
                 start - length,
                 end,
                 city.rule,
-                suggestion=city.province + name,
-                message=f"{name}属于{city.province}，不属于{province}。",
+                suggestion=(right + name) if right else None,
+                message=f"{name}属于{where}，不属于{full}。",
             )
         return None
+
+
+def _children(lexicon: Lexicon) -> dict[int, tuple[tuple[int, str], ...]]:
+    """For each division's rule, the rules and names of the divisions directly under it."""
+    rule_of = {rule.spec.id: i for i, rule in enumerate(lexicon.rules)}
+    code_rule = {d.code: rule_of.get(f"place.{d.code}") for d in lexicon.divisions}
+    children: dict[int, list[tuple[int, str]]] = {}
+    for division in lexicon.divisions:
+        parent, own = code_rule.get(division.parent), code_rule.get(division.code)
+        if parent is not None and own is not None:
+            children.setdefault(parent, []).append((own, division.name))
+    return {k: tuple(v) for k, v in children.items()}
+
+
+def is_county(rule_id: str) -> bool:
+    """place.430181 is a county-level division; place.430100 a prefecture, place.430000 a province."""
+    code = rule_id.removeprefix("place.")
+    return len(code) == 6 and code.isdigit() and not code.endswith("00")
 
 
 def _suffix_length(name: str) -> int:

@@ -14,8 +14,8 @@ LOOKALIKES_FILE = "data/lookalikes.txt"
 class Division:
     code: str
     name: str
-    level: str  # province | city
-    parent: str  # the province's code, empty for a province
+    level: str  # province | city (prefecture) | county
+    parent: str  # the code of the division above, empty for a province
 
 
 def _comments(path: Path) -> list[str]:

@@ -9,7 +9,9 @@ import pytest
 from app.config import DEFAULT_LEXICON_DIR
 from app.detection.detector import Detector
 from app.detection.lexicon import CanonicalForm, load_lexicon
+from app.detection.nearmiss import SHORT, is_county
 from app.detection.segment import is_word
+from app.detection.tables import DIVISIONS_FILE
 
 LATER = dt.date(2025, 6, 30)
 
@@ -109,16 +111,24 @@ def test_at_least_300_canonical_forms_each_with_a_source() -> None:
     assert all(r.spec.source.strip() for r in CANONICAL)
 
 
-@pytest.mark.parametrize("rule", CANONICAL, ids=[r.id for r in CANONICAL])
+# A short county name (东城区) is matched exactly: its slips are too close to real words to guess.
+GUESSED = tuple(r for r in CANONICAL if not (is_county(r.id) and len(r.spec.form) <= SHORT))
+
+
+@pytest.mark.parametrize("rule", GUESSED, ids=[r.id for r in GUESSED])
 def test_each_canonical_form(detector: Detector, rule) -> None:
     form = rule.spec.form
-    since = rule.spec.since
+    since, until = rule.spec.since, rule.spec.until
     date = max(LATER, since) if since else LATER
+    if until is not None and date >= until:
+        date = until - dt.timedelta(days=1)  # a former office holder's title was right in office
     assert detector.check(f"据悉：{form}。", date=date) == [], "the form itself must not be flagged"
-    variant = _swap_variant(form, rule.file.startswith("data/"))
+    variant = _swap_variant(form, rule.file == DIVISIONS_FILE)
     if variant is None:
         pytest.skip(f"every swap inside {form} makes a dictionary word")
     hits = detector.check(f"据悉：{variant}。", date=date)
-    assert [(h.text, h.suggestions) for h in hits if h.rule_id == rule.id] == [(variant, (form,))], [
-        (h.text, h.rule_id) for h in hits
-    ]
+    own = [(h.text, h.suggestions) for h in hits if h.rule_id == rule.id]
+    if not own and [h.text for h in hits] == [variant] and hits[0].rule_id.startswith("leader."):
+        # 国务院总副理李克强 is one slip from 国务院副总理李克强 and from 国务院总理李克强 alike.
+        return
+    assert own == [(variant, (form,))], [(h.text, h.rule_id) for h in hits]

@@ -1,0 +1,229 @@
+"""National leaders: who held which title when (lexicons/data/leaders.csv), and the rules built from it.
+
+- A title with a name (国务院总理李克强, 李克强总理) is checked against the article's date: 国务院总理李克强
+  is right in 2022 and wrong in 2024, unless the sentence speaks of the past (时任, 原, 2019年, 生前).
+- Every title-with-name, and the full names of Standing Committee members of three characters, become
+  canonical forms, so that a one-character slip in them (国务院副总理何立锋, 王护宁) is reported. A slip in
+  a bare two-character name is never reported: 李墙 alone may be anyone.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.detection.meetings import MeetingTable, meetings_named
+from app.detection.principles import is_historical, sentence_bounds
+
+LEADERS_FILE = "data/leaders.csv"
+
+
+@dataclass(frozen=True, slots=True)
+class Office:
+    label: str  # the title as a message names it
+    before: tuple[str, ...]  # titles written before the name, longest first
+    after: tuple[str, ...]  # titles written after the name
+    single: bool  # one holder at a time, so the right holder can be suggested
+
+
+OFFICES = {
+    "pbsc": Office("中央政治局常委", ("中共中央政治局常委", "中央政治局常委", "政治局常委"), (), False),
+    "president": Office("国家主席", ("国家主席",), ("主席",), True),
+    "vice_president": Office("国家副主席", ("国家副主席",), ("副主席",), True),
+    "premier": Office("国务院总理", ("国务院总理", "总理"), ("总理",), True),
+    "vice_premier": Office("国务院副总理", ("国务院副总理", "副总理"), ("副总理",), False),
+    "state_councillor": Office("国务委员", ("国务委员",), ("国务委员",), False),
+    "npc_chair": Office("全国人大常委会委员长", ("全国人大常委会委员长", "委员长"), ("委员长",), True),
+    "cppcc_chair": Office("全国政协主席", ("全国政协主席",), ("主席",), True),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Tenure:
+    key: str
+    name: str
+    office: str
+    start: dt.date
+    end: dt.date | None
+    source: str
+
+    def holds(self, date: dt.date) -> bool:
+        return self.start <= date and (self.end is None or date < self.end)
+
+
+def load_leaders(directory: Path) -> tuple[Tenure, ...]:
+    path = directory / LEADERS_FILE
+    if not path.is_file():
+        return ()
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    tenures = []
+    for row in csv.DictReader(lines):
+        if row["office"] not in OFFICES:
+            raise ValueError(f"{path}: unknown office {row['office']!r} for {row['name']}")
+        end = dt.date.fromisoformat(row["end"]) if row["end"] else None
+        tenures.append(
+            Tenure(row["key"], row["name"], row["office"], dt.date.fromisoformat(row["start"]), end, row["source"])
+        )
+    return tuple(tenures)
+
+
+def titled_forms(tenure: Tenure) -> list[str]:
+    """How a leader is written with the title: 国务院总理李强, 总理李强, 李强总理."""
+    office = OFFICES[tenure.office]
+    return [t + tenure.name for t in office.before] + [tenure.name + t for t in office.after]
+
+
+def _day(date: dt.date) -> str:
+    return f"{date.year}年{date.month}月{date.day}日"
+
+
+@dataclass(frozen=True, slots=True)
+class TitledName:
+    """A title written with a name, and every tenure that makes it right."""
+
+    rule: int
+    length: int
+    title: str
+    name: str
+    title_first: bool
+    tenures: tuple[Tenure, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    start: int
+    end: int
+    rule: int
+    suggestion: str | None = None
+    message: str | None = None
+
+
+# The sentence speaks of the past: the title was right then.
+_PAST = re.compile(
+    r"时任|原任|曾任|前任|历任|生前|逝世|去世|悼念|缅怀|追思|遗体|任内|任期内|在任期间|当年|那年|曾经|曾于|曾在|曾到|曾来|曾赴"
+)
+_PRIOR = re.compile(r"(?:原|前)(?:中共|中央|国务院|全国|国家)?[^，。；！？、]{0,10}$")
+
+
+class LeaderRules:
+    """Titles with names in the automaton, checked against the article's date."""
+
+    def __init__(
+        self,
+        tenures: tuple[Tenure, ...],
+        rules: dict[str, int],
+        listed_terms: set[str],
+        meetings: MeetingTable | None = None,
+    ) -> None:
+        self.tenures = tenures
+        self._meetings = meetings
+        self._listed = listed_terms
+        self.keys: dict[str, list[object]] = {}
+        rule = rules.get("leader_title_date")
+        if rule is None:
+            return
+        grouped: dict[tuple[str, str, str, bool], list[Tenure]] = {}
+        for tenure in tenures:
+            office = OFFICES[tenure.office]
+            for title in office.before:
+                grouped.setdefault((title + tenure.name, title, tenure.name, True), []).append(tenure)
+            for title in office.after:
+                grouped.setdefault((tenure.name + title, title, tenure.name, False), []).append(tenure)
+        for (key, title, name, first), items in grouped.items():
+            if key in listed_terms:
+                continue  # a curated entry knows more
+            self.keys[key] = [TitledName(rule, len(key), title, name, first, tuple(items))]
+
+    def holders(self, office: str, date: dt.date) -> list[Tenure]:
+        return [t for t in self.tenures if t.office == office and t.holds(date)]
+
+    def find(self, text: str, found: list[tuple[int, object]], date: dt.date) -> list[Finding]:
+        results = []
+        for end, item in found:
+            if item.__class__ is not TitledName:
+                continue
+            start = end - item.length
+            if any(t.holds(date) for t in item.tenures):
+                continue
+            finding = self._check(text, item, start, end, date)
+            if finding is not None:
+                results.append(finding)
+        return results
+
+    def _check(self, text: str, item: TitledName, start: int, end: int, date: dt.date) -> Finding | None:
+        if item.title_first:
+            if start and text[start - 1] == "副" and not item.title.startswith("副"):
+                return None  # 副总理李克强 holds 总理李克强
+            start = _widen_title(text, start, item)
+            if text[start:end] in self._listed:
+                return None  # a curated entry of that exact wording decides
+        if item.title_first and item.tenures[0].office == "pbsc" and text[end : end + 1] == "、":
+            return None
+        if self._in_the_past(text, start, end, item, date):
+            return None
+        tenure = max(item.tenures, key=lambda t: t.start)
+        office = OFFICES[tenure.office]
+        if date < min(t.start for t in item.tenures):
+            first = min(item.tenures, key=lambda t: t.start)
+            message = f"{item.name}于{_day(first.start)}起任{office.label}，本文发布时尚未就任，请核实职务。"
+            return Finding(start, end, item.rule, "", message)
+        assert tenure.end is not None
+        now = self.holders(tenure.office, date)
+        message = f"{item.name}已于{_day(tenure.end)}不再担任{office.label}"
+        suggestion = ""
+        if now:
+            message += "，现任" + office.label + "为" + "、".join(t.name for t in now)
+            if office.single and len(now) == 1:
+                suggestion = (
+                    text[start : end - len(item.name)] + now[0].name
+                    if item.title_first
+                    else now[0].name + item.title
+                )
+        message += "；讲述此前的事应写明时间，或称“时任”“原”。"
+        return Finding(start, end, item.rule, suggestion, message)
+
+    def _in_the_past(self, text: str, start: int, end: int, item: TitledName, date: dt.date) -> bool:
+        last_end = max((t.end for t in item.tenures if t.end), default=None)
+        if is_historical(text, start, end, last_end):
+            return True
+        left, right = sentence_bounds(text, start, end)
+        if _PAST.search(text, left, right):
+            return True
+        # 在十二届全国人大五次会议上，李克强总理……: the meeting dates the sentence.
+        held = meetings_named(text, left, right, self._meetings)
+        if held and any(t.start <= max(held) and (t.end is None or max(held) < t.end) for t in item.tenures):
+            return True
+        return bool(_PRIOR.search(text, max(left, start - 16), start))
+
+
+def _widen_title(text: str, start: int, item: TitledName) -> int:
+    """Move start back over the longer form of a short title (国务院 before 总理)."""
+    office = OFFICES[item.tenures[0].office]
+    best = start
+    for longer in office.before:
+        if longer != item.title and longer.endswith(item.title):
+            extra = len(longer) - len(item.title)
+            if text.startswith(longer[:extra], start - extra) and start - extra < best:
+                best = start - extra
+    return best
+
+
+def leader_forms(tenures: tuple[Tenure, ...]) -> dict[str, tuple[Tenure, dt.date | None, dt.date | None]]:
+    """Canonical forms: each title with its holder's name (dated by the tenure), and the full names of
+    Standing Committee members of three characters (undated), whose one-character slips are serious."""
+    forms: dict[str, tuple[Tenure, dt.date | None, dt.date | None]] = {}
+    for tenure in tenures:
+        # Only titles before the name: after it (王沪宁主席) a slip would look like a verb (王沪宁出席).
+        for form in (t + tenure.name for t in OFFICES[tenure.office].before):
+            if form in forms:
+                first, since, until = forms[form]
+                until = None if until is None or tenure.end is None else max(until, tenure.end)
+                forms[form] = (first, min(since or tenure.start, tenure.start), until)
+            else:
+                forms[form] = (tenure, tenure.start, tenure.end)
+        if tenure.office == "pbsc" and len(tenure.name) == 3 and tenure.name not in forms:
+            forms[tenure.name] = (tenure, None, None)
+    return forms
