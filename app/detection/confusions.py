@@ -69,9 +69,7 @@ def read_table(directory: Path | str) -> list[dict[str, str]]:
 def render(directory: Path | str) -> str:
     """The YAML text the table stands for."""
     entries = [_entry(row) for row in read_table(directory)]
-    body = yaml.safe_dump(
-        {"category": CATEGORY, "entries": entries}, allow_unicode=True, sort_keys=False, width=120
-    )
+    body = yaml.safe_dump({"category": CATEGORY, "entries": entries}, allow_unicode=True, sort_keys=False, width=120)
     return _HEADER + body
 
 

@@ -259,9 +259,10 @@ def macro_candidates(path: Path, freq: dict[str, int]) -> list[Candidate]:
 
 
 SENTENCE_SOURCES = {
-    "lomo_tet.json": "中文拼写纠错人工标注数据 CSCD-NS（经 yongzhuo/macro-correct lomo_tet.json），错误词形经规范语料核对",
-    "textproof.tet.json": "文本校对竞赛数据（TextProofreadingCompetition，经 yongzhuo/macro-correct textproof.tet.json），"
+    "lomo_tet.json": "中文拼写纠错人工标注数据 CSCD-NS（经 yongzhuo/macro-correct lomo_tet.json），"
     "错误词形经规范语料核对",
+    "textproof.tet.json": "文本校对竞赛数据（TextProofreadingCompetition，"
+    "经 yongzhuo/macro-correct textproof.tet.json），错误词形经规范语料核对",
 }
 
 
@@ -295,7 +296,9 @@ def made_of_words(wrong: str, freq: dict[str, int]) -> bool:
     return len(words) >= 2 and all(len(w) >= 2 and freq.get(w, 0) >= 100 for w in words)
 
 
-def corpus_occurrences(cands: list[Candidate], corpora: list[Path], limit: int = 40) -> dict[str, list[tuple[str, int, int]]]:
+def corpus_occurrences(
+    cands: list[Candidate], corpora: list[Path], limit: int = 40
+) -> dict[str, list[tuple[str, int, int]]]:
     """Up to limit windows (text, start, end) around each occurrence of each wrong form, and a count."""
     automaton = ahocorasick.Automaton()
     for c in cands:
@@ -353,7 +356,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", action="append", type=Path, default=[])
     parser.add_argument("--macro-correct", type=Path)
-    parser.add_argument("--sentence-pairs", type=Path, help="JSON list of [wrong, right, dataset file] read off sentences")
+    parser.add_argument(
+        "--sentence-pairs", type=Path, help="JSON list of [wrong, right, dataset file] read off sentences"
+    )
     parser.add_argument("--out", type=Path, default=DATA / "confusions.csv")
     args = parser.parse_args()
 
