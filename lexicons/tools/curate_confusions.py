@@ -328,11 +328,13 @@ def aligned(occurrences: list[tuple[str, int, int]], excepts: list[str], boundar
     return n
 
 
+# A frame says nothing about what the word means, so it reads right for any verb or phrase.
+NEUTRAL = "这段文字里的{w}一词需要核对。"
 FRAMES = {
     "i": ("有人用{w}来形容当时的情景。",),
     "l": ("有人用{w}来形容当时的情景。",),
     "n": ("这里的{w}需要重新核对。",),
-    "v": ("我们将进一步{w}。",),
+    "v": (NEUTRAL,),
     "a": ("现场的情况十分{w}。",),
 }
 FALLBACK = "校对时发现一处写法：{w}。"
@@ -437,7 +439,7 @@ def main() -> int:
         c.id = make_id(c, used)
         if not c.bad:
             tag = tags.get(c.right) or tags.get(covering_word(c.right, first_difference(c.wrong, c.right)), "x")
-            frame = frames_for(tag)[0]
+            frame = NEUTRAL if c.origin == "common" else frames_for(tag)[0]
             c.bad = frame.format(w=f"[[{c.wrong}]]")
             c.good = [frame.format(w=c.right)]
             c.good += [FALLBACK.format(w=e) for e in c.excepts[:1]]
