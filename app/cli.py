@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -137,23 +136,51 @@ def lint() -> None:
 
 
 @lexicon.command()
-def stats() -> None:
-    """按类别和严重程度统计词条数，并给出词库版本。"""
+@click.option("--check", is_flag=True, help="只检查 confusions.yaml 是否与表格一致，不写文件。")
+def build(check: bool) -> None:
+    """由 lexicons/data/confusions.csv 生成 lexicons/confusions.yaml（常见混淆词条）。"""
+    from app.detection.confusions import OUTPUT, TableError, is_current
+    from app.detection.confusions import build as build_table
+
+    directory = get_settings().lexicon_dir
+    try:
+        if check:
+            if not is_current(directory):
+                raise click.ClickException(f"{OUTPUT} 与 data/confusions.csv 不一致，请运行 cuomin lexicon build。")
+            click.echo(f"{OUTPUT} 与表格一致。")
+            return
+        path = build_table(directory)
+    except (OSError, TableError) as exc:
+        raise click.ClickException(f"生成失败：{exc}") from exc
+    click.echo(f"已生成 {path}。")
+
+
+@lexicon.command()
+@click.option("--sources", "top", default=30, show_default=True, help="按出处列出的条数（0 为全部）。")
+def stats(top: int) -> None:
+    """按类别、严重程度和出处统计词条数（词形数），并给出词库版本。"""
+    from app.detection.stats import lexicon_stats
+
     try:
         lex = load_lexicon(get_settings().lexicon_dir)
     except LexiconError as exc:
         raise click.ClickException(f"词库加载失败：{exc}") from exc
-    by_category = Counter(rule.category for rule in lex.rules)
-    by_severity = Counter(rule.spec.severity for rule in lex.rules)
-    terms = sum(len(getattr(rule.spec, "all_terms", [])) for rule in lex.rules)
+    figures = lexicon_stats(lex)
     click.echo(f"词库版本：{lex.version}")
-    click.echo(f"词条：{len(lex.rules)}（词形 {terms} 个）")
-    click.echo("按类别：")
-    for category, count in by_category.most_common():
-        click.echo(f"  {category}\t{count}")
+    click.echo(f"词条：{figures.rules}（词形 {figures.terms} 个）")
+    click.echo("按类别（词条／词形）：")
+    for category, count in figures.by_category.most_common():
+        click.echo(f"  {category}\t{count}\t{figures.terms_by_category[category]}")
     click.echo("按严重程度：")
     for severity in Severity:
-        click.echo(f"  {severity.label}（{severity.value}）\t{by_severity.get(severity, 0)}")
+        click.echo(f"  {severity.label}（{severity.value}）\t{figures.by_severity.get(severity.value, 0)}")
+    sources = figures.by_source.most_common(top or None)
+    click.echo(f"按出处（词条／词形，共 {len(figures.by_source)} 种出处）：")
+    for source, count in sources:
+        click.echo(f"  {source}\t{count}\t{figures.terms_by_source[source]}")
+    if len(sources) < len(figures.by_source):
+        rest = figures.by_source.most_common()[len(sources) :]
+        click.echo(f"  其他 {len(rest)} 种出处\t{sum(c for _, c in rest)}")
 
 
 @main.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -105,3 +106,61 @@ def test_lint_fails_on_a_broken_lexicon(tmp_path: Path) -> None:
 def test_shipped_lexicon_lints_clean() -> None:
     result = subprocess.run([*CUOMIN, "lexicon", "lint"], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+ENTRY = """category: 常见错别字
+entries:
+  - id: t.an-zhuang
+    term: 按装
+    suggest: [安装]
+    severity: warning
+    message: “按装”应作“安装”。
+{source}{examples}"""
+SOURCE = "    source: 《现代汉语词典》（第7版）“安装”条\n"
+EXAMPLES = "    examples:\n      bad: ['工人正在[[按装]]路灯。']\n      good: {good}\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "examples", "field"),
+    [
+        ("", EXAMPLES.format(good="['工人正在安装路灯。']"), "source"),
+        (SOURCE, "", "examples"),
+        (SOURCE, EXAMPLES.format(good="[]"), "examples.good"),
+    ],
+)
+def test_lint_fails_on_an_entry_without_source_or_examples(
+    tmp_path: Path, source: str, examples: str, field: str
+) -> None:
+    (tmp_path / "t.yaml").write_text(ENTRY.format(source=source, examples=examples), encoding="utf-8")
+    result = run(["lexicon", "lint"], lexicon=tmp_path)
+    assert result.returncode == 1
+    assert "t.an-zhuang" in result.stdout and f"field {field}" in result.stdout
+    (tmp_path / "t.yaml").write_text(
+        ENTRY.format(source=SOURCE, examples=EXAMPLES.format(good="['工人正在安装路灯。']")), encoding="utf-8"
+    )
+    assert run(["lexicon", "lint"], lexicon=tmp_path).returncode == 0
+
+
+def test_stats_report_each_source() -> None:
+    result = run(["lexicon", "stats", "--sources", "0"])
+    assert result.returncode == 0
+    assert "按出处（词条／词形，共" in result.stdout
+    sources = result.stdout.split("按出处", 1)[1]
+    assert "  测试\t6\t" in sources
+
+
+def test_build_check_fails_when_the_yaml_is_stale(tmp_path: Path) -> None:
+    shutil.copytree(MINI_LEXICON, tmp_path / "lex")
+    lex = tmp_path / "lex"
+    (lex / "data").mkdir(exist_ok=True)
+    (lex / "data" / "confusions.csv").write_text(
+        "id,wrong,right,severity,source,tags,boundary,except,message,bad,good\n"
+        "typo.t-pei-chang,陪偿,赔偿,warning,《现代汉语词典》（第7版）“赔偿”条,,word,,“陪偿”应作“赔偿”。,"
+        "依法[[陪偿]]损失。,依法赔偿损失。\n",
+        encoding="utf-8",
+    )
+    result = run(["lexicon", "build", "--check"], lexicon=lex)
+    assert result.returncode == 1 and "cuomin lexicon build" in result.stderr
+    assert run(["lexicon", "build"], lexicon=lex).returncode == 0
+    assert run(["lexicon", "build", "--check"], lexicon=lex).returncode == 0
+    assert "陪偿" in run(["check"], stdin="依法陪偿损失。", lexicon=lex).stdout

