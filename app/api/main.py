@@ -18,6 +18,7 @@ from app.api.token_path import TokenInPath
 from app.config import Settings, get_settings
 from app.detection.detector import DetectorHolder
 from app.detection.segment import tokenizer
+from app.services import rescan
 from app.web import routes as web
 
 
@@ -30,6 +31,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.detectors = DetectorHolder(settings.lexicon_dir, context_chars=settings.context_chars)
         tokenizer()  # pay jieba's dictionary load at start, not on the first request
         open_database(app, settings)  # refuses a database that is not at the head revision
+        # A re-scan left running by a killed server resumes now, not when its heartbeat goes stale.
+        workers = settings.rescan_workers or rescan.default_workers()
+        rescan.recover(sessions=app.state.sessions, detector=app.state.detectors.current, workers=workers)
         try:
             yield
         finally:

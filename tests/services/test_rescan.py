@@ -150,7 +150,10 @@ def test_a_killed_rescan_resumes_and_loses_nothing(sessions, lexicon: Path, monk
         rescan.run_job(sessions=sessions, job_id=job.id, detector=second, progress=killed)
     with sessions() as session:
         assert session.get(RescanJob, job.id).done == 3
-        with pytest.raises(Conflict):  # its heartbeat is fresh: it may still be running
+        # Run by a process of another host, with a fresh heartbeat: it may still be running.
+        session.get(RescanJob, job.id).runner = "another-host:4242:0a0b0c0d"
+        session.commit()
+        with pytest.raises(Conflict):
             rescan.start_job(session=session, since=Q2[0], until=Q2[1], label="2023Q2", lexicon_version=second.version)
     monkeypatch.setattr(rescan, "STALE_AFTER", dt.timedelta(0))
     resumed = run(sessions, second)
