@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError as DBAPIDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.api.token_path import redact
 from app.schemas.messages import describe_errors
 from app.services.errors import ServiceError
 
@@ -68,7 +69,7 @@ def install(app: FastAPI) -> None:
     async def _bad_value(request: Request, exc: DBAPIDataError) -> JSONResponse:
         # A value the database cannot hold that validation let through (a NUL character for
         # PostgreSQL, a number beyond its integer range): the request's fault, not the server's.
-        log.warning("database refused a value on %s %s: %s", request.method, request.url.path, exc.orig)
+        log.warning("database refused a value on %s %s: %s", request.method, redact(request.url.path), exc.orig)
         return JSONResponse(
             {"code": "invalid_value", "message": "请求中有数据库无法保存的值（如空字符 \\x00，或超出范围的数字）"},
             status_code=422,
@@ -76,5 +77,6 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        # This handler runs outside every middleware: the path is as sent, a /lt/<token>/ still in it.
+        log.exception("unhandled error on %s %s", request.method, redact(request.url.path))
         return JSONResponse({"code": "internal_error", "message": "服务器内部错误，请稍后重试"}, status_code=500)

@@ -1,0 +1,58 @@
+"""The hostile probe of issue 15, replayed against the app: each test is one defect it found."""
+
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from app import languagetool as lt
+from app.api.main import create_app
+from tests.api.test_hardening import editor_token, make_settings
+from tests.conftest import ADMIN, DatabaseUnderTest
+
+
+class Everything(logging.Handler):
+    """Every record of every logger, with its traceback."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.text: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.text.append(record.getMessage())
+        if record.exc_info:
+            self.text.append("".join(traceback.format_exception(*record.exc_info)))
+
+
+@pytest.fixture
+def logs() -> Iterator[Everything]:
+    handler = Everything()
+    loggers = [logging.getLogger(name) for name in ("", "cuomin.access", "uvicorn", "uvicorn.error", "uvicorn.access")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+
+
+def test_no_token_in_any_log_even_on_a_500(db: DatabaseUnderTest, logs: Everything, monkeypatch) -> None:
+    def crash(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(lt, "check_response", crash)
+    with TestClient(create_app(make_settings(db)), raise_server_exceptions=False) as client:
+        token = editor_token(db, client)
+        for path in (f"/lt/{token}/v2/check", f"/LT/{token}/v2/check", f"//lt/{token}/v2/check", f"/Lt/{token}/x"):
+            url = httpx.URL("http://testserver/", raw_path=path.encode())  # sent as is: //lt is no host
+            client.post(url, data={"text": "他做为党员", "language": "zh-CN"})
+    everything = "\n".join(logs.text)
+    assert "boom" in everything  # the 500 was logged, with its trace
+    assert token not in everything and token[:12] not in everything
