@@ -10,7 +10,6 @@ and report pages need the reviewer role.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -22,12 +21,15 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.templating import Jinja2Templates
 
 from app.api import auth
 from app.api.auth import Principal
 from app.clock import CST, cst_date
 from app.ingest import wechat
+from app.ingest.docx_file import DocxError, docx_text
 from app.models import HitStatus, Platform, Role
 from app.reports import ANNEX_COLUMNS, FORMATS, Quarter, stale_problem
 from app.reports.findings import SEVERITY_LABELS
@@ -221,17 +223,6 @@ def _html_text(html: str) -> tuple[str, str | None]:
     return (wechat.body_text(root) if isinstance(root, Tag) else ""), title
 
 
-def _docx_text(data: bytes) -> str:
-    from docx import Document
-
-    document = Document(io.BytesIO(data))
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append("\t".join(cell.text for cell in row.cells))
-    return "\n".join(lines).strip()
-
-
 def _extract_error(message: str) -> JSONResponse:
     return JSONResponse({"code": "extract_failed", "message": message}, status_code=422)
 
@@ -244,7 +235,12 @@ async def extract(request: Request) -> Response:
         return JSONResponse({"code": "auth_required", "message": "登录已过期，请重新登录"}, status_code=401)
     if not csrf_valid(_session_token(request) or "", request.headers.get(CSRF_HEADER)):
         return JSONResponse({"code": "csrf_failed", "message": "请刷新页面后重试"}, status_code=403)
-    form = await request.form(max_files=1, max_fields=5)
+    try:
+        # A pasted page is held to an ingested article's limit (CUOMIN_MAX_ARTICLE_BYTES).
+        most = request.app.state.settings.max_article_bytes
+        form = await request.form(max_files=1, max_fields=5, max_part_size=most)
+    except (MultiPartException, HTTPException) as exc:  # Starlette turns the first into a 400 with its words
+        return _extract_error(_form_problem(str(getattr(exc, "detail", exc)), most))
     file, html = form.get("file"), form.get("html")
     title = None
     if isinstance(file, UploadFile):
@@ -252,9 +248,9 @@ async def extract(request: Request) -> Response:
         name = (file.filename or "").lower()
         if name.endswith(".docx"):
             try:
-                text = await run_in_threadpool(_docx_text, data)
-            except Exception:
-                return _extract_error("无法读取这个 .docx 文件，请确认它是 Word 文档（不支持旧的 .doc 格式）")
+                text = await run_in_threadpool(docx_text, data)
+            except DocxError as exc:
+                return _extract_error(str(exc))
         elif name.endswith((".html", ".htm")):
             text, title = await run_in_threadpool(_html_text, _decode(data))
         elif name.endswith(".txt") or not name:
@@ -268,6 +264,15 @@ async def extract(request: Request) -> Response:
     if not text.strip():
         return _extract_error("文件中没有找到正文")
     return JSONResponse({"text": text, "title": title})
+
+
+def _form_problem(detail: str, most: int) -> str:
+    """The multipart parser's English complaint, said in Chinese."""
+    if "files" in detail.lower():
+        return "一次只能上传一个文件"
+    if "size" in detail.lower():
+        return f"粘贴的网页内容过大：最多 {most:,} 字节，请只粘贴文章页面"
+    return "上传的内容无法解析，请重新选择文件"
 
 
 def _decode(data: bytes) -> str:

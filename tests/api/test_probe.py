@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import traceback
 from collections.abc import Iterator
@@ -14,7 +13,7 @@ from fastapi.testclient import TestClient
 from app import languagetool as lt
 from app.api.main import create_app
 from tests.api.test_hardening import editor_token, make_settings
-from tests.conftest import ADMIN, DatabaseUnderTest
+from tests.conftest import DatabaseUnderTest
 
 
 class Everything(logging.Handler):
