@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import traceback
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 
 import httpx
@@ -13,7 +16,8 @@ from fastapi.testclient import TestClient
 from app import languagetool as lt
 from app.api.main import create_app
 from tests.api.test_hardening import editor_token, make_settings
-from tests.conftest import DatabaseUnderTest
+from tests.conftest import ADMIN, ADMIN_TOKEN, MINI_LEXICON, DatabaseUnderTest
+from tests.serving import Server, cuomin_serve
 
 
 class Everything(logging.Handler):
@@ -55,3 +59,28 @@ def test_no_token_in_any_log_even_on_a_500(db: DatabaseUnderTest, logs: Everythi
     everything = "\n".join(logs.text)
     assert "boom" in everything  # the 500 was logged, with its trace
     assert token not in everything and token[:12] not in everything
+
+
+# -- bodies over the limit, against a real server ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    workdir = tmp_path_factory.mktemp("serve")
+    env = {"CUOMIN_LEXICON_DIR": str(MINI_LEXICON), "CUOMIN_ADMIN_TOKEN": ADMIN_TOKEN}
+    env["CUOMIN_DATABASE_URL"] = ""  # the embedded database in workdir/var, upgraded on start
+    with cuomin_serve(workdir, env) as running:
+        yield running
+
+
+@pytest.mark.parametrize(("path", "size"), [("/api/articles", 3_000_000), ("/api/check", 9_000_000)])
+def test_the_client_receives_the_413_of_a_body_over_the_limit(server: Server, path: str, size: int) -> None:
+    """The probe: urllib and requests reported "connection reset" / "broken pipe" instead of the 413."""
+    body = json.dumps({"text": "字" * (size // 3)}).encode()
+    request = urllib.request.Request(
+        server.url + path, data=body, headers={**ADMIN, "Content-Type": "application/json"}, method="POST"
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=60)
+    assert refused.value.code == 413
+    assert json.loads(refused.value.read())["code"] == "body_too_large"
