@@ -84,3 +84,68 @@ def test_the_client_receives_the_413_of_a_body_over_the_limit(server: Server, pa
         urllib.request.urlopen(request, timeout=60)
     assert refused.value.code == 413
     assert json.loads(refused.value.read())["code"] == "body_too_large"
+
+
+# -- 500 instead of 422 ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def client(db: DatabaseUnderTest) -> Iterator[TestClient]:
+    with TestClient(create_app(make_settings(db)), headers=ADMIN, raise_server_exceptions=False) as client:
+        assert (
+            client.post("/api/accounts", json={"filing_no": "A", "name": "甲", "platform": "微信"}).status_code == 201
+        )
+        yield client
+
+
+def _article(**fields: object) -> dict[str, object]:
+    return {
+        "filing_no": "A",
+        "title": "标题",
+        "published_at": "2024-05-01T10:00:00+08:00",
+        "text": "他做为党员",
+        **fields,
+    }
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/api/hits?date_from=0001-01-01", None),
+        ("GET", "/api/hits?date_to=9999-12-31", None),
+        ("GET", "/api/reports/9999Q4", None),
+        ("GET", "/api/reports/0001Q1", None),
+        ("POST", "/api/articles", _article(published_at="9999-12-31T23:59:59-12:00")),
+        ("POST", "/api/articles", _article(published_at="0001-01-01T00:00:00+14:00")),
+        ("POST", "/api/rescans", {"quarter": "9999Q4"}),
+        ("POST", "/api/rescans", {"since": "0001-01-01", "until": "0001-01-02"}),
+        ("POST", "/api/check", {"text": "他做为\ud800党员"}),
+        ("POST", "/api/articles", _article(text="他做为\udfff党员")),
+        (
+            "POST",
+            "/api/articles",
+            _article(text=None, html='<div id="js_content">' + "<p>" * 3000 + "他做为党员</div>"),
+        ),
+    ],
+)
+def test_edge_inputs_are_a_4xx_with_a_chinese_message(client: TestClient, method: str, path: str, body) -> None:
+    content = None if body is None else json.dumps(body)  # json.dumps writes a lone surrogate as \ud800
+    response = client.request(method, path, content=content, headers={"content-type": "application/json"})
+    assert 400 <= response.status_code < 500 or response.status_code == 201, response.text
+    if response.status_code != 201:  # the nested page is just a page: stored
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in response.json()["message"])
+    assert response.headers.get("connection") != "close"
+
+
+@pytest.mark.parametrize("data", ['{"text": "他做为\\ud800党员"}', "[" * 100_000])
+def test_languagetool_data_that_cannot_be_checked_is_a_400(client: TestClient, data: str) -> None:
+    response = client.post("/v2/check", data={"data": data, "language": "zh-CN", "apiKey": ADMIN_TOKEN})
+    assert response.status_code == 400 and response.text.startswith("Error: ")
+
+
+@pytest.mark.parametrize("path", ["/review?date_from=0001-01-01&date_to=9999-12-31", "/review?quarter=9999Q4",
+                                  "/reports?quarter=9999Q4", "/reports?quarter=0001Q1"])  # fmt: skip
+def test_pages_with_edge_dates_are_not_a_500(client: TestClient, path: str) -> None:
+    client.post("/login", data={"token": ADMIN_TOKEN, "next": "/check"})
+    response = client.get(path)
+    assert response.status_code < 500, response.text[:300]
