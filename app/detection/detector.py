@@ -15,7 +15,7 @@ from app.detection.automaton import Automaton
 from app.detection.context import ContextRules
 from app.detection.exempt import Cover, find_phrases
 from app.detection.hit import Hit
-from app.detection.lexicon import CanonicalForm, DetectorSpec, Entry, Lexicon, Rule, load_lexicon
+from app.detection.lexicon import CanonicalForm, DetectorSpec, Entry, Lexicon, LexiconError, Rule, load_lexicon
 from app.detection.nearmiss import Exact, NearMiss
 from app.detection.normalize import (
     Normalized,
@@ -25,6 +25,7 @@ from app.detection.normalize import (
     normalize,
     normalize_term,
 )
+from app.detection.tables import DIVISIONS_FILE, LOOKALIKES_FILE
 
 CONTEXT_CHARS = 20
 # Hits reported per text at most. A text past this many (a pasted table of names, a flood of slips)
@@ -339,8 +340,17 @@ class DetectorHolder:
         return self._detector
 
     def reload(self) -> Detector:
-        """Build from the files again; on error the old detector keeps serving and the error raises."""
+        """Build from the files again; on error the old detector keeps serving and the error raises.
+        A data table the serving lexicons use and the new ones lack (data/divisions.csv deleted or not
+        yet copied) is an error too: it would drop every rule built from it without a word."""
         fresh = Detector.from_dir(self.directory, **self._kwargs)
+        served = self._detector.lexicon
+        for table, had, has in (
+            (DIVISIONS_FILE, served.divisions, fresh.lexicon.divisions),
+            (LOOKALIKES_FILE, served.lookalikes, fresh.lexicon.lookalikes),
+        ):
+            if had and not has:
+                raise LexiconError(f"{table}: missing or empty (the lexicons in use have {len(had)} rows)")
         with self._lock:
             self._detector = fresh
         return fresh

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import shutil
 import traceback
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -15,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from app import languagetool as lt
 from app.api.main import create_app
+from app.config import DEFAULT_LEXICON_DIR
 from tests.api.test_hardening import editor_token, make_settings
 from tests.conftest import ADMIN, ADMIN_TOKEN, MINI_LEXICON, DatabaseUnderTest
 from tests.serving import Server, cuomin_serve
@@ -149,3 +153,39 @@ def test_pages_with_edge_dates_are_not_a_500(client: TestClient, path: str) -> N
     client.post("/login", data={"token": ADMIN_TOKEN, "next": "/check"})
     response = client.get(path)
     assert response.status_code < 500, response.text[:300]
+
+
+# -- lexicon reload ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def shipped_copy(tmp_path: Path, db: DatabaseUnderTest) -> Iterator[tuple[TestClient, Path]]:
+    directory = tmp_path / "lexicons"
+    shutil.copytree(DEFAULT_LEXICON_DIR, directory)
+    settings = make_settings(db).model_copy(update={"lexicon_dir": directory})
+    with TestClient(create_app(settings), headers=ADMIN) as client:
+        yield client, directory
+
+
+def test_a_reload_without_the_divisions_table_fails_and_keeps_the_rules(shipped_copy) -> None:
+    client, directory = shipped_copy
+    before = client.get("/api/lexicon").json()
+    (directory / "data" / "divisions.csv").unlink()
+    refused = client.post("/api/lexicon/reload")
+    assert refused.status_code == 422 and "divisions.csv" in refused.json()["message"]
+    assert client.get("/api/lexicon").json() == before
+
+
+def test_a_reload_error_shows_no_absolute_path(shipped_copy) -> None:
+    client, directory = shipped_copy
+    (directory / "typos.yaml").write_text("category: [\n", encoding="utf-8")
+    refused = client.post("/api/lexicon/reload")
+    assert refused.status_code == 422 and "typos.yaml" in refused.json()["message"]
+    assert str(directory) not in refused.text and str(directory.parent) not in refused.text
+
+
+def test_no_shipped_file_names_a_path_of_a_machine() -> None:
+    for path in DEFAULT_LEXICON_DIR.rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            assert not re.search(r"(?<![\w.])/(?:work|home|root|Users|tmp)/", text), path.name
