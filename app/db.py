@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -74,7 +75,20 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
     engine = create_engine(parsed, connect_args={"check_same_thread": False}, **kwargs)
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
+    event.listen(engine, "before_cursor_execute", _refuse_nul)
     return engine
+
+
+def _refuse_nul(
+    _connection: Connection, _cursor: Any, statement: str, parameters: Any, _context: Any, executemany: bool
+) -> None:
+    """SQLite stores a NUL character where PostgreSQL refuses it: refuse it here too, with PostgreSQL's
+    error class, so that a value is accepted or refused alike on both (the API answers 422)."""
+    rows = parameters if executemany else [parameters]
+    for row in rows:
+        values = row.values() if isinstance(row, dict) else row or ()
+        if any(isinstance(value, str) and "\x00" in value for value in values):
+            raise DataError(statement, parameters, ValueError("A string literal cannot contain NUL (0x00) characters."))
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -189,3 +189,21 @@ def test_no_shipped_file_names_a_path_of_a_machine() -> None:
         if path.is_file():
             text = path.read_text(encoding="utf-8")
             assert not re.search(r"(?<![\w.])/(?:work|home|root|Users|tmp)/", text), path.name
+
+
+# -- NUL --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/accounts", {"filing_no": "X\x00", "name": "a", "platform": "微信"}),
+        ("/api/accounts", {"filing_no": "X-2", "name": "名\x00称", "platform": "微信", "organization": "甲"}),
+        ("/api/exemptions", {"kind": "phrase", "value": "做\x00为", "scope": "global", "reason": "r"}),
+    ],
+)
+def test_a_nul_is_refused_alike_on_every_database(client: TestClient, path: str, body: dict) -> None:
+    """The probe: SQLite stored NUL in names where PostgreSQL refused it."""
+    response = client.post(path, json=body)
+    assert response.status_code == 422 and response.json()["code"] in ("invalid_value", "bad_character")
+    assert client.get("/api/accounts").json()["total"] == 1  # only the fixture's
