@@ -10,6 +10,7 @@ when another writer got in between, whatever the busy timeout. Reads opt out (se
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -84,11 +85,21 @@ def _refuse_nul(
 ) -> None:
     """SQLite stores a NUL character where PostgreSQL refuses it: refuse it here too, with PostgreSQL's
     error class, so that a value is accepted or refused alike on both (the API answers 422)."""
-    rows = parameters if executemany else [parameters]
-    for row in rows:
-        values = row.values() if isinstance(row, dict) else row or ()
-        if any(isinstance(value, str) and "\x00" in value for value in values):
-            raise DataError(statement, parameters, ValueError("A string literal cannot contain NUL (0x00) characters."))
+    if any(isinstance(value, str) and "\x00" in value for value in _values(parameters)):
+        raise DataError(statement, parameters, ValueError("A string literal cannot contain NUL (0x00) characters."))
+
+
+def _values(parameters: Any) -> Iterator[Any]:
+    """Every bound value, whether one row or many (a dict, a tuple, or a list of either)."""
+    if isinstance(parameters, dict):
+        parameters = parameters.values()
+    elif not isinstance(parameters, list | tuple):
+        return
+    for value in parameters:
+        if isinstance(value, dict | list | tuple):
+            yield from _values(value)
+        else:
+            yield value
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:

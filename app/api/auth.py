@@ -241,6 +241,13 @@ class RateLimiter:
 
     def acquire(self, key: str) -> float:
         """0 when the request may go ahead, else the seconds to wait before the next one will."""
+        return self._take(key, consume=True)
+
+    def wait(self, key: str) -> float:
+        """What acquire would answer, without using up anything (to count only failures)."""
+        return self._take(key, consume=False)
+
+    def _take(self, key: str, *, consume: bool) -> float:
         if self.per_minute <= 0:
             return 0.0
         rate = self.per_minute / 60.0
@@ -249,7 +256,7 @@ class RateLimiter:
             left, when = self._buckets.get(key, (float(self.per_minute), now))
             left = min(float(self.per_minute), left + (now - when) * rate)
             if left >= 1.0:
-                self._buckets[key] = (left - 1.0, now)
+                self._buckets[key] = (left - 1.0 if consume else left, now)
                 return 0.0
             self._buckets[key] = (left, now)
             return (1.0 - left) / rate
@@ -306,9 +313,15 @@ def remember(request: Request, principal: Principal) -> Principal:
 # -- wiring -----------------------------------------------------------------------------------------
 
 
+# Wrong tokens tried at the login page per client address and minute (a whole minute's at once): a person
+# mistyping is never held up, guessing 2,000 tokens takes hours instead of a minute and a half.
+LOGIN_FAILURES_PER_MINUTE = 10
+
+
 def install(app: FastAPI, settings: Settings) -> None:
     app.state.token_last_used = _LastUsed()
     app.state.rate_limiter = RateLimiter(settings.check_rate_limit)
+    app.state.login_limiter = RateLimiter(LOGIN_FAILURES_PER_MINUTE)
 
 
 def api_routes(app: FastAPI) -> Iterator[APIRoute]:

@@ -167,14 +167,22 @@ async def login(request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=10)
     token = str(form.get("token") or "").strip()[:500]
     next = str(form.get("next") or "/check")
+    limiter, address = request.app.state.login_limiter, request.client.host if request.client else "-"
+    headers = dict(PAGE_HEADERS)
     if not _same_origin(request):  # login CSRF: another site posting its own token into this browser
         principal, error, status = None, "登录请求来自其他网站，已拒绝：请直接打开本服务的登录页", 403
+    elif wait := limiter.wait(address):  # only wrong tokens count, per client address
+        seconds = max(1, int(wait + 0.999))
+        principal, error, status = None, f"错误的令牌输入过多，请 {seconds} 秒后再试", 429
+        headers["Retry-After"] = str(seconds)
     else:
         principal = await run_in_threadpool(auth.resolve, request, token) if token else None
         error, status = ("请输入访问令牌" if not token else "令牌无效或已被吊销，请向管理员确认"), 401
+        if principal is None and token:
+            limiter.acquire(address)
     if principal is None:
         return templates.TemplateResponse(
-            request, "login.html", {"next": _safe_next(next), "error": error}, status_code=status, headers=PAGE_HEADERS
+            request, "login.html", {"next": _safe_next(next), "error": error}, status_code=status, headers=headers
         )
     auth.remember(request, principal)
     response = RedirectResponse(_safe_next(next), status_code=303)

@@ -210,3 +210,12 @@ def test_extract_refuses_a_docx_bomb_and_says_what_is_wrong(client: TestClient) 
     assert two.status_code == 422 and two.json()["message"] == "一次只能上传一个文件"
     long_page = client.post("/check/extract", headers=headers, files={"html": (None, "字" * 1_000_000)})
     assert long_page.status_code == 422 and "网页内容过大" in long_page.json()["message"]
+
+
+def test_wrong_tokens_are_throttled_per_client_address(client: TestClient) -> None:
+    """The probe: 2,000 wrong tokens at 22/s without slowing down."""
+    answers = [client.post("/login", data={"token": f"cm_wrong{n}"}).status_code for n in range(12)]
+    assert answers[:10] == [401] * 10 and answers[10:] == [429, 429]
+    refused = client.post("/login", data={"token": ADMIN_TOKEN})  # even the right one waits now
+    assert refused.status_code == 429 and 1 <= int(refused.headers["retry-after"]) <= 10
+    assert "秒后再试" in refused.text
