@@ -373,12 +373,14 @@ def check_response(
     rule: Callable[[str], Rule],
     version: str,
     context_chars: int,
+    incomplete: bool = False,
 ) -> dict[str, Any]:
-    """LanguageTool's /v2/check answer for our hits on request.text.plain."""
+    """LanguageTool's /v2/check answer for our hits on request.text.plain; incomplete when the engine
+    stopped at its bound of hits per text (LanguageTool's own flag for a check cut short)."""
     utf16 = Utf16(request.text.document)
     return {
         "software": software(version),
-        "warnings": {"incompleteResults": False},
+        "warnings": {"incompleteResults": incomplete},
         "language": language_section(request),
         "matches": [match(h, rule(h.rule_id), request.text, utf16, context_chars=context_chars) for h in hits],
     }

@@ -207,3 +207,16 @@ def test_a_nul_is_refused_alike_on_every_database(client: TestClient, path: str,
     response = client.post(path, json=body)
     assert response.status_code == 422 and response.json()["code"] in ("invalid_value", "bad_character")
     assert client.get("/api/accounts").json()["total"] == 1  # only the fixture's
+
+
+# -- the bound on hits, as the clients see it ------------------------------------------------------------
+
+
+def test_check_reports_where_a_flood_of_hits_was_cut(client: TestClient) -> None:
+    text = "他做为党员，" * 3000  # 3,000 hits of the mini lexicon
+    body = client.post("/api/check", json={"text": text}).json()
+    assert len(body["hits"]) == 1000 and body["cut_at"] == 6001  # the 1,001st 做为
+    assert "只报告了前 1,000 处" in body["notice"]
+    assert client.post("/api/check", json={"text": "他做为党员"}).json()["cut_at"] is None
+    lt_body = client.post("/v2/check", data={"text": text, "language": "zh-CN", "apiKey": ADMIN_TOKEN}).json()
+    assert lt_body["warnings"]["incompleteResults"] is True and len(lt_body["matches"]) == 1000

@@ -28,7 +28,10 @@ def test_overlapping_batches_at_once_all_succeed(db: DatabaseUnderTest, mini: De
     for n in range(60):
         with sessions() as session:
             article_in = ArticleCreate(
-                filing_no="A", title=f"第{n}篇", published_at="2024-05-01T10:00:00+08:00", text="他做为党员，截止目前。" * 3
+                filing_no="A",
+                title=f"第{n}篇",
+                published_at="2024-05-01T10:00:00+08:00",
+                text="他做为党员，截止目前。" * 3,
             )
             ingestion.ingest_article(session=session, detector=mini, article_in=article_in, max_article_bytes=10**6)
     with sessions() as session:
@@ -45,7 +48,7 @@ def test_overlapping_batches_at_once_all_succeed(db: DatabaseUnderTest, mini: De
             try:
                 with sessions() as session:
                     review.review_hits(session=session, ids=batch, status=status, note=None, reviewer=f"审{seed}")
-            except BaseException as exc:  # noqa: BLE001 - any failure is the finding
+            except BaseException as exc:  # any failure is the finding
                 errors.append(exc)
 
     threads = [threading.Thread(target=reviewer, args=(seed,)) for seed in range(6)]

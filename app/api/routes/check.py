@@ -41,18 +41,26 @@ async def check_text(
         )
     started = time.perf_counter()
     # Long texts would hold the event loop; the detector is thread-safe.
-    hits = await run_in_threadpool(
-        detector.check,
+    found = await run_in_threadpool(
+        detector.check_text,
         body.text,
         date=body.date,
         exempt_rules=body.exempt_rules,
         exempt_phrases=body.exempt_phrases,
     )
     elapsed = (time.perf_counter() - started) * 1000
+    notice = None
+    if found.cut_at is not None:
+        notice = (
+            f"命中过多：只报告了前 {len(found.hits):,} 处，第 {found.cut_at + 1:,} 字起未检查；"
+            "请先改正这些问题，或分段提交"
+        )
     return CheckResponse(
-        hits=[h.as_dict() for h in hits],
+        hits=[h.as_dict() for h in found.hits],
         lexicon_version=detector.version,
         elapsed_ms=round(elapsed, 3),
+        cut_at=found.cut_at,
+        notice=notice,
     )
 
 
