@@ -10,7 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from app import __version__
-from app.api import access_log, auth, errors
+from app.api import access_log, auth, docs, errors
 from app.api.database import close_database, open_database
 from app.api.limits import BodyLimit
 from app.api.routes import accounts, articles, check, exemptions, hits, languagetool, me, reports, rescans
@@ -44,8 +44,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="政务新媒体错敏信息检查：草稿预检（先审后发）、文章入库与命中审核。",
         lifespan=lifespan,
+        docs_url=None,  # served from local files instead: see app/api/docs.py
+        redoc_url=None,
     )
     errors.install(app)
+    docs.install(app)
     auth.install(app, settings)
     access_log.configure(settings.log_level)
     app.include_router(check.router)

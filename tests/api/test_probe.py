@@ -220,3 +220,15 @@ def test_check_reports_where_a_flood_of_hits_was_cut(client: TestClient) -> None
     assert client.post("/api/check", json={"text": "他做为党员"}).json()["cut_at"] is None
     lt_body = client.post("/v2/check", data={"text": text, "language": "zh-CN", "apiKey": ADMIN_TOKEN}).json()
     assert lt_body["warnings"]["incompleteResults"] is True and len(lt_body["matches"]) == 1000
+
+
+def test_api_documents_load_nothing_from_other_sites(client: TestClient) -> None:
+    """The probe: /docs and /redoc loaded scripts and fonts from CDNs, which an intranet cannot reach."""
+    for page in ("/docs", "/redoc"):
+        html = client.get(page).text
+        assets = re.findall(r'(?:src|href)="([^"]+)"', html) + re.findall(r"url: '([^']+)'", html)
+        assert assets and all(a.startswith("/") and not a.startswith("//") for a in assets), assets
+        assert "googleapis" not in html and "cdn" not in html.lower()
+        for asset in assets:
+            if asset.startswith("/docs-assets/"):
+                assert client.get(asset).status_code == 200
