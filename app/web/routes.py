@@ -35,10 +35,18 @@ from app.reports import ANNEX_COLUMNS, FORMATS, Quarter, stale_problem
 from app.reports.findings import SEVERITY_LABELS
 from app.schemas.accounts import AccountPublic
 from app.schemas.hits import HitRecordPublic
-from app.services import accounts, overview, review
+from app.services import accounts, overview, review, web_sessions
 from app.services.errors import NotFound, ServiceError
 from app.services.reports import quarter_report
-from app.web.session import CSRF_FIELD, CSRF_HEADER, clear_session, csrf_token, csrf_valid, set_session
+from app.web.session import (
+    CSRF_FIELD,
+    CSRF_HEADER,
+    SESSION_MAX_AGE,
+    clear_session,
+    csrf_token,
+    csrf_valid,
+    set_session,
+)
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -89,10 +97,10 @@ def _session_token(request: Request) -> str | None:
 
 def _user(request: Request) -> Principal | None:
     """The principal of the session cookie, or None (runs queries: the routes are sync, in the threadpool)."""
-    token = _session_token(request)
-    if not token:
+    session_id = _session_token(request)
+    if not session_id:
         return None
-    principal = auth.resolve(request, token)
+    principal = auth.resolve_session(request, session_id)
     return None if principal is None else auth.remember(request, principal)
 
 
@@ -185,9 +193,25 @@ async def login(request: Request) -> Response:
             request, "login.html", {"next": _safe_next(next), "error": error}, status_code=status, headers=headers
         )
     auth.remember(request, principal)
+    session_id = await run_in_threadpool(_open_session, request, principal, token)
     response = RedirectResponse(_safe_next(next), status_code=303)
-    set_session(response, request, token)
+    set_session(response, request, session_id)
     return response
+
+
+def _open_session(request: Request, principal: Principal, token: str) -> str:
+    with request.app.state.sessions() as session:
+        return web_sessions.open_session(
+            session=session,
+            token_id=principal.token_id,
+            admin_token=token if principal.token_id is None else None,
+            lifetime=dt.timedelta(seconds=SESSION_MAX_AGE),
+        )
+
+
+def _end_session(request: Request, session_id: str) -> None:
+    with request.app.state.sessions() as session:
+        web_sessions.end_session(session=session, session_id=session_id)
 
 
 @page("/logout", ("POST",))
@@ -196,6 +220,8 @@ async def logout(request: Request) -> Response:
     token = _session_token(request)
     if token and not csrf_valid(token, str(form.get(CSRF_FIELD) or "")):
         return JSONResponse({"code": "csrf_failed", "message": "请刷新页面后重试"}, status_code=403)
+    if token:
+        await run_in_threadpool(_end_session, request, token)  # ended on the server, not only in this browser
     response = RedirectResponse("/login", status_code=303)
     clear_session(response)
     return response
