@@ -10,11 +10,13 @@ when another writer got in between, whatever the busy timeout. Reads opt out (se
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -74,7 +76,30 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
     engine = create_engine(parsed, connect_args={"check_same_thread": False}, **kwargs)
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
+    event.listen(engine, "before_cursor_execute", _refuse_nul)
     return engine
+
+
+def _refuse_nul(
+    _connection: Connection, _cursor: Any, statement: str, parameters: Any, _context: Any, executemany: bool
+) -> None:
+    """SQLite stores a NUL character where PostgreSQL refuses it: refuse it here too, with PostgreSQL's
+    error class, so that a value is accepted or refused alike on both (the API answers 422)."""
+    if any(isinstance(value, str) and "\x00" in value for value in _values(parameters)):
+        raise DataError(statement, parameters, ValueError("A string literal cannot contain NUL (0x00) characters."))
+
+
+def _values(parameters: Any) -> Iterator[Any]:
+    """Every bound value, whether one row or many (a dict, a tuple, or a list of either)."""
+    if isinstance(parameters, dict):
+        parameters = parameters.values()
+    elif not isinstance(parameters, list | tuple):
+        return
+    for value in parameters:
+        if isinstance(value, dict | list | tuple):
+            yield from _values(value)
+        else:
+            yield value
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:

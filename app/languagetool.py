@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +41,14 @@ CATEGORY_IDS = {
 
 # Sentence ends for the `sentence` field.
 _SENTENCE_ENDS = frozenset("。！？!?\n")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """A Python string from JSON's "\\ud800" escape: no UTF-8 encoder (database, response) takes it."""
+    return _SURROGATE.search(text) is not None
 
 
 class LtRequestError(Exception):
@@ -131,6 +140,8 @@ class AnnotatedText:
             parsed = json.loads(data)
         except ValueError as exc:
             raise LtRequestError("Could not parse JSON from 'data' parameter") from exc
+        except RecursionError:
+            raise LtRequestError("'data' 参数的 JSON 嵌套层次过深，无法解析") from None
         if not isinstance(parsed, dict):
             raise LtRequestError("'data' key in JSON requires 'text' or 'annotation' key")
         if "text" in parsed and "annotation" in parsed:
@@ -234,6 +245,8 @@ def parse_check_params(params: Mapping[str, str], *, max_chars: int) -> CheckReq
         text = AnnotatedText.from_data(params["data"])
     else:
         raise LtRequestError("Missing 'text' or 'data' parameter")
+    if has_lone_surrogate(text.document):
+        raise LtRequestError("文本中含有无效字符（单独的 UTF-16 代理码位），请检查文字的复制来源")
     if len(text.plain) > max_chars:
         raise LtRequestError(f"文本过长：共 {len(text.plain)} 字，单次最多检查 {max_chars} 字，请分段提交", status=413)
     language, detected = resolve_language(params.get("language"))
@@ -360,12 +373,14 @@ def check_response(
     rule: Callable[[str], Rule],
     version: str,
     context_chars: int,
+    incomplete: bool = False,
 ) -> dict[str, Any]:
-    """LanguageTool's /v2/check answer for our hits on request.text.plain."""
+    """LanguageTool's /v2/check answer for our hits on request.text.plain; incomplete when the engine
+    stopped at its bound of hits per text (LanguageTool's own flag for a check cut short)."""
     utf16 = Utf16(request.text.document)
     return {
         "software": software(version),
-        "warnings": {"incompleteResults": False},
+        "warnings": {"incompleteResults": incomplete},
         "language": language_section(request),
         "matches": [match(h, rule(h.rule_id), request.text, utf16, context_chars=context_chars) for h in hits],
     }

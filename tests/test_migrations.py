@@ -54,3 +54,59 @@ def test_revisions_form_one_line_and_carry_a_date_prefix() -> None:
     files = sorted(p.name for p in (MIGRATIONS_DIR / "versions").glob("*.py"))
     assert files and all(re.match(r"\d{4}_\d{2}_\d{2}_\d{4}-[0-9a-f]+_\w+\.py$", name) for name in files)
     assert len(files) == len(list(script.walk_revisions()))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_duplicate_hits_are_merged_without_losing_a_decision(backend: str, tmp_path: Path) -> None:
+    """Concurrent re-scans stored the same span twice before the unique index: the upgrade keeps the row a
+    reviewer decided on, moves the other rows' review log to it, and leaves one running job at most."""
+    from sqlalchemy import text
+
+    with fresh_database(backend, tmp_path) as url:
+        engine = create_db_engine(url)
+        try:
+            upgrade(engine, "5e2a9c41b7d3")
+            hit = (
+                'INSERT INTO hit (id, article_id, rule_id, lexicon_version, start, "end", text, context, category,'
+                " severity, message, suggestions, status, created_at) VALUES (:id, 1, 'r', 'v', 0, 2, '做为', '做为',"
+                " 'c', 'warning', 'm', '[]', :status, '2024-01-01')"
+            )
+            log = (
+                "INSERT INTO review_log (hit_id, actor, at, from_status, to_status) "
+                "VALUES (:hit, '李', '2024-01-02', 'pending', :to)"
+            )
+            job = (
+                "INSERT INTO rescan_job (label, since, until, status, lexicon_version, total, done, added, kept,"
+                " obsolete, last_article_id, started_at, heartbeat_at) VALUES ('q', '2024-01-01', '2024-03-31',"
+                " 'running', 'v', 0, 0, 0, 0, 0, 0, '2024-01-01', '2024-01-01')"
+            )
+            with engine.begin() as connection:
+                connection.execute(
+                    text("INSERT INTO organization (id, name, created_at) VALUES (1, '甲', '2024-01-01')")
+                )
+                connection.execute(
+                    text(
+                        "INSERT INTO account (id, filing_no, name, platform, organization_id, active, created_at, updated_at)"
+                        " VALUES (1, 'A', '甲', 'wechat', 1, true, '2024-01-01', '2024-01-01')"
+                    )
+                )
+                connection.execute(
+                    text(
+                        "INSERT INTO article (id, account_id, title, published_at, text, content_hash,"
+                        " lexicon_version, ingested_at) VALUES (1, 1, 't', '2024-01-01', '做为', 'h', 'v', '2024-01-01')"
+                    )
+                )
+                for hit_id, status in ((1, "pending"), (2, "confirmed"), (3, "pending")):
+                    connection.execute(text(hit), {"id": hit_id, "status": status})
+                connection.execute(text(log), {"hit": 2, "to": "confirmed"})
+                connection.execute(text(log), {"hit": 3, "to": "dismissed"})
+                connection.execute(text(job))
+                connection.execute(text(job))
+            upgrade(engine)
+            with engine.connect() as connection:
+                assert connection.execute(text("SELECT id, status FROM hit")).all() == [(2, "confirmed")]
+                assert connection.execute(text("SELECT hit_id FROM review_log ORDER BY id")).scalars().all() == [2, 2]
+                statuses = connection.execute(text("SELECT status FROM rescan_job ORDER BY id")).scalars().all()
+                assert statuses == ["failed", "running"]
+        finally:
+            engine.dispose()

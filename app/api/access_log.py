@@ -11,6 +11,7 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.token_path import redact
 from app.clock import utcnow
 
 log = logging.getLogger("cuomin.access")
@@ -53,7 +54,7 @@ class AccessLog:
                 "ts": utcnow().isoformat(timespec="milliseconds"),
                 "event": "request",
                 "method": scope.get("method"),
-                "path": scope.get("path"),
+                "path": redact(scope.get("path") or ""),
                 "status": status,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 "token": state.get("token_name"),

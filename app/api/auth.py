@@ -66,9 +66,9 @@ from sqlalchemy import ColumnElement, Select
 from app.api.errors import ApiError
 from app.config import Settings
 from app.models import Account, Role
-from app.services import tokens
+from app.services import tokens, web_sessions
 from app.services.errors import ServiceError
-from app.web.session import cookie_token
+from app.web.session import cookie_session
 
 __all__ = [
     "Admin",
@@ -159,6 +159,27 @@ def resolve(request: Request, presented: str) -> Principal | None:
     return principal
 
 
+def resolve_session(request: Request, session_id: str) -> Principal | None:
+    """The principal of a pages' session id (from the cookie): its token's, while the session lives and the
+    token is not revoked; for CUOMIN_ADMIN_TOKEN, while that is still the configured admin token."""
+    settings: Settings = request.app.state.settings
+    with request.app.state.read_sessions() as session:
+        found = web_sessions.find_session(session=session, session_id=session_id)
+        if found is None:
+            return None
+        web_session, token = found
+        if token is not None:
+            return Principal(
+                name=token.name, role=Role(token.role), organization_id=token.organization_id, token_id=token.id
+            )
+    admin = settings.admin_token.get_secret_value() if settings.admin_token else None
+    if admin is None or web_session.admin_token_hash is None:
+        return None
+    if not hmac.compare_digest(web_session.admin_token_hash, web_sessions.admin_token_hash(admin)):
+        return None
+    return Principal(name=ADMIN_TOKEN_NAME, role=Role.admin)
+
+
 def _remember(request: Request, principal: Principal) -> Principal:
     request.state.token_name = principal.name  # for the request log
     return principal
@@ -168,15 +189,16 @@ def authenticate(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Principal:
     # A bearer token, else the pages' session cookie (403 for a change without the session's CSRF header).
-    presented = (credentials.credentials if credentials is not None else None) or cookie_token(request)
-    if not presented:
+    presented = credentials.credentials if credentials is not None else None
+    session_id = None if presented else cookie_session(request)
+    if not presented and not session_id:
         raise ApiError(
             401,
             "auth_required",
             "需要访问令牌：请在请求头中加上 “Authorization: Bearer 令牌”（管理员用 cuomin tokens create 生成）",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    principal = resolve(request, presented)
+    principal = resolve(request, presented) if presented else resolve_session(request, session_id or "")
     if principal is None:
         raise ApiError(
             401, "token_invalid", "访问令牌无效或已被吊销", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
@@ -241,6 +263,13 @@ class RateLimiter:
 
     def acquire(self, key: str) -> float:
         """0 when the request may go ahead, else the seconds to wait before the next one will."""
+        return self._take(key, consume=True)
+
+    def wait(self, key: str) -> float:
+        """What acquire would answer, without using up anything (to count only failures)."""
+        return self._take(key, consume=False)
+
+    def _take(self, key: str, *, consume: bool) -> float:
         if self.per_minute <= 0:
             return 0.0
         rate = self.per_minute / 60.0
@@ -249,7 +278,7 @@ class RateLimiter:
             left, when = self._buckets.get(key, (float(self.per_minute), now))
             left = min(float(self.per_minute), left + (now - when) * rate)
             if left >= 1.0:
-                self._buckets[key] = (left - 1.0, now)
+                self._buckets[key] = (left - 1.0 if consume else left, now)
                 return 0.0
             self._buckets[key] = (left, now)
             return (1.0 - left) / rate
@@ -306,9 +335,15 @@ def remember(request: Request, principal: Principal) -> Principal:
 # -- wiring -----------------------------------------------------------------------------------------
 
 
+# Wrong tokens tried at the login page per client address and minute (a whole minute's at once): a person
+# mistyping is never held up, guessing 2,000 tokens takes hours instead of a minute and a half.
+LOGIN_FAILURES_PER_MINUTE = 10
+
+
 def install(app: FastAPI, settings: Settings) -> None:
     app.state.token_last_used = _LastUsed()
     app.state.rate_limiter = RateLimiter(settings.check_rate_limit)
+    app.state.login_limiter = RateLimiter(LOGIN_FAILURES_PER_MINUTE)
 
 
 def api_routes(app: FastAPI) -> Iterator[APIRoute]:

@@ -8,8 +8,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError as DBAPIDataError
+from sqlalchemy.exc import StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.api.token_path import redact
 from app.schemas.messages import describe_errors
 from app.services.errors import ServiceError
 
@@ -68,13 +70,47 @@ def install(app: FastAPI) -> None:
     async def _bad_value(request: Request, exc: DBAPIDataError) -> JSONResponse:
         # A value the database cannot hold that validation let through (a NUL character for
         # PostgreSQL, a number beyond its integer range): the request's fault, not the server's.
-        log.warning("database refused a value on %s %s: %s", request.method, request.url.path, exc.orig)
+        log.warning("database refused a value on %s %s: %s", request.method, redact(request.url.path), exc.orig)
         return JSONResponse(
             {"code": "invalid_value", "message": "请求中有数据库无法保存的值（如空字符 \\x00，或超出范围的数字）"},
             status_code=422,
         )
 
+    # Input that validation let through but no computation can take: the request's fault, a 422, never a
+    # 500 (which also drops the client's keep-alive connection).
+    @app.exception_handler(OverflowError)
+    async def _overflow(_request: Request, _exc: OverflowError) -> JSONResponse:
+        return _out_of_range()
+
+    @app.exception_handler(UnicodeEncodeError)
+    async def _surrogate(_request: Request, _exc: UnicodeEncodeError) -> JSONResponse:
+        return _bad_character()
+
+    @app.exception_handler(RecursionError)
+    async def _too_deep(_request: Request, _exc: RecursionError) -> JSONResponse:
+        return JSONResponse({"code": "too_deep", "message": "请求内容嵌套层次过深，无法处理"}, status_code=422)
+
+    @app.exception_handler(StatementError)
+    async def _statement(request: Request, exc: StatementError) -> JSONResponse:
+        # A value refused while SQLAlchemy bound it (a date beyond the calendar once in UTC, a lone surrogate).
+        if isinstance(exc.orig, OverflowError):
+            return _out_of_range()
+        if isinstance(exc.orig, UnicodeEncodeError):
+            return _bad_character()
+        return await _crash(request, exc)
+
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        # This handler runs outside every middleware: the path is as sent, a /lt/<token>/ still in it.
+        log.exception("unhandled error on %s %s", request.method, redact(request.url.path))
         return JSONResponse({"code": "internal_error", "message": "服务器内部错误，请稍后重试"}, status_code=500)
+
+
+def _out_of_range() -> JSONResponse:
+    message = "日期超出可处理的范围（换算时区或前后推算后越过公元 1 年或 9999 年），请检查日期或季度"
+    return JSONResponse({"code": "date_out_of_range", "message": message}, status_code=422)
+
+
+def _bad_character() -> JSONResponse:
+    message = "请求中含有无效字符（单独的 UTF-16 代理码位，如 \\ud800），请检查文字的复制来源"
+    return JSONResponse({"code": "bad_character", "message": message}, status_code=422)

@@ -1,4 +1,10 @@
-"""Request body limits, enforced while the body arrives (before it is parsed or held whole)."""
+"""Request body limits, enforced while the body arrives (before it is parsed or held whole).
+
+A client sends its whole body before it reads the answer (urllib, requests, curl all do): answering 413
+and closing while it is still sending makes it report "connection reset" or "broken pipe" instead of the
+413 and its message. So the rest of an over-long body is read and dropped first, up to DRAIN_MAX bytes
+(memory stays flat: nothing is kept); a body longer still is cut off, as before.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,19 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+DRAIN_MAX = 64 * 1024 * 1024
+
+
+async def _drain(receive: Receive, budget: int) -> None:
+    """Read and drop what is left of the request body, up to budget bytes."""
+    while budget > 0:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        budget -= len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
 
 
 class BodyTooLarge(HTTPException):
@@ -33,6 +52,7 @@ class BodyLimit:
         most, what = limit
         declared = dict(scope.get("headers", ())).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > most:
+            await _drain(receive, DRAIN_MAX)
             await _too_large(send, int(declared), most, what)
             return
         received = 0
@@ -43,6 +63,8 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > most:
+                    if message.get("more_body", False):
+                        await _drain(receive, DRAIN_MAX)
                     # Reached through FastAPI's body reading, which passes HTTPException on as is.
                     raise BodyTooLarge()
             return message

@@ -10,7 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from app import __version__
-from app.api import access_log, auth, errors
+from app.api import access_log, auth, docs, errors
 from app.api.database import close_database, open_database
 from app.api.limits import BodyLimit
 from app.api.routes import accounts, articles, check, exemptions, hits, languagetool, me, reports, rescans
@@ -18,6 +18,7 @@ from app.api.token_path import TokenInPath
 from app.config import Settings, get_settings
 from app.detection.detector import DetectorHolder
 from app.detection.segment import tokenizer
+from app.services import rescan
 from app.web import routes as web
 
 
@@ -32,6 +33,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         tokenizer()  # pay jieba's dictionary load at start, not on the first request
         open_database(app, settings)  # refuses a database that is not at the head revision
+        # A re-scan left running by a killed server resumes now, not when its heartbeat goes stale.
+        workers = settings.rescan_workers or rescan.default_workers()
+        rescan.recover(sessions=app.state.sessions, detector=app.state.detectors.current, workers=workers)
         try:
             yield
         finally:
@@ -42,8 +46,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="政务新媒体错敏信息检查：草稿预检（先审后发）、文章入库与命中审核。",
         lifespan=lifespan,
+        docs_url=None,  # served from local files instead: see app/api/docs.py
+        redoc_url=None,
     )
     errors.install(app)
+    docs.install(app)
     auth.install(app, settings)
     access_log.configure(settings.log_level)
     app.include_router(check.router)

@@ -61,6 +61,11 @@ class CheckResponse(BaseModel):
     hits: list[HitPublic]
     lexicon_version: str
     elapsed_ms: float
+    cut_at: int | None = Field(
+        None,
+        description="命中超过 1,000 处时只报告前 1,000 处：检查在此字符下标处截止，其后未报告；null 表示全文已检查",
+    )
+    notice: str | None = Field(None, description="截止时的中文说明")
 
 
 class ErrorResponse(BaseModel):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import logging
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -14,11 +15,12 @@ from typing import TYPE_CHECKING, Literal
 from app.detection import privacy
 from app.detection.automaton import Automaton
 from app.detection.context import ContextRules
+from app.detection.exempt import Cover, find_phrases
 from app.detection.hit import Hit
 from app.detection.leaders import LeaderRules, load_leaders
-from app.detection.lexicon import CanonicalForm, DetectorSpec, Entry, Lexicon, Rule, load_lexicon
+from app.detection.lexicon import CanonicalForm, DetectorSpec, Entry, Lexicon, LexiconError, Rule, load_lexicon
 from app.detection.meetings import MeetingRules, load_meetings
-from app.detection.nearmiss import NearMiss
+from app.detection.nearmiss import Exact, NearMiss
 from app.detection.normalize import (
     Normalized,
     char_class,
@@ -29,6 +31,7 @@ from app.detection.normalize import (
 )
 from app.detection.places import PlaceRules
 from app.detection.principles import is_mention
+from app.detection.tables import DIVISIONS_FILE, LOOKALIKES_FILE
 
 if TYPE_CHECKING:
     from app.detection.typo.layer import TypoFinding, TypoLayer
@@ -36,6 +39,21 @@ if TYPE_CHECKING:
 CONTEXT_CHARS = 20
 # Entries of this category name retired bodies and wordings: history speaks of them rightly.
 RETIRED_CATEGORY = "过时表述"
+# Hits reported per text at most. A text past this many (a pasted table of names, a flood of slips)
+# is checked up to where the bound is reached, and the cut is reported, so no text costs more than
+# the work of this many hits.
+MAX_HITS = 1000
+# Automaton matches judged at a time: checking stops after the group in which max_hits is passed.
+_GROUP = 256
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """What check_text finds: the hits and, when max_hits cut the check short, the offset in the original
+    text where it stopped (no hit at or after it is reported)."""
+
+    hits: list[Hit]
+    cut_at: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +87,13 @@ class Detector:
         *,
         context_chars: int = CONTEXT_CHARS,
         near_miss: bool = True,
+        max_hits: int = MAX_HITS,
         typo: TypoMode = "on",
     ) -> None:
         self.lexicon = lexicon
         self.version = lexicon.version
         self.context_chars = context_chars
+        self.max_hits = max_hits
         self._rules: tuple[Rule, ...] = lexicon.rules
         self._rule_index = {rule.id: i for i, rule in enumerate(self._rules)}
         self._detectors: dict[str, int] = {}
@@ -117,6 +137,8 @@ class Detector:
         for key, items in keys.items():
             automaton.add(key, tuple(items))
         automaton.build()
+        # A slip lies inside a correctly written form only if the form's match ends this close to its own.
+        self._reach = max(map(len, keys), default=0) + 2
         # Only characters that normalisation would change into a term character (or remove) can
         # change what matches; a text with none of them is its own normalised form. One regex
         # scan tells, far cheaper than normalising every text.
@@ -143,23 +165,61 @@ class Detector:
         """Every wrong or sensitive span in text, published on date (default today). The profile sets how sure
         the statistical typo layer must be: `draft` shows an editor every likely slip, `inspection` only
         near-certain ones (stored hits and the circular)."""
+        return self.check_text(
+            text, date=date, exempt_rules=exempt_rules, exempt_phrases=exempt_phrases, profile=profile
+        ).hits
+
+    def check_text(
+        self,
+        text: str,
+        *,
+        date: dt.date | None = None,
+        exempt_rules: Iterable[str] = (),
+        exempt_phrases: Iterable[str] = (),
+        profile: Profile = "draft",
+    ) -> Findings:
+        """check(), and where the check stopped when the text has more than max_hits hits.
+
+        Exemptions apply here, before overlaps are resolved, for every caller alike (ingest, re-scan,
+        /api/check): an exempted rule or phrase leaves the other rules' matches in its place free to win.
+        Time is linear in the text: each stage looks at a bounded neighbourhood of each match."""
         if not text:
-            return []
+            return Findings([])
         date = date or dt.date.today()
-        norm, matches = self._scan(text)
-        candidates = self._candidates(norm.text, matches, date)
+        norm, matches = self._match(text)
+        rules, phrases = set(exempt_rules), Cover(find_phrases(norm.text, exempt_phrases))
+        candidates: list[_Candidate] = []
+        cut, recount = None, self.max_hits
+        for found, end in self._candidates(norm.text, matches, date):
+            candidates += found
+            if len(candidates) >= recount and end < len(norm.text):
+                # Several candidates may make one hit: count the hits, again only when the candidates
+                # have doubled, so that the counting stays linear too.
+                if len(self._choose(norm.text, candidates, rules, phrases)) > self.max_hits:
+                    cut = end
+                    break
+                recount = 2 * len(candidates)
         for detector, start, end in privacy.find(norm.text):
-            if detector in self._detectors:
+            if detector in self._detectors and (cut is None or end <= cut):
                 candidates.append(_Candidate(start, end, self._detectors[detector]))
         if self.typo is not None:
-            candidates += self._typos(norm.text, profile)
-        if not candidates:
-            return []
-        candidates = self._exempt(norm.text, candidates, set(exempt_rules), exempt_phrases)
-        candidates = self._drop_explained(norm.text, candidates)
-        return [self._hit(norm, c) for c in self._resolve_overlaps(candidates)]
+            candidates += [c for c in self._typos(norm.text, profile) if cut is None or c.end <= cut]
+        chosen = self._choose(norm.text, candidates, rules, phrases)
+        if len(chosen) > self.max_hits:
+            cut = chosen[self.max_hits].start
+            chosen = chosen[: self.max_hits]
+        return Findings([self._hit(norm, c) for c in chosen], self._original_cut(norm, cut))
 
-    def _scan(self, text: str) -> tuple[Normalized, list[tuple[int, tuple[_Term, ...]]]]:
+    def _choose(self, text: str, candidates: list[_Candidate], rules: set[str], phrases: Cover) -> list[_Candidate]:
+        candidates = self._exempt(candidates, rules, phrases)
+        candidates = self._drop_explained(text, candidates)
+        return self._resolve_overlaps(candidates) if candidates else []
+
+    @staticmethod
+    def _original_cut(norm: Normalized, cut: int | None) -> int | None:
+        return None if cut is None else norm.to_original(cut, cut)[0]
+
+    def _match(self, text: str) -> tuple[Normalized, list[tuple[int, tuple[object, ...]]]]:
         if self._needs_normalizing(text):
             norm = normalize(text)
         else:
@@ -180,27 +240,55 @@ class Detector:
         after = text[position + 1] if position + 1 < len(text) else "\n"
         return before.isalnum() and (after.isalnum() or ord(after) in _IGNORABLE_SET)
 
-    def _candidates(self, text: str, matches: list[tuple[int, tuple[object, ...]]], date: dt.date) -> list[_Candidate]:
-        found = []
-        near: list[tuple[int, object]] = []
-        for last, items in matches:
-            end = last + 1
-            for item in items:
-                if item.__class__ is not _Term:
-                    near.append((end, item))
-                    continue
-                start = end - item.length
-                if item.context.trivial or item.context.applies(text, start, end, date):
-                    found.append(_Candidate(start, end, item.rule))
-        if near and self._near is not None:
-            for f in self._near.find(text, near, date):
-                found.append(_Candidate(f.start, f.end, f.rule, True, f.suggestion, f.message))
-        if near:
-            for layer in self._knowledge:
-                for f in layer.find(text, near, date):
-                    found.append(_Candidate(f.start, f.end, f.rule, False, f.suggestion, f.message))
-        # A word quoted in a sentence about wording is mentioned, not used: no layer reports it.
-        return [c for c in found if not is_mention(text, c.start, c.end)]
+    def _candidates(
+        self, text: str, matches: list[tuple[int, tuple[object, ...]]], date: dt.date
+    ) -> Iterator[tuple[list[_Candidate], int]]:
+        """The matches that pass their context, judged a group at a time in text order: each group's, with
+        the offset after its last match (the caller may stop there)."""
+        for first in range(0, len(matches), _GROUP):
+            stop = min(first + _GROUP, len(matches))
+            found: list[_Candidate] = []
+            near: list[tuple[int, object]] = []
+            for last, items in matches[first:stop]:
+                end = last + 1
+                for item in items:
+                    if item.__class__ is not _Term:
+                        near.append((end, item))
+                        continue
+                    start = end - item.length
+                    if item.context.trivial or item.context.applies(text, start, end, date):
+                        found.append(_Candidate(start, end, item.rule))
+            if near:
+                for layer in self._knowledge:
+                    for f in layer.find(text, near, date):
+                        found.append(_Candidate(f.start, f.end, f.rule, False, f.suggestion, f.message))
+            if near and self._near is not None:
+                near = self._forms_before(matches, first) + near + self._forms_after(matches, stop)
+                for f in self._near.find(text, near, date):
+                    found.append(_Candidate(f.start, f.end, f.rule, True, f.suggestion, f.message))
+            # A word quoted in a sentence about wording is mentioned, not used: no layer reports it.
+            yield [c for c in found if not is_mention(text, c.start, c.end)], matches[stop - 1][0] + 1
+
+    # A slip inside a correctly written form is no slip, whichever group the form's match fell in: each
+    # group of near misses is judged with the forms matched just before and just after it.
+
+    def _forms_before(self, matches: list[tuple[int, tuple[object, ...]]], first: int) -> list[tuple[int, object]]:
+        if first == 0:
+            return []
+        limit, index, forms = matches[first][0] - self._reach, first - 1, []
+        while index >= 0 and matches[index][0] >= limit:
+            forms.extend((matches[index][0] + 1, item) for item in matches[index][1] if item.__class__ is Exact)
+            index -= 1
+        return forms[::-1]
+
+    def _forms_after(self, matches: list[tuple[int, tuple[object, ...]]], stop: int) -> list[tuple[int, object]]:
+        if stop >= len(matches):
+            return []
+        limit, index, forms = matches[stop - 1][0] + self._reach, stop, []
+        while index < len(matches) and matches[index][0] <= limit:
+            forms.extend((matches[index][0] + 1, item) for item in matches[index][1] if item.__class__ is Exact)
+            index += 1
+        return forms
 
     def _typos(self, text: str, profile: Profile) -> list[_Candidate]:
         rule = self._detectors["typo_lm"]
@@ -235,38 +323,26 @@ class Detector:
                 return True
         return False
 
-    def _exempt(
-        self,
-        text: str,
-        candidates: list[_Candidate],
-        rule_ids: set[str],
-        phrases: Iterable[str],
-    ) -> list[_Candidate]:
-        spans = []
-        for phrase in phrases:
-            norm = normalize_term(phrase)
-            at = text.find(norm) if norm else -1
-            while at != -1:
-                spans.append((at, at + len(norm)))
-                at = text.find(norm, at + 1)
-        if not rule_ids and not spans:
+    def _exempt(self, candidates: list[_Candidate], rule_ids: set[str], phrases: Cover) -> list[_Candidate]:
+        if not rule_ids and not phrases:
             return candidates
-        return [
-            c
-            for c in candidates
-            if self._rules[c.rule].id not in rule_ids and not any(s <= c.start and c.end <= e for s, e in spans)
-        ]
+        return [c for c in candidates if self._rules[c.rule].id not in rule_ids and not phrases.covers(c.start, c.end)]
 
     def _drop_explained(self, text: str, candidates: list[_Candidate]) -> list[_Candidate]:
         """Drop a near miss that a listed term inside it already explains: its fix restores the form."""
-        listed = [c for c in candidates if not c.guessed and self._rules[c.rule].spec.suggest]
+        listed = sorted(
+            (c for c in candidates if not c.guessed and self._rules[c.rule].spec.suggest), key=lambda c: c.start
+        )
         if not listed or len(listed) == len(candidates):
             return candidates
+        starts = [c.start for c in listed]
         kept = []
         for cand in candidates:
             if cand.guessed:
                 form = cand.suggestion or self._rules[cand.rule].spec.suggest[0]
-                if any(self._fixes(text, cand, inner, form) for inner in listed):
+                # Only a listed term starting inside the near miss can lie inside it.
+                inside = listed[bisect.bisect_left(starts, cand.start) : bisect.bisect_left(starts, cand.end)]
+                if any(self._fixes(text, cand, inner, form) for inner in inside):
                     continue
             kept.append(cand)
         return kept
@@ -278,14 +354,18 @@ class Detector:
         return text[outer.start : inner.start] + fix + text[inner.end : outer.end] == form
 
     def _resolve_overlaps(self, candidates: list[_Candidate]) -> list[_Candidate]:
-        """The longer match wins; at equal length a listed term beats a near miss, then severity, then order."""
+        """The longer match wins; at equal length a listed term beats a near miss, then severity, then order.
+        Taken in that order, a candidate is kept when none of its characters is taken yet: one look at its
+        own span, so the whole is linear in the text (comparing it with every kept hit was quadratic)."""
         ranked = sorted(
             candidates,
             key=lambda c: (c.start - c.end, c.guessed, -self._rules[c.rule].spec.severity.rank, c.rule, c.start),
         )
+        taken = bytearray(max(c.end for c in candidates))
         chosen: list[_Candidate] = []
         for cand in ranked:
-            if all(cand.end <= kept.start or kept.end <= cand.start for kept in chosen):
+            if taken.find(1, cand.start, cand.end) == -1:
+                taken[cand.start : cand.end] = b"\x01" * (cand.end - cand.start)
                 chosen.append(cand)
         chosen.sort(key=lambda c: (c.start, c.end))
         return chosen
@@ -399,8 +479,17 @@ class DetectorHolder:
         return self._detector
 
     def reload(self) -> Detector:
-        """Build from the files again; on error the old detector keeps serving and the error raises."""
+        """Build from the files again; on error the old detector keeps serving and the error raises.
+        A data table the serving lexicons use and the new ones lack (data/divisions.csv deleted or not
+        yet copied) is an error too: it would drop every rule built from it without a word."""
         fresh = Detector.from_dir(self.directory, **self._kwargs)
+        served = self._detector.lexicon
+        for table, had, has in (
+            (DIVISIONS_FILE, served.divisions, fresh.lexicon.divisions),
+            (LOOKALIKES_FILE, served.lookalikes, fresh.lexicon.lookalikes),
+        ):
+            if had and not has:
+                raise LexiconError(f"{table}: missing or empty (the lexicons in use have {len(had)} rows)")
         with self._lock:
             self._detector = fresh
         return fresh

@@ -344,42 +344,49 @@ def _describe(exc: ValidationError, raw: Any) -> str:
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def load_file(path: Path) -> LexiconFile:
+def load_file(path: Path, name: str | None = None) -> LexiconFile:
+    """One lexicon file; errors name it as `name` (its path inside the lexicon directory: an error
+    reaches an API answer, which must not show where the server keeps its files)."""
+    name = name or path.name
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
-        raise LexiconError(f"{path}: not valid YAML: {exc}") from exc
+        raise LexiconError(f"{name}: not valid YAML: {_without(str(exc), path)}") from exc
     except UnicodeDecodeError as exc:
-        raise LexiconError(f"{path}: not UTF-8: {exc}") from exc
+        raise LexiconError(f"{name}: not UTF-8: {exc}") from exc
     if not isinstance(raw, dict):
-        raise LexiconError(f"{path}: expected a mapping with 'category' and 'entries'")
+        raise LexiconError(f"{name}: expected a mapping with 'category' and 'entries'")
     try:
         return LexiconFile.model_validate(raw)
     except ValidationError as exc:
-        raise LexiconError(f"{path}: {_describe(exc, raw)}") from exc
+        raise LexiconError(f"{name}: {_describe(exc, raw)}") from exc
+
+
+def _without(message: str, path: Path) -> str:
+    return message.replace(str(path.parent) + "/", "").replace(str(path), path.name)
 
 
 def load_lexicon(directory: Path | str) -> Lexicon:
     """Load and validate every file; ids must be unique across files."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise LexiconError(f"{directory}: lexicon directory not found")
+        raise LexiconError(f"{directory.name}: lexicon directory not found (CUOMIN_LEXICON_DIR)")
     files = _lexicon_files(directory)
     if not files:
-        raise LexiconError(f"{directory}: no *.yaml lexicon files")
+        raise LexiconError(f"{directory.name}: no *.yaml lexicon files")
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for path in files:
-        parsed = load_file(path)
         name = path.relative_to(directory).as_posix()
+        parsed = load_file(path, name)
         for spec in [*parsed.entries, *parsed.detectors, *parsed.canonical]:
             if spec.category is not None and spec.category != parsed.category:
                 raise LexiconError(
-                    f"{path}: entry {spec.id!r} field category: {spec.category!r} differs from "
+                    f"{name}: entry {spec.id!r} field category: {spec.category!r} differs from "
                     f"the file's category {parsed.category!r}"
                 )
             if spec.id in seen:
-                raise LexiconError(f"{path}: entry {spec.id!r} field id: duplicate, already used in {seen[spec.id]}")
+                raise LexiconError(f"{name}: entry {spec.id!r} field id: duplicate, already used in {seen[spec.id]}")
             seen[spec.id] = name
             rules.append(Rule(spec=spec, category=parsed.category, file=name))
     divisions = load_divisions(directory)

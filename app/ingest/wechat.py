@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, PageElement, Tag
 
 from app.clock import CST
 
@@ -75,26 +76,29 @@ def body_text(root: Tag) -> str:
             lines.append(line)
         current.clear()
 
-    def walk(node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, Comment):
+    # An explicit stack, not recursion: a page nested a thousand levels deep is still just a page.
+    stack: list[tuple[Iterator[PageElement], bool]] = [(iter(root.children), False)]
+    while stack:
+        children, block = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if block:
+                newline()
+        elif isinstance(child, Comment):
+            continue
+        elif isinstance(child, NavigableString):
+            current.append(str(child))
+        elif isinstance(child, Tag):
+            name = child.name.lower()
+            if name in _DROP:
                 continue
-            if isinstance(child, NavigableString):
-                current.append(str(child))
-            elif isinstance(child, Tag):
-                name = child.name.lower()
-                if name in _DROP:
-                    continue
-                if name == "br":
-                    newline()
-                elif name in _BLOCK:
-                    newline()
-                    walk(child)
-                    newline()
-                else:
-                    walk(child)
-
-    walk(root)
+            if name == "br":
+                newline()
+                continue
+            if name in _BLOCK:
+                newline()
+            stack.append((iter(child.children), name in _BLOCK))
     newline()
     return "\n".join(lines)
 

@@ -5,7 +5,7 @@ from app.models.article import Article, Hit
 from app.models.enums import REVIEW_STATUSES, ExemptionKind, ExemptionScope, HitStatus, Platform
 from app.models.rescan import RescanJob
 from app.models.review import Exemption, ReviewLog
-from app.models.token import ApiToken, Role
+from app.models.token import ApiToken, Role, WebSession
 
 __all__ = [
     "REVIEW_STATUSES",
@@ -22,4 +22,5 @@ __all__ = [
     "RescanJob",
     "ReviewLog",
     "Role",
+    "WebSession",
 ]

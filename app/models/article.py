@@ -43,6 +43,8 @@ class Hit(Base):
         CheckConstraint("status IN (" + ", ".join(f"'{s.value}'" for s in HitStatus) + ")", name="status"),
         CheckConstraint('start >= 0 AND "end" >= start', name="span"),
         Index("ix_hit_status_severity", "status", "severity"),
+        # One row per span and rule: a second writer of the same hit fails instead of doubling it.
+        Index("uq_hit_article_id_rule_id_start_end", "article_id", "rule_id", "start", "end", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, String, Text
+from sqlalchemy import CheckConstraint, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import utcnow
@@ -17,6 +17,14 @@ class RescanJob(Base):
     __tablename__ = "rescan_job"
     __table_args__ = (
         CheckConstraint("status IN (" + ", ".join(f"'{s}'" for s in RESCAN_STATUSES) + ")", name="status"),
+        # One running job at a time, enforced by the database: two concurrent starts cannot both insert.
+        Index(
+            "uq_rescan_job_running",
+            "status",
+            unique=True,
+            postgresql_where=text("status = 'running'"),
+            sqlite_where=text("status = 'running'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,4 +44,6 @@ class RescanJob(Base):
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # Written at every batch: a running job whose heartbeat stopped was killed.
     heartbeat_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # host:pid:run of the process running the job: a restarted server knows at once that it is abandoned.
+    runner: Mapped[str | None] = mapped_column(String(200))
     finished_at: Mapped[dt.datetime | None]

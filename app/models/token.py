@@ -55,3 +55,19 @@ class ApiToken(Base):
     revoked_at: Mapped[dt.datetime | None]
 
     organization: Mapped[Organization | None] = relationship(lazy="joined")
+
+
+class WebSession(Base):
+    """A signed-in browser: the cookie holds a random session id, of which only the sha256 is stored here.
+    Logging out, revoking the token, or the expiry time ends it on the server, whatever the browser keeps."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The API token signed in with; NULL for CUOMIN_ADMIN_TOKEN, identified then by its sha256.
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("api_token.id", ondelete="CASCADE"), index=True)
+    admin_token_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    ended_at: Mapped[dt.datetime | None]

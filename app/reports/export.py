@@ -8,6 +8,10 @@
 - CSV: UTF-8 with BOM (Excel then reads the Chinese correctly), the five columns, no title row. The values
   are exact; Excel opening the CSV directly shows a 19-digit 备案单号 as a rounded number, so the
   XLSX is the file to open in Excel.
+
+Whatever was ingested, the files open safely: control characters that XML cannot hold (U+000B, U+001B…)
+are dropped, a CSV cell that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) starts
+with an apostrophe (OWASP "CSV injection"), and only http(s) links become hyperlinks.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -30,6 +35,7 @@ from docx.table import _Cell, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -73,11 +79,24 @@ class ExportFormat:
         return f"{report.annex_title}{self.suffix}"
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_WEB_LINK = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def _printable(text: str) -> str:
+    """text without the control characters an XML document (XLSX, DOCX) cannot hold."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def _csv_cell(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def to_csv(report: Report) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(ANNEX_COLUMNS)
-    writer.writerows(row.cells() for row in report.annex)
+    writer.writerows([_csv_cell(cell) for cell in row.cells()] for row in report.annex)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -112,7 +131,7 @@ def to_xlsx(report: Report) -> bytes:
     hits.auto_filter.ref = f"A2:{get_column_letter(len(HIT_COLUMNS))}{len(rows) + 2}"
     for row in hits.iter_rows(min_row=3, min_col=5, max_col=5):
         for cell in row:
-            if cell.value:
+            if cell.value and _WEB_LINK.match(str(cell.value)):  # never javascript: or file:
                 cell.hyperlink = str(cell.value)
                 cell.font = Font(name=BODY_FONT, size=11, color="0563C1", underline="single")
 
@@ -155,7 +174,9 @@ def _xlsx_table(
 
 
 def _xlsx_value(value: object) -> object:
-    return value if isinstance(value, str | dt.date) else str(value)
+    if isinstance(value, dt.date):
+        return value
+    return _printable(value if isinstance(value, str) else str(value))
 
 
 # Column widths of the DOCX table (sum = A4 text width with the GB/T 9704 margins, 15.6 cm).
@@ -214,7 +235,7 @@ def _cell(cell: _Cell, text: str, font: str, *, center: bool) -> None:
 
 
 def _run(paragraph: Paragraph, text: str, font: str, size: Length, *, bold: bool = False) -> Run:
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(_printable(text))
     run.font.size = size
     run.font.bold = bold
     run.font.name = LATIN_FONT

@@ -14,7 +14,14 @@ MAX_BATCH_ITEMS = 1000
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    return None if value is None else assume_cst(value)
+    if value is None:
+        return None
+    value = assume_cst(value)
+    try:  # stored in UTC and shown in Beijing time: both must exist (9999-12-31T23:59:59-12:00 does not)
+        value.astimezone(dt.UTC), value.astimezone(CST)
+    except OverflowError:
+        raise ValueError("发布时间超出可处理的范围") from None
+    return value
 
 
 def _cst(value: dt.datetime) -> str:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
 from app.detection.detector import Detector
-from app.detection.normalize import normalize, normalize_term
+from app.detection.exempt import Cover, phrase_spans
+from app.detection.normalize import normalize_term
 from app.models import Account, Article, Exemption, ExemptionKind, ExemptionScope, Hit, HitStatus, Organization
 from app.schemas.exemptions import ExemptionCreate
 from app.services.errors import Invalid, NotFound
@@ -33,22 +33,6 @@ def applicable(*, session: Session, account: Account) -> tuple[list[str], list[s
     phrases = sorted({value for kind, value in rows if kind == ExemptionKind.phrase.value})
     rules = sorted({value for kind, value in rows if kind == ExemptionKind.rule.value})
     return phrases, rules
-
-
-def phrase_spans(text: str, phrases: Iterable[str]) -> list[tuple[int, int]]:
-    """Where the phrases occur in text, matched as the engine matches (normalised), as original offsets.
-    The text is normalised once, however many phrases there are."""
-    needles = [needle for needle in map(normalize_term, phrases) if needle]
-    if not needles:
-        return []
-    norm = normalize(text)
-    spans = []
-    for needle in needles:
-        at = norm.text.find(needle)
-        while at != -1:
-            spans.append(norm.to_original(at, at + len(needle)))
-            at = norm.text.find(needle, at + 1)
-    return spans
 
 
 def _in_scope(exemption: Exemption) -> ColumnElement[bool]:
@@ -119,8 +103,8 @@ def _covered_by_phrase(session: Session, pending: Select[tuple[Hit]], phrase: st
     covered = []
     for article_id, hits in candidates.items():
         text = session.scalar(select(Article.text).where(Article.id == article_id)) or ""
-        spans = phrase_spans(text, [phrase])
-        covered += [h for h in hits if any(s <= h.start and h.end <= e for s, e in spans)]
+        cover = Cover(phrase_spans(text, [phrase]))  # what the engine exempts, the same way
+        covered += [h for h in hits if cover.covers(h.start, h.end)]
     return covered
 
 

@@ -5,29 +5,48 @@ its history; one that no longer matches becomes obsolete (never deleted, and log
 pending. An identical second re-scan changes nothing. Articles are taken in id order and committed
 in batches, the job remembering the last one done, so a re-scan killed half way resumes where it
 stopped and loses nothing. Memory does not grow with the number of articles: one batch at a time.
-Scanning, the costly part, runs in worker processes when there is more than one core.
+Scanning, the costly part, runs in worker processes when there is more than one core, and outside any
+database transaction: on SQLite a writing transaction holds the database's only write lock, and other
+writers (ingest, review) must not wait for a batch to be scanned. Each batch is read, scanned, then
+written in one short transaction.
+
+Exemptions apply in the engine, as at ingest (`Detector.check(exempt_…)`): both decide alike.
+
+The job records its runner (host, process, run): workers die with their parent, and a server restarted
+after a crash takes over the job it finds abandoned at once (`recover`), instead of waiting for the
+heartbeat to go stale.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import multiprocessing
 import os
+import secrets
+import socket
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.clock import CST, cst_date, utcnow
 from app.config import get_settings
+from app.db import READ_ONLY
 from app.detection.detector import STORED_PROFILE, Detector
+from app.detection.exempt import Cover, phrase_spans
 from app.models import Account, Article, Hit, HitStatus, RescanJob, ReviewLog
 from app.services.errors import Conflict, NotFound
-from app.services.exemptions import applicable, phrase_spans
+from app.services.exemptions import applicable
 from app.services.review import change_status
+
+log = logging.getLogger("cuomin.rescan")
 
 ACTOR = "重新扫描"
 BATCH = 200
@@ -35,6 +54,40 @@ BATCH = 200
 STALE_AFTER = dt.timedelta(minutes=2)
 
 Key = tuple[str, int, int]
+Item = tuple[str, dt.date, tuple[str, ...], tuple[str, ...]]  # text, date, exempted phrases, exempted rules
+
+_HOST = socket.gethostname()
+_ACTIVE: set[str] = set()  # the runners of jobs running in this process
+_ACTIVE_LOCK = threading.Lock()
+
+
+def _new_runner() -> str:
+    """A runner for a job about to run in this process: alive (see _abandoned) until run_job ends."""
+    runner = f"{_HOST}:{os.getpid()}:{secrets.token_hex(4)}"
+    with _ACTIVE_LOCK:
+        _ACTIVE.add(runner)
+    return runner
+
+
+def _abandoned(job: RescanJob) -> bool:
+    """Whether the process that ran job is gone: known at once on this host, by the heartbeat elsewhere."""
+    if utcnow() - job.heartbeat_at >= STALE_AFTER:
+        return True
+    host, _, rest = (job.runner or "").partition(":")
+    pid_text, _, _run = rest.partition(":")
+    if host != _HOST or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():  # this process (or its predecessor with the same pid, in a container)
+        with _ACTIVE_LOCK:
+            return job.runner not in _ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 @dataclass
@@ -56,28 +109,83 @@ def _in_range(since: dt.date, until: dt.date) -> Any:
 
 
 def start_job(*, session: Session, since: dt.date, until: dt.date, label: str, lexicon_version: str) -> RescanJob:
-    """A new job, or the interrupted one for the same range and lexicons; 409 while another runs."""
+    """A new job, or the interrupted one for the same range and lexicons; 409 while another runs.
+    The database holds one running job at most: of two concurrent starts, the second gets the 409."""
     now = utcnow()
     resumed = None
     for job in session.scalars(select(RescanJob).where(RescanJob.status == "running")):
-        if now - job.heartbeat_at < STALE_AFTER:
+        if not _abandoned(job):
             session.rollback()
-            raise Conflict(
-                "rescan_running", f"已有重新扫描任务（编号 {job.id}，{job.label}）正在进行，请等它完成后再开始"
-            )
+            raise _running(job)
         if (job.since, job.until, job.lexicon_version) == (since, until, lexicon_version) and resumed is None:
             resumed = job
         else:
             job.status, job.error, job.finished_at = "failed", "任务中断，已由新的重新扫描取代", now
     if resumed is not None:
-        resumed.heartbeat_at = now
-        session.commit()
-        return resumed
+        return _take_over(session, resumed)
     total = session.scalar(select(func.count(Article.id)).where(_in_range(since, until))) or 0
-    job = RescanJob(label=label, since=since, until=until, lexicon_version=lexicon_version, total=total)
+    job = RescanJob(
+        label=label, since=since, until=until, lexicon_version=lexicon_version, total=total, runner=_new_runner()
+    )
     session.add(job)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict("rescan_running", "已有重新扫描任务刚刚开始，请等它完成后再开始") from None
     return job
+
+
+def _running(job: RescanJob) -> Conflict:
+    return Conflict("rescan_running", f"已有重新扫描任务（编号 {job.id}，{job.label}）正在进行，请等它完成后再开始")
+
+
+def _take_over(session: Session, job: RescanJob) -> RescanJob:
+    """Become the job's runner, unless another process did so first (then 409)."""
+    runner, old = _new_runner(), job.runner
+    taken = session.execute(
+        update(RescanJob)
+        .where(RescanJob.id == job.id, RescanJob.status == "running", RescanJob.heartbeat_at == job.heartbeat_at)
+        .where(RescanJob.runner.is_(None) if old is None else RescanJob.runner == old)
+        .values(runner=runner, heartbeat_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if taken != 1:
+        session.rollback()
+        raise _running(job)
+    session.commit()
+    session.refresh(job)
+    return job
+
+
+def recover(*, sessions: sessionmaker[Session], detector: Detector, workers: int) -> RescanJob | None:
+    """At start: a job left running by a killed process resumes at once (its lexicons still current),
+    or is marked failed, so that new re-scans need not wait for its heartbeat to go stale."""
+    with sessions() as session:
+        job = session.scalars(select(RescanJob).where(RescanJob.status == "running")).first()
+        if job is None or not _abandoned(job):
+            return None
+        if job.lexicon_version != detector.version:
+            job.status, job.finished_at = "failed", utcnow()
+            job.error = "服务重启，任务中断；词库已更新，请重新开始重新扫描"
+            session.commit()
+            return None
+        try:
+            job = _take_over(session, job)
+        except Conflict:
+            return None
+    run_in_background(sessions=sessions, job_id=job.id, detector=detector, workers=workers)
+    return job
+
+
+def run_in_background(*, sessions: sessionmaker[Session], job_id: int, detector: Detector, workers: int) -> None:
+    def work() -> None:
+        try:
+            run_job(sessions=sessions, job_id=job_id, detector=detector, workers=workers)
+        except Exception:  # recorded on the job as failed; the log keeps the trace
+            log.exception("re-scan %s failed", job_id)
+
+    threading.Thread(target=work, name=f"rescan-{job_id}", daemon=True).start()
 
 
 def get_job(*, session: Session, job_id: int) -> RescanJob:
@@ -92,18 +200,32 @@ def get_job(*, session: Session, job_id: int) -> RescanJob:
 _worker_detector: Detector | None = None
 
 
-def _init_worker(lexicon_dir: str, context_chars: int, version: str) -> None:
+def _init_worker(lexicon_dir: str, context_chars: int, version: str, parent: int) -> None:
     global _worker_detector
-    _worker_detector = Detector.from_dir(
-        lexicon_dir, context_chars=context_chars, typo=get_settings().typo_layer
-    )
+    # A worker outlives a parent killed by SIGKILL (nothing tells it): it watches and follows it.
+    threading.Thread(target=_follow_parent, args=(parent,), name="follow-parent", daemon=True).start()
+    _worker_detector = Detector.from_dir(lexicon_dir, context_chars=context_chars, typo=get_settings().typo_layer)
     if _worker_detector.version != version:
         raise RuntimeError(f"词库在重新扫描期间被修改（{version} → {_worker_detector.version}）")
 
 
-def _scan_in_worker(item: tuple[str, dt.date]) -> list[dict[str, Any]]:
+def _follow_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _check(detector: Detector, item: Item) -> list[dict[str, Any]]:
+    text, day, phrases, rules = item
+    return [
+        h.as_dict()
+        for h in detector.check(text, date=day, exempt_phrases=phrases, exempt_rules=rules, profile=STORED_PROFILE)
+    ]
+
+
+def _scan_in_worker(item: Item) -> list[dict[str, Any]]:
     assert _worker_detector is not None
-    return [h.as_dict() for h in _worker_detector.check(item[0], date=item[1], profile=STORED_PROFILE)]
+    return _check(_worker_detector, item)
 
 
 class Scanner:
@@ -118,15 +240,12 @@ class Scanner:
                 # spawn, not fork: the caller may be a threaded web server.
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_init_worker,
-                initargs=(str(detector.lexicon.directory), detector.context_chars, detector.version),
+                initargs=(str(detector.lexicon.directory), detector.context_chars, detector.version, os.getpid()),
             )
 
-    def scan(self, items: Sequence[tuple[str, dt.date]]) -> list[list[dict[str, Any]]]:
+    def scan(self, items: Sequence[Item]) -> list[list[dict[str, Any]]]:
         if self._pool is None:
-            return [
-                [h.as_dict() for h in self.detector.check(text, date=day, profile=STORED_PROFILE)]
-                for text, day in items
-            ]
+            return [_check(self.detector, item) for item in items]
         return list(self._pool.map(_scan_in_worker, items, chunksize=max(1, len(items) // 32)))
 
     def close(self) -> None:
@@ -143,12 +262,12 @@ def default_workers() -> int:
 
 @dataclass
 class _Exemptions:
-    cache: dict[int, tuple[list[str], set[str]]] = field(default_factory=dict)
+    cache: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
 
-    def of(self, session: Session, account: Account) -> tuple[list[str], set[str]]:
+    def of(self, session: Session, account: Account) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if account.id not in self.cache:
             phrases, rules = applicable(session=session, account=account)
-            self.cache[account.id] = (phrases, set(rules))
+            self.cache[account.id] = (tuple(phrases), tuple(rules))
         return self.cache[account.id]
 
 
@@ -161,13 +280,17 @@ def run_job(
     progress: Callable[[RescanJob], None] | None = None,
 ) -> RescanJob:
     """Scan every article of the job after its checkpoint, one committed batch at a time."""
+    bind = sessions.kw["bind"]
+    reads = sessionmaker(bind=bind.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+    with sessions() as session:
+        runner = get_job(session=session, job_id=job_id).runner or ""
+    with _ACTIVE_LOCK:
+        _ACTIVE.add(runner)
     scanner = Scanner(detector, workers)
     exemptions = _Exemptions()
     try:
         while True:
-            with sessions() as session:
-                job = get_job(session=session, job_id=job_id)
-                finished = _next_batch(session, job, scanner, exemptions, detector.version)
+            job, finished = _next_batch(sessions, reads, job_id, runner, scanner, exemptions, detector.version)
             # Outside the transaction: a slow or failing callback must not hold the database.
             if progress:
                 progress(job)
@@ -176,70 +299,112 @@ def run_job(
     except Exception as exc:
         with sessions() as session:
             job = get_job(session=session, job_id=job_id)
-            job.status, job.error, job.finished_at = "failed", f"{type(exc).__name__}: {exc}"[:2000], utcnow()
-            session.commit()
+            if job.status == "running" and job.runner == runner:
+                job.status, job.error, job.finished_at = "failed", _describe(exc), utcnow()
+                session.commit()
         raise
     finally:
         scanner.close()
+        with _ACTIVE_LOCK:
+            _ACTIVE.discard(runner)
 
 
-def _next_batch(session: Session, job: RescanJob, scanner: Scanner, exemptions: _Exemptions, version: str) -> bool:
-    """Scan and commit the next batch after the checkpoint; True when there was none left."""
-    batch = list(
-        session.scalars(
-            select(Article)
-            .where(_in_range(job.since, job.until), Article.id > job.last_article_id)
-            .order_by(Article.id)
-            .limit(BATCH)
+def _describe(exc: Exception) -> str:
+    """The job's error, for the reviewer reading its status: never the SQL of a database error."""
+    if isinstance(exc, SQLAlchemyError):
+        cause = type(getattr(exc, "orig", None) or exc).__name__
+        return f"数据库错误（{cause}），本批未保存，再次开始同一范围的重新扫描会从断点继续；详情见服务日志"
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
+class _TakenOver(Exception):
+    """Another process became the job's runner (this one was taken for dead): stop without writing."""
+
+
+def _next_batch(
+    sessions: sessionmaker[Session],
+    reads: sessionmaker[Session],
+    job_id: int,
+    runner: str,
+    scanner: Scanner,
+    exemptions: _Exemptions,
+    version: str,
+) -> tuple[RescanJob, bool]:
+    """Read, scan, then write the next batch after the checkpoint; True when there was none left.
+    Only the write holds a transaction that writes (on SQLite: the write lock)."""
+    with reads() as session:
+        job = get_job(session=session, job_id=job_id)
+        checkpoint = job.last_article_id
+        batch = list(
+            session.scalars(
+                select(Article)
+                .where(_in_range(job.since, job.until), Article.id > checkpoint)
+                .order_by(Article.id)
+                .limit(BATCH)
+            )
         )
-    )
-    if not batch:
-        job.status, job.finished_at = "done", utcnow()
-        job.done = max(job.done, job.total)
+        items = [(a.text, cst_date(a.published_at), *exemptions.of(session, a.account)) for a in batch]
+    found = scanner.scan(items) if batch else []
+    with sessions() as session:
+        job = get_job(session=session, job_id=job_id)
+        if job.status != "running" or job.runner != runner or job.last_article_id != checkpoint:
+            session.rollback()
+            raise _TakenOver(f"重新扫描任务 {job_id} 已由其他进程接手")
+        if not batch:
+            job.status, job.finished_at = "done", utcnow()
+            job.done = max(job.done, job.total)
+            session.commit()
+            return job, True
+        stored: dict[int, list[Hit]] = {a.id: [] for a in batch}
+        for hit in session.scalars(select(Hit).where(Hit.article_id.in_(list(stored))).order_by(Hit.id)):
+            stored[hit.article_id].append(hit)
+        tally = Tally()
+        for article, item, hits in zip(batch, items, found, strict=True):
+            _reconcile(session, article.id, article.text, stored[article.id], hits, version, item[2], item[3], tally)
+            if article.lexicon_version != version:
+                session.execute(
+                    update(Article)
+                    .where(Article.id == article.id)
+                    .values(lexicon_version=version)
+                    .execution_options(synchronize_session=False)
+                )
+        job.done += len(batch)
+        job.added += tally.added
+        job.kept += tally.kept
+        job.obsolete += tally.obsolete
+        job.last_article_id = batch[-1].id
+        job.heartbeat_at = utcnow()
         session.commit()
-        return True
-    found = scanner.scan([(a.text, cst_date(a.published_at)) for a in batch])
-    stored: dict[int, list[Hit]] = {a.id: [] for a in batch}
-    for hit in session.scalars(select(Hit).where(Hit.article_id.in_(list(stored))).order_by(Hit.id)):
-        stored[hit.article_id].append(hit)
-    tally = Tally()
-    for article, hits in zip(batch, found, strict=True):
-        phrases, rules = exemptions.of(session, article.account)
-        _reconcile(session, article, stored[article.id], hits, version, phrases, rules, tally)
-    job.done += len(batch)
-    job.added += tally.added
-    job.kept += tally.kept
-    job.obsolete += tally.obsolete
-    job.last_article_id = batch[-1].id
-    job.heartbeat_at = utcnow()
-    session.commit()
-    return False
+        return job, False
 
 
 def _reconcile(
     session: Session,
-    article: Article,
+    article_id: int,
+    text: str,
     stored: list[Hit],
     found: list[dict[str, Any]],
     version: str,
-    phrases: list[str],
-    rules: set[str],
+    phrases: Sequence[str],
+    rules: Sequence[str],
     tally: Tally,
 ) -> None:
     existing: dict[Key, Hit] = {}
     for hit in stored:
         existing.setdefault((hit.rule_id, hit.start, hit.end), hit)
-    spans: list[tuple[int, int]] | None = None  # found only when a new hit needs them
+    cover: Cover | None = None  # found only when a stored hit is no longer found
 
-    def exempted(item: dict[str, Any]) -> bool:
-        nonlocal spans
-        if item["rule_id"] in rules:
+    def exempted(hit: Hit) -> bool:
+        # A stored hit the engine now leaves out because of an exemption keeps its status (the exemption
+        # dismissed it, logged): only a hit the lexicons no longer find becomes obsolete.
+        nonlocal cover
+        if hit.rule_id in rules:
             return True
         if not phrases:
             return False
-        if spans is None:
-            spans = phrase_spans(article.text, phrases)
-        return any(s <= item["start"] and item["end"] <= e for s, e in spans)
+        if cover is None:
+            cover = Cover(phrase_spans(text, phrases))
+        return cover.covers(hit.start, hit.end)
 
     seen: set[Key] = set()
     for item in found:
@@ -251,13 +416,11 @@ def _reconcile(
             if hit.status == HitStatus.obsolete.value:
                 _restore(session, hit, version)
             tally.kept += 1
-        elif exempted(item):
-            continue  # a new hit is not stored
         else:
-            session.add(Hit.found(item, version, article_id=article.id))
+            session.add(Hit.found(item, version, article_id=article_id))
             tally.added += 1
     for key, hit in existing.items():
-        if key not in seen and hit.status != HitStatus.obsolete.value:
+        if key not in seen and hit.status != HitStatus.obsolete.value and not exempted(hit):
             change_status(
                 session=session,
                 hit=hit,
@@ -267,8 +430,6 @@ def _reconcile(
                 by_system=True,
             )
             tally.obsolete += 1
-    if article.lexicon_version != version:
-        article.lexicon_version = version
 
 
 def _refresh(hit: Hit, item: dict[str, Any], version: str) -> None:

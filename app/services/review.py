@@ -129,7 +129,9 @@ def review_hits(
     if len(ids) > MAX_REVIEW_IDS:
         raise Invalid("too_many_ids", f"一次最多审核 {MAX_REVIEW_IDS} 条命中")
     unique = list(dict.fromkeys(ids))
-    hits = {h.id: h for h in session.scalars(select(Hit).where(Hit.id.in_(unique)).with_for_update())}
+    # Rows locked in id order: two batches over overlapping ids, each locking in its scan order, deadlock.
+    locking = select(Hit).where(Hit.id.in_(unique)).order_by(Hit.id).with_for_update()
+    hits = {h.id: h for h in session.scalars(locking)}
     missing = [i for i in unique if i not in hits]
     if missing:
         session.rollback()

@@ -10,7 +10,6 @@ and report pages need the reviewer role.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -22,21 +21,32 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.templating import Jinja2Templates
 
 from app.api import auth
 from app.api.auth import Principal
 from app.clock import CST, cst_date
 from app.ingest import wechat
+from app.ingest.docx_file import DocxError, docx_text
 from app.models import HitStatus, Platform, Role
 from app.reports import ANNEX_COLUMNS, FORMATS, Quarter, stale_problem
 from app.reports.findings import SEVERITY_LABELS
 from app.schemas.accounts import AccountPublic
 from app.schemas.hits import HitRecordPublic
-from app.services import accounts, overview, review
+from app.services import accounts, overview, review, web_sessions
 from app.services.errors import NotFound, ServiceError
 from app.services.reports import quarter_report
-from app.web.session import CSRF_FIELD, CSRF_HEADER, clear_session, csrf_token, csrf_valid, set_session
+from app.web.session import (
+    CSRF_FIELD,
+    CSRF_HEADER,
+    SESSION_MAX_AGE,
+    clear_session,
+    csrf_token,
+    csrf_valid,
+    set_session,
+)
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -87,10 +97,10 @@ def _session_token(request: Request) -> str | None:
 
 def _user(request: Request) -> Principal | None:
     """The principal of the session cookie, or None (runs queries: the routes are sync, in the threadpool)."""
-    token = _session_token(request)
-    if not token:
+    session_id = _session_token(request)
+    if not session_id:
         return None
-    principal = auth.resolve(request, token)
+    principal = auth.resolve_session(request, session_id)
     return None if principal is None else auth.remember(request, principal)
 
 
@@ -165,19 +175,43 @@ async def login(request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=10)
     token = str(form.get("token") or "").strip()[:500]
     next = str(form.get("next") or "/check")
+    limiter, address = request.app.state.login_limiter, request.client.host if request.client else "-"
+    headers = dict(PAGE_HEADERS)
     if not _same_origin(request):  # login CSRF: another site posting its own token into this browser
         principal, error, status = None, "登录请求来自其他网站，已拒绝：请直接打开本服务的登录页", 403
+    elif wait := limiter.wait(address):  # only wrong tokens count, per client address
+        seconds = max(1, int(wait + 0.999))
+        principal, error, status = None, f"错误的令牌输入过多，请 {seconds} 秒后再试", 429
+        headers["Retry-After"] = str(seconds)
     else:
         principal = await run_in_threadpool(auth.resolve, request, token) if token else None
         error, status = ("请输入访问令牌" if not token else "令牌无效或已被吊销，请向管理员确认"), 401
+        if principal is None and token:
+            limiter.acquire(address)
     if principal is None:
         return templates.TemplateResponse(
-            request, "login.html", {"next": _safe_next(next), "error": error}, status_code=status, headers=PAGE_HEADERS
+            request, "login.html", {"next": _safe_next(next), "error": error}, status_code=status, headers=headers
         )
     auth.remember(request, principal)
+    session_id = await run_in_threadpool(_open_session, request, principal, token)
     response = RedirectResponse(_safe_next(next), status_code=303)
-    set_session(response, request, token)
+    set_session(response, request, session_id)
     return response
+
+
+def _open_session(request: Request, principal: Principal, token: str) -> str:
+    with request.app.state.sessions() as session:
+        return web_sessions.open_session(
+            session=session,
+            token_id=principal.token_id,
+            admin_token=token if principal.token_id is None else None,
+            lifetime=dt.timedelta(seconds=SESSION_MAX_AGE),
+        )
+
+
+def _end_session(request: Request, session_id: str) -> None:
+    with request.app.state.sessions() as session:
+        web_sessions.end_session(session=session, session_id=session_id)
 
 
 @page("/logout", ("POST",))
@@ -186,6 +220,8 @@ async def logout(request: Request) -> Response:
     token = _session_token(request)
     if token and not csrf_valid(token, str(form.get(CSRF_FIELD) or "")):
         return JSONResponse({"code": "csrf_failed", "message": "请刷新页面后重试"}, status_code=403)
+    if token:
+        await run_in_threadpool(_end_session, request, token)  # ended on the server, not only in this browser
     response = RedirectResponse("/login", status_code=303)
     clear_session(response)
     return response
@@ -221,17 +257,6 @@ def _html_text(html: str) -> tuple[str, str | None]:
     return (wechat.body_text(root) if isinstance(root, Tag) else ""), title
 
 
-def _docx_text(data: bytes) -> str:
-    from docx import Document
-
-    document = Document(io.BytesIO(data))
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append("\t".join(cell.text for cell in row.cells))
-    return "\n".join(lines).strip()
-
-
 def _extract_error(message: str) -> JSONResponse:
     return JSONResponse({"code": "extract_failed", "message": message}, status_code=422)
 
@@ -244,7 +269,12 @@ async def extract(request: Request) -> Response:
         return JSONResponse({"code": "auth_required", "message": "登录已过期，请重新登录"}, status_code=401)
     if not csrf_valid(_session_token(request) or "", request.headers.get(CSRF_HEADER)):
         return JSONResponse({"code": "csrf_failed", "message": "请刷新页面后重试"}, status_code=403)
-    form = await request.form(max_files=1, max_fields=5)
+    try:
+        # A pasted page is held to an ingested article's limit (CUOMIN_MAX_ARTICLE_BYTES).
+        most = request.app.state.settings.max_article_bytes
+        form = await request.form(max_files=1, max_fields=5, max_part_size=most)
+    except (MultiPartException, HTTPException) as exc:  # Starlette turns the first into a 400 with its words
+        return _extract_error(_form_problem(str(getattr(exc, "detail", exc)), most))
     file, html = form.get("file"), form.get("html")
     title = None
     if isinstance(file, UploadFile):
@@ -252,9 +282,9 @@ async def extract(request: Request) -> Response:
         name = (file.filename or "").lower()
         if name.endswith(".docx"):
             try:
-                text = await run_in_threadpool(_docx_text, data)
-            except Exception:
-                return _extract_error("无法读取这个 .docx 文件，请确认它是 Word 文档（不支持旧的 .doc 格式）")
+                text = await run_in_threadpool(docx_text, data)
+            except DocxError as exc:
+                return _extract_error(str(exc))
         elif name.endswith((".html", ".htm")):
             text, title = await run_in_threadpool(_html_text, _decode(data))
         elif name.endswith(".txt") or not name:
@@ -268,6 +298,15 @@ async def extract(request: Request) -> Response:
     if not text.strip():
         return _extract_error("文件中没有找到正文")
     return JSONResponse({"text": text, "title": title})
+
+
+def _form_problem(detail: str, most: int) -> str:
+    """The multipart parser's English complaint, said in Chinese."""
+    if "files" in detail.lower():
+        return "一次只能上传一个文件"
+    if "size" in detail.lower():
+        return f"粘贴的网页内容过大：最多 {most:,} 字节，请只粘贴文章页面"
+    return "上传的内容无法解析，请重新选择文件"
 
 
 def _decode(data: bytes) -> str:

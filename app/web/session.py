@@ -1,7 +1,8 @@
-"""The pages' session: the token in an HttpOnly, SameSite=Strict cookie, and the CSRF token that goes with it.
+"""The pages' session: its id in an HttpOnly, SameSite=Strict cookie, and the CSRF token that goes with it.
 
-A browser cannot set `Authorization: Bearer` on a link or a download, so the login page keeps the token in a
-cookie instead. The cookie is sent on every same-site request, which is what cross-site request forgery
+A browser cannot set `Authorization: Bearer` on a link or a download, so the login page opens a session on
+the server (`app.services.web_sessions`: revocable, expiring there) and keeps only its random id in a
+cookie, never the API token. The cookie is sent on every same-site request, which is what cross-site request forgery
 abuses; SameSite=Strict already keeps it off requests started by other sites, and every request that changes
 something must also carry `X-CSRF-Token`: a value derived from the session token (HMAC-SHA256), written into
 each page (`<meta name="csrf-token">`) and read by its script. Another site can neither read the page nor
@@ -27,31 +28,31 @@ SESSION_MAX_AGE = 12 * 3600  # seconds: a working day; then the login page again
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def csrf_token(session_token: str) -> str:
-    """The CSRF value of a session: fixed for the session, unguessable without its token."""
-    return hmac.new(session_token.encode("utf-8", "surrogatepass"), b"cuomin-csrf", hashlib.sha256).hexdigest()
+def csrf_token(session_id: str) -> str:
+    """The CSRF value of a session: fixed for the session, unguessable without its id."""
+    return hmac.new(session_id.encode("utf-8", "surrogatepass"), b"cuomin-csrf", hashlib.sha256).hexdigest()
 
 
-def csrf_valid(session_token: str, presented: str | None) -> bool:
-    return bool(presented) and hmac.compare_digest(csrf_token(session_token), presented or "")
+def csrf_valid(session_id: str, presented: str | None) -> bool:
+    return bool(presented) and hmac.compare_digest(csrf_token(session_id), presented or "")
 
 
-def cookie_token(request: Request) -> str | None:
-    """The token of the session cookie, for a request without `Authorization`; None without a cookie.
+def cookie_session(request: Request) -> str | None:
+    """The session id of the cookie, for a request without `Authorization`; None without a cookie.
     A state-changing request (not GET/HEAD/OPTIONS) must carry the session's `X-CSRF-Token`: 403 otherwise."""
-    token = request.cookies.get(SESSION_COOKIE)
-    if not token:
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if not session_id:
         return None
-    if request.method not in SAFE_METHODS and not csrf_valid(token, request.headers.get(CSRF_HEADER)):
+    if request.method not in SAFE_METHODS and not csrf_valid(session_id, request.headers.get(CSRF_HEADER)):
         raise ApiError(403, "csrf_failed", "请求缺少有效的 CSRF 令牌（X-CSRF-Token）：请刷新页面后重试")
-    return token
+    return session_id
 
 
-def set_session(response: Response, request: Request, token: str) -> None:
-    """Keep token in the session cookie (Secure when the page was served over HTTPS)."""
+def set_session(response: Response, request: Request, session_id: str) -> None:
+    """Keep the session id in the cookie (Secure when the page was served over HTTPS)."""
     response.set_cookie(
         SESSION_COOKIE,
-        token,
+        session_id,
         max_age=SESSION_MAX_AGE,
         path="/",
         httponly=True,

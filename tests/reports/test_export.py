@@ -134,3 +134,45 @@ def test_formats_registry(report: Report) -> None:
 
 def to_bytes(report: Report, fmt: str) -> bytes:
     return FORMATS[fmt].render(report)
+
+
+# -- hostile values (issue 15: items 5 and 6) ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile() -> Report:
+    accounts = [
+        dataclasses.replace(a, name=f"=1+1\x0b{a.name}\x1b", organization="@SUM(A1)\x0c") for a in world.accounts()
+    ]
+    hits = world.hits()
+    hits = [
+        dataclasses.replace(h, article_title="标题\x0b含控制字符\x1b", context="上下文\x0c", url="javascript:alert(1)")
+        for h in hits
+    ]
+    hits[0] = dataclasses.replace(hits[0], url="https://mp.weixin.qq.com/s/abc")
+    return build_report(world.Q2, accounts, hits)
+
+
+def test_control_characters_do_not_break_xlsx_or_docx(hostile: Report) -> None:
+    book = load_workbook(io.BytesIO(export(hostile, "xlsx")))
+    values = [c for row in book["错敏问题明细"].iter_rows(min_row=3, values_only=True) for c in row]
+    assert "标题含控制字符" in values and not any(isinstance(v, str) and "\x0b" in v for v in values)
+    annex = [c for row in book["附件1"].iter_rows(min_row=3, values_only=True) for c in row]
+    assert annex and all(c.startswith("=1+1") for c in annex[1::5]) and "@SUM(A1)" in annex
+    document = Document(io.BytesIO(export(hostile, "docx")))
+    names = [row.cells[1].text for row in document.tables[0].rows[1:]]
+    assert names and all(name.startswith("=1+1") and "\x0b" not in name for name in names)
+
+
+def test_only_web_links_become_hyperlinks(hostile: Report) -> None:
+    sheet = load_workbook(io.BytesIO(export(hostile, "xlsx")))["错敏问题明细"]
+    links = {cell.value: cell.hyperlink for (cell,) in sheet.iter_rows(min_row=3, min_col=5, max_col=5) if cell.value}
+    assert links["https://mp.weixin.qq.com/s/abc"].target == "https://mp.weixin.qq.com/s/abc"
+    assert links["javascript:alert(1)"] is None
+
+
+def test_csv_cells_are_never_formulas(hostile: Report) -> None:
+    rows = list(csv.reader(io.StringIO(export(hostile, "csv").decode("utf-8-sig"))))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert any(cell.startswith("'=1+1\x0b") for cell in cells) and "'@SUM(A1)" in cells
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)

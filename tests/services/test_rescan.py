@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -150,7 +157,10 @@ def test_a_killed_rescan_resumes_and_loses_nothing(sessions, lexicon: Path, monk
         rescan.run_job(sessions=sessions, job_id=job.id, detector=second, progress=killed)
     with sessions() as session:
         assert session.get(RescanJob, job.id).done == 3
-        with pytest.raises(Conflict):  # its heartbeat is fresh: it may still be running
+        # Run by a process of another host, with a fresh heartbeat: it may still be running.
+        session.get(RescanJob, job.id).runner = "another-host:4242:0a0b0c0d"
+        session.commit()
+        with pytest.raises(Conflict):
             rescan.start_job(session=session, since=Q2[0], until=Q2[1], label="2023Q2", lexicon_version=second.version)
     monkeypatch.setattr(rescan, "STALE_AFTER", dt.timedelta(0))
     resumed = run(sessions, second)
@@ -168,3 +178,213 @@ def test_workers_give_the_same_result(sessions, lexicon: Path) -> None:
     second = edit(lexicon, "term: 做为", "terms: [做为, 党员]")
     job = run(sessions, second, workers=2)
     assert (job.status, job.added, job.kept, job.obsolete) == ("done", 5, 10, 0)
+
+
+# -- hardening (issue 15) ----------------------------------------------------------------------------
+
+NESTED = """category: 常见错别字
+entries:
+  - id: test.jia-yi-bing-ding
+    term: 甲乙丙丁
+    suggest: [甲乙]
+    severity: serious
+    message: 长词条。
+    source: 测试
+    examples: {bad: ["今天[[甲乙丙丁]]出现。"], good: ["今天甲乙出现。"]}
+  - id: test.bing-ding
+    term: 丙丁
+    suggest: [丙]
+    severity: warning
+    message: 短词条。
+    source: 测试
+    examples: {bad: ["今天[[丙丁]]出现。"], good: ["今天丙出现。"]}
+"""
+
+
+def test_ingest_and_rescan_agree_on_an_exempted_rule(sessions, tmp_path: Path) -> None:
+    directory = tmp_path / "nested"
+    directory.mkdir()
+    (directory / "nested.yaml").write_text(NESTED, encoding="utf-8")
+    detector = Detector.from_dir(directory)
+    with sessions() as session:
+        session.add(Exemption(kind="rule", value="test.jia-yi-bing-ding", scope="global", reason="本地用法"))
+        session.commit()
+    article = ingest(sessions, detector, 1, "2023-05-01", "今天甲乙丙丁出现。")
+    assert hits(sessions) == {(article, "test.bing-ding", 4): "pending"}
+    job = run(sessions, detector)
+    assert (job.added, job.kept, job.obsolete) == (0, 1, 0)
+    assert hits(sessions) == {(article, "test.bing-ding", 4): "pending"}
+
+
+def test_a_stored_hit_an_exemption_now_covers_keeps_its_status(sessions, lexicon: Path) -> None:
+    detector = Detector.from_dir(lexicon)
+    article = ingest(sessions, detector, 1, "2023-05-01", "他做为党员。")
+    with sessions() as session:
+        session.add(Exemption(kind="phrase", value="做为党员", scope="global", reason="引文"))
+        session.commit()
+    job = run(sessions, detector)
+    assert (job.added, job.kept, job.obsolete) == (0, 0, 0)
+    assert hits(sessions) == {(article, "test.zuo-wei", 1): "pending"}
+
+
+def test_the_database_refuses_a_second_running_job_and_a_second_row_per_span(sessions, lexicon: Path) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    detector = Detector.from_dir(lexicon)
+    article = ingest(sessions, detector, 1, "2023-05-01", "他做为党员。")
+    with sessions() as session:
+        session.add_all([RescanJob(label="a", since=Q2[0], until=Q2[1], lexicon_version="v") for _ in range(2)])
+        with pytest.raises(IntegrityError):
+            session.commit()
+    with sessions() as session:
+        stored = session.scalars(select(Hit)).one()
+        item = {c: getattr(stored, c) for c in ("rule_id", "start", "end", "text", "context", "category")}
+        item |= {"severity": stored.severity, "message": stored.message, "suggestions": stored.suggestions}
+        session.add(Hit.found(item, "v", article_id=article))
+        with pytest.raises(IntegrityError):
+            session.commit()
+
+
+def test_concurrent_starts_make_one_job(sessions, lexicon: Path) -> None:
+    """The probe: 8 concurrent POST /api/rescans made four jobs on PostgreSQL (check, then insert)."""
+    detector = Detector.from_dir(lexicon)
+    barrier = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def start() -> None:
+        with sessions() as session:
+            barrier.wait()
+            try:
+                rescan.start_job(session=session, since=Q2[0], until=Q2[1], label="2023Q2", lexicon_version="v")
+                outcomes.append("started")
+            except Conflict:
+                outcomes.append("409")
+
+    threads = [threading.Thread(target=start) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["409"] * 7 + ["started"]
+    with sessions() as session:
+        assert session.scalar(select(func.count(RescanJob.id)).where(RescanJob.status == "running")) == 1
+    del detector
+
+
+def test_writes_go_on_while_a_batch_is_scanned(sessions, lexicon: Path, db: DatabaseUnderTest) -> None:
+    """The scan holds no write transaction: on SQLite another writer that will not wait gets in."""
+    detector = Detector.from_dir(lexicon)
+    for n in range(3):
+        ingest(sessions, detector, n, "2023-05-01", f"第{n}篇，他做为党员。")
+    written: list[int] = []
+    real = detector.check
+
+    def check_and_write(text: str, **kwargs):
+        if db.backend == "sqlite":
+            connection = sqlite3.connect(db.engine.url.database, timeout=0.05, isolation_level=None)
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+                connection.execute("UPDATE account SET name = name || '' WHERE filing_no = 'A'")
+                connection.execute("COMMIT")
+            finally:
+                connection.close()
+        else:
+            with sessions() as session:
+                session.scalars(select(Account)).one().name += ""
+                session.commit()
+        written.append(1)
+        return real(text, **kwargs)
+
+    detector.check = check_and_write  # type: ignore[method-assign]
+    job = run(sessions, detector)
+    assert job.status == "done" and len(written) == 3
+
+
+def test_a_database_error_is_recorded_without_its_sql(sessions, lexicon: Path, monkeypatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    detector = Detector.from_dir(lexicon)
+    ingest(sessions, detector, 1, "2023-05-01", "他做为党员。")
+
+    def locked(*_args, **_kwargs):
+        raise OperationalError("INSERT INTO hit (article_id) VALUES (?)", (1,), Exception("database is locked"))
+
+    monkeypatch.setattr(rescan, "_reconcile", locked)
+    with pytest.raises(OperationalError):
+        run(sessions, detector)
+    with sessions() as session:
+        job = session.scalars(select(RescanJob)).one()
+    assert job.status == "failed" and "INSERT" not in job.error and "数据库错误" in job.error
+
+
+def _dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_a_job_whose_process_died_is_taken_over_at_once(sessions, lexicon: Path) -> None:
+    """The probe: after SIGKILL and restart, new re-scans got 409 for 92–112 s (until the heartbeat went stale)."""
+    detector = Detector.from_dir(lexicon)
+    for n in range(3):
+        ingest(sessions, detector, n, "2023-05-01", f"第{n}篇，他做为党员。")
+    with sessions() as session:
+        job = RescanJob(label="2023Q2", since=Q2[0], until=Q2[1], lexicon_version=detector.version, total=3)
+        job.runner = f"{socket.gethostname()}:{_dead_pid()}:deadbeef"
+        session.add(job)
+        session.commit()
+    recovered = rescan.recover(sessions=sessions, detector=detector, workers=1)
+    assert recovered is not None and recovered.id == job.id
+    deadline = time.monotonic() + 30
+    while True:
+        with sessions() as session:
+            status = session.get(RescanJob, job.id).status
+        if status != "running" or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert status == "done"
+    with sessions() as session:  # and a new re-scan may start at once
+        again = rescan.start_job(
+            session=session, since=Q2[0], until=Q2[1], label="2023Q2", lexicon_version=detector.version
+        )
+    assert again.id != job.id
+
+
+WORKER_PARENT = """
+import sys, time
+from app.detection.detector import Detector
+from app.services.rescan import Scanner
+import datetime as dt
+scanner = Scanner(Detector.from_dir(sys.argv[1]), 2)
+scanner.scan([("他做为党员。", dt.date(2023, 5, 1), (), ())] * 4)
+print(" ".join(str(p) for p in scanner._pool._processes), flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="reads process states from /proc (Linux)")
+def test_workers_die_with_a_killed_parent(lexicon: Path) -> None:
+    parent = subprocess.Popen(
+        [sys.executable, "-c", WORKER_PARENT, str(lexicon)], stdout=subprocess.PIPE, cwd=Path(__file__).parents[2]
+    )
+    try:
+        workers = [int(p) for p in parent.stdout.readline().split()]  # type: ignore[union-attr]
+        assert len(workers) == 2 and all(_alive(p) for p in workers)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 10
+        while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_alive(p) for p in workers)
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie awaiting its reaper."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state not in ("Z", "X")

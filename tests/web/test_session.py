@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -108,7 +109,7 @@ def test_the_api_takes_the_cookie_and_wants_csrf_for_changes(client: TestClient)
     refused = client.post("/api/check", json=body)
     assert refused.status_code == 403 and refused.json()["code"] == "csrf_failed"
     assert client.post("/api/check", json=body, headers={CSRF_HEADER: "0" * 64}).status_code == 403
-    assert client.post("/api/check", json=body, headers={CSRF_HEADER: csrf_token(ADMIN_TOKEN)}).status_code == 200
+    assert client.post("/api/check", json=body, headers={CSRF_HEADER: csrf_token(client.cookies[SESSION_COOKIE])}).status_code == 200
     # A bearer token needs no CSRF token: nothing a browser sends by itself.
     client.cookies.clear()
     assert client.post("/api/check", json=body, headers=ADMIN).status_code == 200
@@ -118,7 +119,7 @@ def test_the_api_takes_the_cookie_and_wants_csrf_for_changes(client: TestClient)
 def test_logout_needs_the_pages_csrf_field(client: TestClient) -> None:
     _login(client, ADMIN_TOKEN)
     assert client.post("/logout", data={"csrf_token": "nope"}).status_code == 403
-    response = client.post("/logout", data={"csrf_token": csrf_token(ADMIN_TOKEN)})
+    response = client.post("/logout", data={"csrf_token": csrf_token(client.cookies[SESSION_COOKIE])})
     assert response.status_code == 303 and f'{SESSION_COOKIE}=""' in response.headers["set-cookie"]
 
 
@@ -133,7 +134,7 @@ def test_an_editor_sees_only_their_organisation(client: TestClient, seeded: dict
     assert client.get("/accounts/99999").status_code == 404
     assert "乙街道办事处发布" not in client.get("/accounts").text
     assert client.get("/reports").status_code == 403
-    csrf = {CSRF_HEADER: csrf_token(seeded["editor"])}
+    csrf = {CSRF_HEADER: csrf_token(client.cookies[SESSION_COOKIE])}
     hit = seeded["a"]["hits"][0]["id"]
     assert client.patch(f"/api/hits/{hit}", json={"status": "confirmed"}, headers=csrf).status_code == 403
     assert client.get(f"/api/hits/{seeded['b']['hits'][0]['id']}").status_code == 404
@@ -152,7 +153,7 @@ def test_extract_reads_docx_html_and_gb18030_text(client: TestClient) -> None:
     assert client.post("/check/extract", files={"file": ("a.txt", b"x")}).status_code == 401
     _login(client, ADMIN_TOKEN)
     assert client.post("/check/extract", files={"file": ("a.txt", b"x")}).status_code == 403  # no CSRF header
-    headers = {CSRF_HEADER: csrf_token(ADMIN_TOKEN)}
+    headers = {CSRF_HEADER: csrf_token(client.cookies[SESSION_COOKIE])}
 
     def extract(**kwargs: Any) -> Any:
         return client.post("/check/extract", headers=headers, **kwargs)
@@ -178,3 +179,79 @@ def test_mark_context_finds_the_occurrence_at_the_hit() -> None:
     assert mark_context("截止前截止目前", "截止", 3, 20) == ("截止前", "截止", "目前")
     assert mark_context("截止前截止目前", "截止", 0, 20) == ("", "截止", "前截止目前")
     assert mark_context("无关", "截止", 5, 20) == ("无关", "", "")
+
+
+def _bomb() -> bytes:
+    """A real .docx whose document.xml inflates to 40 MB: a few hundred KB once compressed."""
+    document = docx.Document()
+    document.add_paragraph("截止目前")
+    plain = io.BytesIO()
+    document.save(plain)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"<w:body>", b"<w:body>" + b"<w:p/>" * 7_000_000)
+            target.writestr(item.filename, data)
+    return bomb.getvalue()
+
+
+def test_extract_refuses_a_docx_bomb_and_says_what_is_wrong(client: TestClient) -> None:
+    """The probe: a 0.21 MB .docx cost 47.6 s and +845 MB; two files, or too long a page, got a message
+    about JSON."""
+    _login(client, ADMIN_TOKEN)
+    headers = {CSRF_HEADER: csrf_token(client.cookies[SESSION_COOKIE])}
+    bomb = _bomb()
+    assert len(bomb) < 1_000_000
+    refused = client.post("/check/extract", headers=headers, files={"file": ("稿件.docx", bomb)})
+    assert refused.status_code == 422 and "解压后过大" in refused.json()["message"]
+    two = client.post("/check/extract", headers=headers, files=[("file", ("a.txt", b"x")), ("file", ("b.txt", b"y"))])
+    assert two.status_code == 422 and two.json()["message"] == "一次只能上传一个文件"
+    long_page = client.post("/check/extract", headers=headers, files={"html": (None, "字" * 1_000_000)})
+    assert long_page.status_code == 422 and "网页内容过大" in long_page.json()["message"]
+
+
+def test_wrong_tokens_are_throttled_per_client_address(client: TestClient) -> None:
+    """The probe: 2,000 wrong tokens at 22/s without slowing down."""
+    answers = [client.post("/login", data={"token": f"cm_wrong{n}"}).status_code for n in range(12)]
+    assert answers[:10] == [401] * 10 and answers[10:] == [429, 429]
+    refused = client.post("/login", data={"token": ADMIN_TOKEN})  # even the right one waits now
+    assert refused.status_code == 429 and 1 <= int(refused.headers["retry-after"]) <= 10
+    assert "秒后再试" in refused.text
+
+
+def test_the_session_lives_on_the_server_not_in_the_cookie(client: TestClient, db: DatabaseUnderTest) -> None:
+    """The probe: the cookie held the raw API token, and logging out only cleared the cookie."""
+    from app.db import session_factory
+    from app.models import Role, WebSession
+    from app.services.tokens import create_token, revoke_token
+
+    with session_factory(db.engine)() as session:
+        token_row, token = create_token(session=session, role=Role.reviewer, name="审核员甲")
+    _login(client, token)
+    session_id = client.cookies[SESSION_COOKIE]
+    assert token not in session_id and ADMIN_TOKEN not in session_id
+    assert client.get("/api/me").json()["name"] == "审核员甲"
+
+    # Logging out ends it on the server: the same cookie, kept by a thief, no longer works.
+    assert client.post("/logout", data={"csrf_token": csrf_token(session_id)}).status_code == 303
+    client.cookies.set(SESSION_COOKIE, session_id)
+    assert client.get("/api/me").status_code == 401
+    assert client.get("/check").status_code == 303
+
+    # Revoking the token ends its sessions; so does their expiry on the server.
+    client.cookies.clear()
+    _login(client, token)
+    assert client.get("/api/me").status_code == 200
+    with session_factory(db.engine)() as session:
+        revoke_token(session=session, ident=str(token_row.id))
+    assert client.get("/api/me").status_code == 401
+    client.cookies.clear()
+    _login(client, ADMIN_TOKEN)
+    assert client.get("/api/me").status_code == 200
+    with session_factory(db.engine)() as session:
+        for row in session.query(WebSession).all():
+            row.expires_at = row.created_at
+        session.commit()
+    assert client.get("/api/me").status_code == 401

@@ -14,6 +14,7 @@ from app.api.errors import ApiError
 from app.api.schemas import CheckRequest, CheckResponse, ErrorResponse, Health, LexiconInfo
 from app.detection.detector import Detector
 from app.detection.lexicon import LexiconError
+from app.languagetool import has_lone_surrogate
 
 router = APIRouter()
 
@@ -30,6 +31,8 @@ async def check_text(
     """检查一段草稿文本，返回全部错敏命中，不保存任何内容。任何有效令牌均可；每个令牌限频（CUOMIN_CHECK_RATE_LIMIT）。"""
     if not body.text.strip():
         raise ApiError(422, "text_empty", "待检查的文本不能为空")
+    if has_lone_surrogate(body.text) or any(map(has_lone_surrogate, body.exempt_phrases)):
+        raise ApiError(422, "bad_character", "文本中含有无效字符（单独的 UTF-16 代理码位），请检查文字的复制来源")
     if len(body.text) > settings.max_text_chars:
         raise ApiError(
             413,
@@ -38,8 +41,8 @@ async def check_text(
         )
     started = time.perf_counter()
     # Long texts would hold the event loop; the detector is thread-safe.
-    hits = await run_in_threadpool(
-        detector.check,
+    found = await run_in_threadpool(
+        detector.check_text,
         body.text,
         date=body.date,
         exempt_rules=body.exempt_rules,
@@ -47,10 +50,18 @@ async def check_text(
         profile=body.profile or settings.check_profile,
     )
     elapsed = (time.perf_counter() - started) * 1000
+    notice = None
+    if found.cut_at is not None:
+        notice = (
+            f"命中过多：只报告了前 {len(found.hits):,} 处，第 {found.cut_at + 1:,} 字起未检查；"
+            "请先改正这些问题，或分段提交"
+        )
     return CheckResponse(
-        hits=[h.as_dict() for h in hits],
+        hits=[h.as_dict() for h in found.hits],
         lexicon_version=detector.version,
         elapsed_ms=round(elapsed, 3),
+        cut_at=found.cut_at,
+        notice=notice,
     )
 
 

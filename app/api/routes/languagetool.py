@@ -25,7 +25,7 @@ from app import languagetool as lt
 from app.api import auth
 from app.api.deps import DetectorDep, SettingsDep
 from app.config import Settings
-from app.detection.detector import Detector
+from app.detection.detector import Detector, Findings
 
 router = APIRouter(prefix="/v2", tags=["LanguageTool 兼容接口"])
 
@@ -98,13 +98,18 @@ async def _check(request: Request, detector: Detector, settings: Settings) -> Re
     exempt = lt.exempt_rules(parsed, detector.lexicon.rules)
     # LibreOffice's extension asks once per paragraph (mode=all) and once more for whole-text rules
     # (mode=textLevelOnly); we have none of the latter, and answering both would underline twice.
-    hits = []
+    found = Findings([])
     if not parsed.text_level_only:
-        hits = await run_in_threadpool(
-            detector.check, parsed.text.plain, exempt_rules=exempt, profile=settings.check_profile
+        found = await run_in_threadpool(
+            detector.check_text, parsed.text.plain, exempt_rules=exempt, profile=settings.check_profile
         )
     body = lt.check_response(
-        hits, parsed, rule=detector.rule, version=__version__, context_chars=settings.context_chars
+        found.hits,
+        parsed,
+        rule=detector.rule,
+        version=__version__,
+        context_chars=settings.context_chars,
+        incomplete=found.cut_at is not None,
     )
     return JSONResponse(body, headers={"X-Cuomin-Lexicon-Version": detector.version})
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import threading
-
 from fastapi import APIRouter, Request
 
 from app.api.auth import Reviewer
@@ -16,7 +13,6 @@ from app.services import rescan
 from app.services.errors import Invalid
 
 router = APIRouter(prefix="/api", tags=["重新扫描"])
-log = logging.getLogger("cuomin.rescan")
 
 _ERRORS = {404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
 
@@ -39,16 +35,8 @@ def start_rescan(
     job = rescan.start_job(
         session=session, since=period.start, until=period.end, label=period.key, lexicon_version=detector.version
     )
-    sessions = request.app.state.sessions
     workers = settings.rescan_workers or rescan.default_workers()
-
-    def work() -> None:
-        try:
-            rescan.run_job(sessions=sessions, job_id=job.id, detector=detector, workers=workers)
-        except Exception:  # recorded on the job as failed; the log keeps the trace
-            log.exception("re-scan %s failed", job.id)
-
-    threading.Thread(target=work, name=f"rescan-{job.id}", daemon=True).start()
+    rescan.run_in_background(sessions=request.app.state.sessions, job_id=job.id, detector=detector, workers=workers)
     return RescanStarted(id=job.id)
 
 
