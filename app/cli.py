@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -21,9 +22,11 @@ if TYPE_CHECKING:
 
 
 def _load_detector() -> Detector:
+    from app.detection.cache import load_detector
+
     settings = get_settings()
     try:
-        return Detector.from_dir(settings.lexicon_dir, context_chars=settings.context_chars)
+        return load_detector(settings.lexicon_dir, cache_dir=settings.cache_dir, context_chars=settings.context_chars)
     except LexiconError as exc:
         raise click.ClickException(f"词库加载失败：{exc}") from exc
 
@@ -149,9 +152,18 @@ def stats() -> None:
 @main.command()
 @click.option("--host", default=None, help="监听地址，默认 CUOMIN_HOST 或 127.0.0.1。")
 @click.option("--port", default=None, type=int, help="监听端口，默认 CUOMIN_PORT 或 8000。")
-def serve(host: str | None, port: int | None) -> None:
-    """启动 HTTP 服务。"""
+@click.option(
+    "--workers", default=None, type=click.IntRange(0, 64), help="工作进程数，默认 CUOMIN_WORKERS；0 表示按 CPU 核数。"
+)
+def serve(host: str | None, port: int | None, workers: int | None) -> None:
+    """启动 HTTP 服务（默认每个 CPU 核一个工作进程）。"""
+    import shutil
+    import tempfile
+
     import uvicorn
+
+    from app.api.workers import STATE_ENV
+    from app.services.rescan import default_workers
 
     settings = get_settings()
     engine = _open_database()  # a clear message, before uvicorn, when the database is behind
@@ -159,14 +171,26 @@ def serve(host: str | None, port: int | None) -> None:
         _hint_first_token(engine, has_admin_token=settings.admin_token is not None)
     finally:
         engine.dispose()
-    uvicorn.run(
-        "app.api.main:create_app",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level=settings.log_level,
-        access_log=False,  # the service logs one JSON line per request itself, without the query string
-    )
+    count = workers if workers is not None else settings.workers
+    count = count or default_workers()
+    # Compile the lexicon once here, so that the workers all load it from the cache.
+    _load_detector()
+    state = tempfile.mkdtemp(prefix="cuomin-serve-") if count > 1 else None
+    if state is not None:
+        os.environ[STATE_ENV] = state  # the workers inherit it: one rate limit, one lexicon for all
+    try:
+        uvicorn.run(
+            "app.api.main:create_app",
+            factory=True,
+            host=host or settings.host,
+            port=port or settings.port,
+            workers=count if count > 1 else None,
+            log_level=settings.log_level,
+            access_log=False,  # the service logs one JSON line per request itself, without the query string
+        )
+    finally:
+        if state is not None:
+            shutil.rmtree(state, ignore_errors=True)
 
 
 def _hint_first_token(engine: Engine, *, has_admin_token: bool) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -16,9 +17,24 @@ from app.api.limits import BodyLimit
 from app.api.routes import accounts, articles, check, exemptions, hits, languagetool, me, reports, rescans
 from app.api.token_path import TokenInPath
 from app.config import Settings, get_settings
-from app.detection.detector import DetectorHolder
+from app.api.workers import LEXICON_MARKER, SharedDetectorHolder, state_dir
+from app.detection.cache import load_detector
+from app.detection.detector import Detector, DetectorHolder
 from app.detection.segment import tokenizer
 from app.web import routes as web
+
+
+def _detectors(settings: Settings) -> DetectorHolder:
+    """The detector from the compiled cache; with several workers, one that follows their reloads."""
+
+    def load(directory: Path, **options: int) -> Detector:
+        return load_detector(directory, cache_dir=settings.cache_dir, **options)
+
+    shared = state_dir()
+    if shared is not None:
+        marker = shared / LEXICON_MARKER
+        return SharedDetectorHolder(settings.lexicon_dir, marker, load=load, context_chars=settings.context_chars)
+    return DetectorHolder(settings.lexicon_dir, load=load, context_chars=settings.context_chars)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -27,7 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
-        app.state.detectors = DetectorHolder(settings.lexicon_dir, context_chars=settings.context_chars)
+        app.state.detectors = _detectors(settings)
         tokenizer()  # pay jieba's dictionary load at start, not on the first request
         open_database(app, settings)  # refuses a database that is not at the head revision
         try:

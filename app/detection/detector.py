@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -248,11 +248,14 @@ def _message(spec: Entry | DetectorSpec | CanonicalForm) -> str:
 class DetectorHolder:
     """Serves one detector and swaps in a rebuilt one atomically; readers never wait on a build."""
 
-    def __init__(self, directory: Path | str, **kwargs: int) -> None:
+    def __init__(
+        self, directory: Path | str, *, load: Callable[..., Detector] | None = None, **kwargs: int
+    ) -> None:
         self.directory = Path(directory)
         self._kwargs = kwargs
+        self._load = load or Detector.from_dir  # app.detection.cache.load_detector: from the compiled cache
         self._lock = threading.Lock()
-        self._detector = Detector.from_dir(self.directory, **kwargs)
+        self._detector = self._load(self.directory, **kwargs)
 
     @property
     def current(self) -> Detector:
@@ -260,7 +263,7 @@ class DetectorHolder:
 
     def reload(self) -> Detector:
         """Build from the files again; on error the old detector keeps serving and the error raises."""
-        fresh = Detector.from_dir(self.directory, **self._kwargs)
+        fresh = self._load(self.directory, **self._kwargs)
         with self._lock:
             self._detector = fresh
         return fresh
