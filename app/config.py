@@ -28,6 +28,9 @@ class Settings(BaseSettings):
         None,
         description="编译好的词库（检测器）缓存目录；不设时为 $XDG_CACHE_HOME/cuomin 或 ~/.cache/cuomin",
     )
+    ingest_workers: int = Field(
+        0, ge=0, le=64, description="批量入库（cuomin ingest、POST /api/articles/batch）的检查进程数；0 表示按核数"
+    )
     rescan_workers: int = Field(0, ge=0, le=64, description="重新扫描使用的进程数；0 表示按 CPU 核数")
     stale_days: int = Field(14, ge=1, le=366, description="季度报告中超过多少天未更新算“超期未更新”")
     cors_origins: str = Field(

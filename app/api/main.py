@@ -16,11 +16,12 @@ from app.api.database import close_database, open_database
 from app.api.limits import BodyLimit
 from app.api.routes import accounts, articles, check, exemptions, hits, languagetool, me, reports, rescans
 from app.api.token_path import TokenInPath
-from app.config import Settings, get_settings
 from app.api.workers import LEXICON_MARKER, SharedDetectorHolder, state_dir
+from app.config import Settings, get_settings
 from app.detection.cache import load_detector
 from app.detection.detector import Detector, DetectorHolder
 from app.detection.segment import tokenizer
+from app.services.scanning import PoolKeeper, default_workers
 from app.web import routes as web
 
 
@@ -46,9 +47,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.detectors = _detectors(settings)
         tokenizer()  # pay jieba's dictionary load at start, not on the first request
         open_database(app, settings)  # refuses a database that is not at the head revision
+        # Batch ingestion checks in worker processes, started with the first big batch.
+        app.state.scan_pools = PoolKeeper(settings.ingest_workers or default_workers(), settings.cache_dir)
         try:
             yield
         finally:
+            app.state.scan_pools.close()
             close_database(app)
 
     app = FastAPI(

@@ -110,7 +110,8 @@ class SharedDetectorHolder(DetectorHolder):
                 try:
                     self._detector = self._load(self.directory, **self._kwargs)
                 except LexiconError as exc:
-                    log.error("另一工作进程重新加载了词库 %s，本进程加载失败，继续使用 %s：%s", wanted, self._detector.version, exc)
+                    current = self._detector.version
+                    log.error("另一工作进程重新加载了词库 %s，本进程加载失败，继续使用 %s：%s", wanted, current, exc)
 
     def reload(self) -> Detector:
         fresh = super().reload()

@@ -76,6 +76,7 @@ def load_detector(lexicon_dir: Path | str, *, cache_dir: Path | str | None = Non
     path = cache_file(where, directory, options)
     header = {
         "format": FORMAT,
+        "directory": str(directory.resolve()),
         "program": program_version(),
         "lexicon": lexicon_version(directory),
         "options": options,
@@ -167,4 +168,18 @@ def write(path: Path, header: dict[str, Any], detector: Detector) -> bool:
     except OSError as exc:
         log.warning("无法写入词库缓存 %s（不影响检查，只是下次仍需编译）：%s", path, exc)
         return False
+    _prune(path.parent)
     return True
+
+
+def _prune(directory: Path) -> None:
+    """Remove the caches of lexicon directories that no longer exist (a test's, a moved checkout's)."""
+    for other in directory.glob("detector-*.bin"):
+        try:
+            with other.open("rb") as file:
+                header = json.loads(file.readline(_HEADER_MAX) and file.readline(_HEADER_MAX))
+            gone = not Path(header["directory"]).is_dir()
+        except (OSError, ValueError, KeyError, TypeError):
+            gone = True
+        if gone:
+            other.unlink(missing_ok=True)

@@ -8,6 +8,7 @@ interrupted half-way leaves the articles before it whole and no part of the one 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 from collections.abc import Callable, Iterable
@@ -42,16 +43,21 @@ def content_hash(title: str, text: str) -> str:
     return hashlib.sha256(f"{title}\n\n{text}".encode()).hexdigest()
 
 
-def ingest_article(
-    *,
-    session: Session,
-    detector: Detector,
-    article_in: ArticleCreate,
-    max_article_bytes: int,
-    organization_scope: int | None = None,
-) -> Ingested:
-    """Store and scan one article, or return the one already stored. With organization_scope (an
-    editor's organisation), an account of another organisation is one that does not exist."""
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """An article as it will be stored, before its account is resolved."""
+
+    title: str
+    published_at: dt.datetime
+    text: str
+    url: str | None
+    nickname: str | None
+    digest: str
+
+
+def prepare(article_in: ArticleCreate, max_article_bytes: int) -> Prepared:
+    """The title, date and text of an article (read from the WeChat page when one is given); a
+    ServiceError for an article that cannot be stored."""
     body = article_in.text if article_in.text is not None else article_in.html or ""
     size = len(body.encode("utf-8", errors="surrogatepass"))
     if size > max_article_bytes:
@@ -79,14 +85,30 @@ def ingest_article(
         where = "：网页中也没有找到发布日期" if article_in.html is not None else ""
         raise Invalid("published_at_missing", f"缺少发布时间（published_at）{where}")
 
+    return Prepared(title, published_at, text, article_in.url or None, nickname, content_hash(title, text))
+
+
+def ingest_article(
+    *,
+    session: Session,
+    detector: Detector,
+    article_in: ArticleCreate,
+    max_article_bytes: int,
+    organization_scope: int | None = None,
+) -> Ingested:
+    """Store and scan one article, or return the one already stored. With organization_scope (an
+    editor's organisation), an account of another organisation is one that does not exist."""
+    prepared = prepare(article_in, max_article_bytes)
+    title, published_at, text = prepared.title, prepared.published_at, prepared.text
+
     account = resolve_account(
         session=session,
         account_id=article_in.account_id,
         filing_no=article_in.filing_no,
-        nickname=nickname,
+        nickname=prepared.nickname,
         organization_scope=organization_scope,
     )
-    digest = content_hash(title, text)
+    digest = prepared.digest
     existing = _existing(session, account.id, article_in.url, digest)
     if existing is not None:
         session.commit()  # nothing written; commit keeps the loaded objects (rollback would expire them)
