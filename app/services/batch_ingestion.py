@@ -27,7 +27,6 @@ from sqlalchemy.orm import Session
 
 from app.clock import cst_date, utcnow
 from app.models import Account, Article, Hit
-from app.models.enums import HitStatus
 from app.schemas.articles import ArticleCreate, BatchCreated, BatchDuplicate, BatchError, BatchResult
 from app.schemas.messages import describe_errors
 from app.services.accounts import resolve_account
@@ -216,24 +215,7 @@ def _article_row(new: _New, version: str, now: Any) -> dict[str, Any]:
 
 
 def _hit_rows(article_id: int, hits: list[HitDict], version: str, now: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            "article_id": article_id,
-            "rule_id": h["rule_id"],
-            "lexicon_version": version,
-            "start": h["start"],
-            "end": h["end"],
-            "text": h["text"],
-            "context": h["context"],
-            "category": h["category"],
-            "severity": h["severity"],
-            "message": h["message"],
-            "suggestions": list(h["suggestions"]),
-            "status": HitStatus.pending.value,
-            "created_at": now,
-        }
-        for h in hits
-    ]
+    return [Hit.row(h, version, article_id, now) for h in hits]
 
 
 def _insert(session: Session, chunk: list[_New], found: list[list[HitDict]], version: str) -> list[int]:

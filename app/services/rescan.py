@@ -18,10 +18,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.clock import CST, cst_date, utcnow
+from app.config import get_settings
 from app.detection.detector import Detector
 from app.models import Account, Article, Hit, HitStatus, RescanJob, ReviewLog
 from app.services.errors import Conflict, NotFound
@@ -92,8 +93,11 @@ _worker_detector: Detector | None = None
 
 
 def _init_worker(lexicon_dir: str, context_chars: int, version: str) -> None:
+    from app.detection.cache import load_detector
+
     global _worker_detector
-    _worker_detector = Detector.from_dir(lexicon_dir, context_chars=context_chars)
+    # From the compiled cache (the caller's detector wrote it, or the first worker does).
+    _worker_detector = load_detector(lexicon_dir, cache_dir=get_settings().cache_dir, context_chars=context_chars)
     if _worker_detector.version != version:
         raise RuntimeError(f"词库在重新扫描期间被修改（{version} → {_worker_detector.version}）")
 
@@ -197,9 +201,12 @@ def _next_batch(session: Session, job: RescanJob, scanner: Scanner, exemptions: 
     for hit in session.scalars(select(Hit).where(Hit.article_id.in_(list(stored))).order_by(Hit.id)):
         stored[hit.article_id].append(hit)
     tally = Tally()
+    new_hits: list[dict[str, Any]] = []
     for article, hits in zip(batch, found, strict=True):
         phrases, rules = exemptions.of(session, article.account)
-        _reconcile(session, article, stored[article.id], hits, version, phrases, rules, tally)
+        _reconcile(session, article, stored[article.id], hits, version, phrases, rules, tally, new_hits)
+    if new_hits:  # one batched INSERT for the whole batch, not one ORM object per hit
+        session.execute(insert(Hit), new_hits)
     job.done += len(batch)
     job.added += tally.added
     job.kept += tally.kept
@@ -219,6 +226,7 @@ def _reconcile(
     phrases: list[str],
     rules: set[str],
     tally: Tally,
+    new_hits: list[dict[str, Any]],
 ) -> None:
     existing: dict[Key, Hit] = {}
     for hit in stored:
@@ -236,6 +244,7 @@ def _reconcile(
         return any(s <= item["start"] and item["end"] <= e for s, e in spans)
 
     seen: set[Key] = set()
+    now = utcnow()
     for item in found:
         key = (item["rule_id"], item["start"], item["end"])
         seen.add(key)
@@ -248,7 +257,7 @@ def _reconcile(
         elif exempted(item):
             continue  # a new hit is not stored
         else:
-            session.add(Hit.found(item, version, article_id=article.id))
+            new_hits.append(Hit.row(item, version, article.id, now))
             tally.added += 1
     for key, hit in existing.items():
         if key not in seen and hit.status != HitStatus.obsolete.value:
