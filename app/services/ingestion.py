@@ -11,11 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -24,10 +21,9 @@ from app.clock import cst_date
 from app.detection.detector import Detector
 from app.ingest import wechat
 from app.models import Article, Hit
-from app.schemas.articles import ArticleCreate, BatchCreated, BatchDuplicate, BatchError, BatchResult
-from app.schemas.messages import describe_errors
+from app.schemas.articles import ArticleCreate
 from app.services.accounts import resolve_account
-from app.services.errors import Invalid, NotFound, ServiceError, TooLarge
+from app.services.errors import Invalid, NotFound, TooLarge
 from app.services.exemptions import applicable
 
 log = logging.getLogger("cuomin.ingest")
@@ -159,73 +155,3 @@ def get_article(*, session: Session, article_id: int) -> Article:
     if article is None:
         raise NotFound("article_not_found", f"文章不存在：编号 {article_id}")
     return article
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What became of one item of a batch: an article (created or not) or an error."""
-
-    ingested: Ingested | None = None
-    code: str = ""
-    error: str = ""
-
-
-def ingest_item(
-    *,
-    sessions: Callable[[], Session],
-    detector: Detector,
-    item: Any,
-    max_article_bytes: int,
-    organization_scope: int | None = None,
-) -> Outcome:
-    """Validate and ingest one raw item in its own session; every failure becomes an Outcome."""
-    if not isinstance(item, dict | ArticleCreate):
-        return Outcome(code="invalid_request", error="每项应为一个 JSON 对象（一篇文章）")
-    try:
-        article_in = item if isinstance(item, ArticleCreate) else ArticleCreate.model_validate(item)
-    except ValidationError as exc:
-        return Outcome(code="invalid_request", error=describe_errors(exc.errors()))
-    try:
-        with sessions() as session:
-            ingested = ingest_article(
-                session=session,
-                detector=detector,
-                article_in=article_in,
-                max_article_bytes=max_article_bytes,
-                organization_scope=organization_scope,
-            )
-            # The caller reads hits after the session has closed.
-            _ = ingested.article.hits
-            return Outcome(ingested=ingested)
-    except ServiceError as exc:
-        return Outcome(code=exc.code, error=exc.message)
-    except Exception:
-        log.exception("ingesting an article failed")
-        return Outcome(code="internal_error", error="服务器内部错误，该篇未入库")
-
-
-def ingest_batch(
-    *,
-    sessions: Callable[[], Session],
-    detector: Detector,
-    items: Iterable[Any],
-    max_article_bytes: int,
-    organization_scope: int | None = None,
-) -> BatchResult:
-    result = BatchResult(created=[], duplicates=[], errors=[])
-    for index, item in enumerate(items):
-        outcome = ingest_item(
-            sessions=sessions,
-            detector=detector,
-            item=item,
-            max_article_bytes=max_article_bytes,
-            organization_scope=organization_scope,
-        )
-        if outcome.ingested is None:
-            result.errors.append(BatchError(index=index, code=outcome.code, error=outcome.error))
-        elif outcome.ingested.created:
-            article = outcome.ingested.article
-            result.created.append(BatchCreated(index=index, id=article.id, hits=len(article.hits)))
-        else:
-            result.duplicates.append(BatchDuplicate(index=index, id=outcome.ingested.article.id))
-    return result
