@@ -129,6 +129,19 @@ def lint() -> None:
     click.echo("词库检查通过。")
 
 
+@lexicon.command("compile")
+def compile_lexicon() -> None:
+    """编译词库并写入缓存（CUOMIN_CACHE_DIR），之后的检查、服务和重新扫描直接载入；词库有错时退出码非零。"""
+    from app.detection.cache import default_cache_dir
+    from app.detection.segment import tokenizer
+
+    settings = get_settings()
+    detector = _load_detector()
+    tokenizer()  # the word table beside it
+    where = settings.cache_dir or default_cache_dir()
+    click.echo(f"词库 {detector.version} 已编译，缓存在 {where}")
+
+
 @lexicon.command()
 def stats() -> None:
     """按类别和严重程度统计词条数，并给出词库版本。"""
