@@ -11,6 +11,7 @@ import datetime as dt
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -44,10 +45,18 @@ def _check(detector: Detector, job: ScanJob) -> list[HitDict]:
 _worker: Detector | None = None
 
 
+def _exit_with(parent: int) -> None:
+    """End this worker once its parent is gone (killed with SIGKILL, it could not shut the pool down)."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
 def _init_worker(lexicon_dir: str, cache_dir: str | None, context_chars: int, version: str) -> None:
     from app.detection.cache import load_detector
 
     global _worker
+    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True, name="parent-watch").start()
     _worker = load_detector(lexicon_dir, cache_dir=cache_dir, context_chars=context_chars)
     if _worker.version != version:
         raise RuntimeError(f"词库在检查期间被修改（{version} → {_worker.version}）")
