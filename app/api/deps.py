@@ -1,4 +1,7 @@
-"""Dependencies shared by the routes."""
+"""Dependencies shared by the routes.
+
+The ones that only read app.state are `async def`: FastAPI runs a plain `def` dependency in its
+thread pool, a hop that costs more than the work, on every request."""
 
 from __future__ import annotations
 
@@ -14,15 +17,15 @@ from app.schemas.common import MAX_ID, MAX_OFFSET, MAX_PAGE_SIZE
 from app.services.scanning import ScanPool
 
 
-def get_holder(request: Request) -> DetectorHolder:
+async def get_holder(request: Request) -> DetectorHolder:
     return request.app.state.detectors
 
 
-def get_detector(request: Request) -> Detector:
+async def get_detector(request: Request) -> Detector:
     return request.app.state.detectors.current
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
