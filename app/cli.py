@@ -186,10 +186,9 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         engine.dispose()
     count = workers if workers is not None else settings.workers
     count = count or default_workers()
-    # Compile the lexicon once here, so that the workers all load it from the cache.
-    _load_detector()
     state = tempfile.mkdtemp(prefix="cuomin-serve-") if count > 1 else None
     if state is not None:
+        _load_detector()  # compiled once here (when the cache is cold), then every worker loads it
         os.environ[STATE_ENV] = state  # the workers inherit it: one rate limit, one lexicon for all
     try:
         uvicorn.run(
