@@ -159,6 +159,9 @@ def ingest_load(base: str, url: str, bodies: list[str], clients: int) -> dict[st
         1 for pair in answers.values() if sorted(s for s, _ in pair) == [200, 201] and len({i for _, i in pair}) == 1
     )
     errors = sum(1 for pair in answers.values() for status, _ in pair if status not in (200, 201))
+    kinds = Counter(str(status or "连接错误或超时") for pair in answers.values() for status, _ in pair)
+    if errors:
+        print(f"  入库应答：{dict(kinds)}", flush=True)
     ids = {i for pair in answers.values() for _, i in pair if i is not None}
     engine = create_db_engine(url)
     try:
