@@ -231,6 +231,9 @@ def main() -> int:
                 continue
             with server(url, Path(tmp), args.workers) as (base, log):
                 result = ingest_load(base, url, bodies[: args.articles], args.clients)
+                if result["errors"]:  # what the server said about them, before its log goes
+                    problems = [line for line in log.read_text(errors="replace").splitlines() if "Error" in line]
+                    print("  服务日志：\n    " + "\n    ".join(problems[:12]), flush=True)
             locked = locked_lines(log)
             ok = (
                 result["stored once"] == result["articles"] == result["in table"] == result["distinct in table"]
