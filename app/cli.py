@@ -162,6 +162,9 @@ def stats() -> None:
         click.echo(f"  {severity.label}（{severity.value}）\t{by_severity.get(severity, 0)}")
 
 
+WORKER_HEALTHCHECK_SECONDS = 60
+
+
 @main.command()
 @click.option("--host", default=None, help="监听地址，默认 CUOMIN_HOST 或 127.0.0.1。")
 @click.option("--port", default=None, type=int, help="监听端口，默认 CUOMIN_PORT 或 8000。")
@@ -197,6 +200,10 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
             host=host or settings.host,
             port=port or settings.port,
             workers=count if count > 1 else None,
+            # uvicorn replaces a worker whose health-check thread does not answer within this time; its
+            # default of 5 s kills workers that are merely busy (every thread checking, the GIL held)
+            # and drops the requests they were answering.
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
             log_level=settings.log_level,
             access_log=False,  # the service logs one JSON line per request itself, without the query string
         )
