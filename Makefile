@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint divisions bench bench-ingest bench-load bench-rescan install install-dev clean
+.PHONY: run test lint divisions bench bench-ingest bench-load bench-rescan bench-startup install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-run: install
+run: install  # one worker process per core (CUOMIN_WORKERS, or `cuomin serve --workers N`)
 	$(BIN)/cuomin serve
 
 test: install-dev
@@ -47,6 +47,9 @@ bench-load: install-dev
 
 bench-rescan: install-dev
 	$(BIN)/python bench/rescan.py
+
+bench-startup: install-dev
+	$(BIN)/python bench/startup.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

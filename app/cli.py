@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -14,16 +15,23 @@ from app.config import get_settings
 from app.detection.detector import Detector
 from app.detection.hit import Hit
 from app.detection.lexicon import LexiconError, Severity, load_lexicon
-from app.detection.typo.model import ModelError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 
 def _load_detector() -> Detector:
+    from app.detection.cache import load_detector
+    from app.detection.typo.model import ModelError
+
     settings = get_settings()
     try:
-        return Detector.from_dir(settings.lexicon_dir, context_chars=settings.context_chars, typo=settings.typo_layer)
+        return load_detector(
+            settings.lexicon_dir,
+            cache_dir=settings.cache_dir,
+            context_chars=settings.context_chars,
+            typo=settings.typo_layer,
+        )
     except LexiconError as exc:
         raise click.ClickException(f"词库加载失败：{exc}") from exc
     except ModelError as exc:
@@ -135,6 +143,19 @@ def lint() -> None:
     click.echo("词库检查通过。")
 
 
+@lexicon.command("compile")
+def compile_lexicon() -> None:
+    """编译词库并写入缓存（CUOMIN_CACHE_DIR），之后的检查、服务和重新扫描直接载入；词库有错时退出码非零。"""
+    from app.detection.cache import default_cache_dir
+    from app.detection.segment import tokenizer
+
+    settings = get_settings()
+    detector = _load_detector()
+    tokenizer()  # the word table beside it
+    where = settings.cache_dir or default_cache_dir()
+    click.echo(f"词库 {detector.version} 已编译，缓存在 {where}")
+
+
 @lexicon.command()
 @click.option("--check", is_flag=True, help="只检查 confusions.yaml 是否与表格一致，不写文件。")
 def build(check: bool) -> None:
@@ -183,12 +204,24 @@ def stats(top: int) -> None:
         click.echo(f"  其他 {len(rest)} 种出处\t{sum(c for _, c in rest)}")
 
 
+WORKER_HEALTHCHECK_SECONDS = 60
+
+
 @main.command()
 @click.option("--host", default=None, help="监听地址，默认 CUOMIN_HOST 或 127.0.0.1。")
 @click.option("--port", default=None, type=int, help="监听端口，默认 CUOMIN_PORT 或 8000。")
-def serve(host: str | None, port: int | None) -> None:
-    """启动 HTTP 服务。"""
+@click.option(
+    "--workers", default=None, type=click.IntRange(0, 64), help="工作进程数，默认 CUOMIN_WORKERS；0 表示按 CPU 核数。"
+)
+def serve(host: str | None, port: int | None, workers: int | None) -> None:
+    """启动 HTTP 服务（默认每个 CPU 核一个工作进程）。"""
+    import shutil
+    import tempfile
+
     import uvicorn
+
+    from app.api.workers import STATE_ENV
+    from app.services.rescan import default_workers
 
     settings = get_settings()
     engine = _open_database()  # a clear message, before uvicorn, when the database is behind
@@ -196,14 +229,29 @@ def serve(host: str | None, port: int | None) -> None:
         _hint_first_token(engine, has_admin_token=settings.admin_token is not None)
     finally:
         engine.dispose()
-    uvicorn.run(
-        "app.api.main:create_app",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level=settings.log_level,
-        access_log=False,  # the service logs one JSON line per request itself, without the query string
-    )
+    count = workers if workers is not None else settings.workers
+    count = count or default_workers()
+    state = tempfile.mkdtemp(prefix="cuomin-serve-") if count > 1 else None
+    if state is not None:
+        _load_detector()  # compiled once here (when the cache is cold), then every worker loads it
+        os.environ[STATE_ENV] = state  # the workers inherit it: one rate limit, one lexicon for all
+    try:
+        uvicorn.run(
+            "app.api.main:create_app",
+            factory=True,
+            host=host or settings.host,
+            port=port or settings.port,
+            workers=count if count > 1 else None,
+            # uvicorn replaces a worker whose health-check thread does not answer within this time; its
+            # default of 5 s kills workers that are merely busy (every thread checking, the GIL held)
+            # and drops the requests they were answering.
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+            log_level=settings.log_level,
+            access_log=False,  # the service logs one JSON line per request itself, without the query string
+        )
+    finally:
+        if state is not None:
+            shutil.rmtree(state, ignore_errors=True)
 
 
 def _hint_first_token(engine: Engine, *, has_admin_token: bool) -> None:
@@ -273,51 +321,66 @@ def db_current() -> None:
     sys.exit(0 if current == head else 1)
 
 
+INGEST_BATCH = 1000  # lines read, checked and written together (one batch of POST /api/articles/batch)
+
+
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def ingest(file: Path) -> None:
-    """逐行入库 JSONL 文件中的文章（每行与 POST /api/articles 的请求体相同），显示进度；有错误时退出码 1。"""
+@click.option("--workers", default=None, type=click.IntRange(0, 64), help="检查进程数，默认 CUOMIN_INGEST_WORKERS。")
+def ingest(file: Path, workers: int | None) -> None:
+    """入库 JSONL 文件中的文章（每行与 POST /api/articles 的请求体相同），显示进度；有错误时退出码 1。
+
+    每 1,000 行一批：多进程检查，分块写入；中断后重新运行，已入库的文章不会重复。"""
     from tqdm import tqdm
 
     from app.db import session_factory
-    from app.services.ingestion import ingest_item
+    from app.services.batch_ingestion import ingest_many
+    from app.services.scanning import ScanPool, default_workers
 
     settings = get_settings()
     detector = _load_detector()
     engine = _open_database()
     sessions = session_factory(engine)
+    count = workers if workers is not None else settings.ingest_workers
+    pool = ScanPool(detector, count or default_workers(), settings.cache_dir)
     created = duplicates = 0
-    errors: list[str] = []
+    errors: list[tuple[int, str]] = []  # (line, message)
+
+    def flush(batch: list[tuple[int, object]]) -> None:
+        nonlocal created, duplicates
+        items = [item for _, item in batch]
+        result = ingest_many(sessions=sessions, pool=pool, items=items, max_article_bytes=settings.max_article_bytes)
+        created += len(result.created)
+        duplicates += len(result.duplicates)
+        errors.extend((batch[e.index][0], e.error) for e in result.errors)
+        progress.update(len(batch))
+        batch.clear()
+
     try:
         with file.open(encoding="utf-8-sig") as lines:
             total = sum(1 for line in lines if line.strip())
             lines.seek(0)
             with tqdm(total=total, unit="篇", desc="入库", file=sys.stderr, disable=None) as progress:
+                batch: list[tuple[int, object]] = []
                 for number, line in enumerate(lines, start=1):
                     if not line.strip():
                         continue
                     try:
-                        item = json.loads(line)
+                        batch.append((number, json.loads(line)))
                     except ValueError:
-                        errors.append(f"第 {number} 行：不是有效的 JSON")
+                        errors.append((number, "不是有效的 JSON"))
                         progress.update()
-                        continue
-                    outcome = ingest_item(
-                        sessions=sessions, detector=detector, item=item, max_article_bytes=settings.max_article_bytes
-                    )
-                    if outcome.ingested is None:
-                        errors.append(f"第 {number} 行：{outcome.error}")
-                    elif outcome.ingested.created:
-                        created += 1
-                    else:
-                        duplicates += 1
-                    progress.update()
+                    if len(batch) >= INGEST_BATCH:
+                        flush(batch)
+                if batch:
+                    flush(batch)
     except UnicodeDecodeError:
         raise click.ClickException(f"文件 {file} 不是 UTF-8 编码的文本") from None
     finally:
+        pool.close()
         engine.dispose()
-    for error in errors:
-        click.echo(error, err=True)
+    for number, error in sorted(errors):
+        click.echo(f"第 {number} 行：{error}", err=True)
     click.echo(f"新入库 {created} 篇，已入库过 {duplicates} 篇，出错 {len(errors)} 篇。")
     sys.exit(1 if errors else 0)
 

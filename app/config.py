@@ -22,6 +22,16 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(200_000, ge=1, description="单次检查文本的最大字符数")
     context_chars: int = Field(20, ge=0, le=200, description="命中上下文前后各取的字符数")
     log_level: str = Field("info", description="日志级别：debug、info、warning、error")
+    workers: int = Field(
+        0, ge=0, le=64, description="cuomin serve 的工作进程数，每个进程一份检测器；0 表示按 CPU 核数"
+    )
+    cache_dir: Path | None = Field(
+        None,
+        description="编译好的词库（检测器）缓存目录；不设时为 $XDG_CACHE_HOME/cuomin 或 ~/.cache/cuomin",
+    )
+    ingest_workers: int = Field(
+        0, ge=0, le=64, description="批量入库（cuomin ingest、POST /api/articles/batch）的检查进程数；0 表示按核数"
+    )
     rescan_workers: int = Field(0, ge=0, le=64, description="重新扫描使用的进程数；0 表示按 CPU 核数")
     stale_days: int = Field(14, ge=1, le=366, description="季度报告中超过多少天未更新算“超期未更新”")
     cors_origins: str = Field(

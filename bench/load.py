@@ -3,8 +3,11 @@
     .venv/bin/python bench/load.py [--clients 32] [--seconds 20] [--articles 320] [--postgres URL]
 
 1. /api/check: N clients, each on its own keep-alive connection, post 3,000-character articles cut
-   from the official corpus for a fixed time. Prints requests/s, p50/p99 latency and the error count
-   (anything but 200 is an error; there must be none).
+   from the official corpus for a fixed time, against one server worker (the baseline) and against
+   --workers (default: one per core), then 4 clients against --workers. Prints requests/s, p50/p99
+   latency and the error count (anything but 200 is an error; there must be none), beside the
+   engine's own single-core rate on the same drafts measured first in the same run, and the ratio
+   requests/s ÷ (cores × engine rate). The clients run on the same cores as the server.
 2. Concurrent ingestion, on SQLite and on PostgreSQL (TEST_DATABASE_URL, --postgres, or the local
    server when pg_isready answers; skipped when none is reachable): N clients post --articles distinct
    articles, each one twice from two different clients at about the same time. Checks that every
@@ -43,6 +46,8 @@ sys.path.insert(0, str(ROOT))
 
 from app.config import DEFAULT_LEXICON_DIR  # noqa: E402
 from app.db import create_db_engine  # noqa: E402
+from app.services.scanning import default_workers  # noqa: E402
+from bench.baseline import engine_rate  # noqa: E402
 from bench.ingest import database, postgres_url, texts  # noqa: E402
 from tests.serving import CUOMIN, cuomin_serve  # noqa: E402
 
@@ -51,9 +56,10 @@ AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
 @contextlib.contextmanager
-def server(url: str, workdir: Path) -> Iterator[tuple[str, Path]]:
+def server(url: str, workdir: Path, workers: int = 1) -> Iterator[tuple[str, Path]]:
     """`cuomin serve` on a free loopback port; its base URL and its log file."""
     env = {
+        "CUOMIN_WORKERS": str(workers),
         "CUOMIN_DATABASE_URL": url,
         "CUOMIN_LEXICON_DIR": str(DEFAULT_LEXICON_DIR),
         "CUOMIN_ADMIN_TOKEN": ADMIN_TOKEN,
@@ -153,6 +159,9 @@ def ingest_load(base: str, url: str, bodies: list[str], clients: int) -> dict[st
         1 for pair in answers.values() if sorted(s for s, _ in pair) == [200, 201] and len({i for _, i in pair}) == 1
     )
     errors = sum(1 for pair in answers.values() for status, _ in pair if status not in (200, 201))
+    kinds = Counter(str(status or "连接错误或超时") for pair in answers.values() for status, _ in pair)
+    if errors:
+        print(f"  入库应答：{dict(kinds)}", flush=True)
     ids = {i for pair in answers.values() for _, i in pair if i is not None}
     engine = create_db_engine(url)
     try:
@@ -184,24 +193,33 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20, help="duration of the /api/check run (default 20)")
     parser.add_argument("--articles", type=int, default=320, help="articles to ingest per database (default 320)")
     parser.add_argument("--postgres", default=None, help="PostgreSQL URL (default TEST_DATABASE_URL or local)")
+    parser.add_argument("--workers", type=int, default=default_workers(), help="server workers (default: cores)")
     args = parser.parse_args()
 
     pg_url = postgres_url(args.postgres)
     bodies = texts(max(args.articles, 200))
-    print(f"{args.clients} 个并发客户端，3,000 字稿件，词库 {DEFAULT_LEXICON_DIR}，CPU {os.cpu_count()} 核", flush=True)
+    cores = default_workers()
+    print(f"{args.clients} 个并发客户端，3,000 字稿件，词库 {DEFAULT_LEXICON_DIR}，CPU {cores} 核", flush=True)
+    engine = engine_rate(bodies[:200])
+    print(f"基线：引擎单核 {engine:.0f} 篇/秒（同一批稿件，本进程）；目标 ≥ 0.6 × {cores} × {engine:.0f} 个请求/秒")
     failed = False
 
-    with tempfile.TemporaryDirectory() as tmp, database("sqlite", None, Path(tmp)) as url:
-        assert url is not None
-        with server(url, Path(tmp)) as (base, log):
-            with httpx.Client(base_url=base, headers=AUTH, timeout=60) as client:  # warm-up
-                for body in bodies[:20]:
-                    client.post("/api/check", json={"text": body}).raise_for_status()
-            result = check_load(base, bodies[:200], args.clients, args.seconds)
+    runs = [(1, args.clients), (args.workers, args.clients), (args.workers, 4)]
+    for workers, clients in runs:
+        with tempfile.TemporaryDirectory() as tmp, database("sqlite", None, Path(tmp)) as url:
+            assert url is not None
+            with server(url, Path(tmp), workers) as (base, log):
+                with httpx.Client(base_url=base, headers=AUTH, timeout=60) as client:  # warm-up
+                    for body in bodies[: 20 * workers]:
+                        client.post("/api/check", json={"text": body}).raise_for_status()
+                result = check_load(base, bodies[:200], clients, args.seconds)
             print(
-                f"\n/api/check（{args.seconds:g} 秒）：{result['requests']:.0f} 个请求，{result['rps']:.1f} 个/秒，"
-                f"p50 {result['p50']:.0f} ms，p99 {result['p99']:.0f} ms，平均 {result['mean']:.0f} ms，"
-                f"错误 {result['errors']:.0f}",
+                f"\n/api/check，{workers} 个工作进程，{clients} 个客户端（{args.seconds:g} 秒）："
+                f"{result['requests']:.0f} 个请求，{result['rps']:.1f} 个/秒"
+                f"（引擎单核 × 核数的 {result['rps'] / (cores * engine):.2f} 倍），"
+                f"p50 {result['p50']:.0f} ms，p99 {result['p99']:.0f} ms"
+                f"（p99/p50 {result['p99'] / result['p50']:.1f}），"
+                f"平均 {result['mean']:.0f} ms，错误 {result['errors']:.0f}",
                 flush=True,
             )
             failed |= result["errors"] > 0
@@ -211,8 +229,11 @@ def main() -> int:
             if url is None:
                 print(f"\n{kind}：不可用，跳过")
                 continue
-            with server(url, Path(tmp)) as (base, log):
+            with server(url, Path(tmp), args.workers) as (base, log):
                 result = ingest_load(base, url, bodies[: args.articles], args.clients)
+                if result["errors"]:  # what the server said about them, before its log goes
+                    problems = [line for line in log.read_text(errors="replace").splitlines() if "Error" in line]
+                    print("  服务日志：\n    " + "\n    ".join(problems[:12]), flush=True)
             locked = locked_lines(log)
             ok = (
                 result["stored once"] == result["articles"] == result["in table"] == result["distinct in table"]

@@ -43,7 +43,8 @@ def cuomin_serve(workdir: Path, env: Mapping[str, str], *, timeout: float = 60) 
         process = subprocess.Popen(
             [*CUOMIN, "serve", "--host", "127.0.0.1", "--port", str(port)],
             cwd=workdir,
-            env={**os.environ, "CUOMIN_LOG_LEVEL": "warning", **env},
+            # One worker unless a test asks for more: each one loads its own detector.
+            env={**os.environ, "CUOMIN_LOG_LEVEL": "warning", "CUOMIN_WORKERS": "1", **env},
             stdout=out,
             stderr=subprocess.STDOUT,
         )

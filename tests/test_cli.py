@@ -164,3 +164,23 @@ def test_build_check_fails_when_the_yaml_is_stale(tmp_path: Path) -> None:
     assert run(["lexicon", "build"], lexicon=lex).returncode == 0
     assert run(["lexicon", "build", "--check"], lexicon=lex).returncode == 0
     assert "陪偿" in run(["check"], stdin="依法陪偿损失。", lexicon=lex).stdout
+
+
+def test_lexicon_compile_fills_the_cache_that_check_then_uses(tmp_path: Path) -> None:
+    lexicon = tmp_path / "lex"
+    shutil.copytree(MINI_LEXICON, lexicon)
+    cache = tmp_path / "cache"
+    env = {**os.environ, "CUOMIN_LEXICON_DIR": str(lexicon), "CUOMIN_CACHE_DIR": str(cache)}
+    done = subprocess.run([*CUOMIN, "lexicon", "compile"], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "已编译" in done.stdout and str(cache) in done.stdout
+    [compiled] = cache.glob("detector-*.bin")
+    assert len(list(cache.glob("jieba-words-*.bin"))) == 1
+    written = compiled.stat().st_mtime_ns
+    checked = subprocess.run(
+        [*CUOMIN, "check"], input="他做为党员。", capture_output=True, text=True, env=env, timeout=60
+    )
+    assert "做为 → 作为" in checked.stdout and compiled.stat().st_mtime_ns == written  # loaded, not rebuilt
+    (lexicon / "broken.yaml").write_text("category: 常见错别字\nentries: [{id: BAD}]\n", encoding="utf-8")
+    refused = subprocess.run([*CUOMIN, "lexicon", "compile"], capture_output=True, text=True, env=env, timeout=300)
+    assert refused.returncode != 0 and "词库加载失败" in refused.stderr

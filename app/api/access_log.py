@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import time
 
@@ -59,5 +60,6 @@ class AccessLog:
                 "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 "token": state.get("token_name"),
                 "client": client[0] if client else None,
+                "worker": os.getpid(),  # which process of `cuomin serve --workers N` answered
             }
             log.info(json.dumps(line, ensure_ascii=False))

@@ -341,8 +341,14 @@ LOGIN_FAILURES_PER_MINUTE = 10
 
 
 def install(app: FastAPI, settings: Settings) -> None:
+    from app.api.workers import RATE_FILE, SharedRateLimiter, state_dir
+
     app.state.token_last_used = _LastUsed()
-    app.state.rate_limiter = RateLimiter(settings.check_rate_limit)
+    shared = state_dir()  # several worker processes: one limit for all of them
+    if shared is not None and settings.check_rate_limit > 0:
+        app.state.rate_limiter = SharedRateLimiter(shared / RATE_FILE, settings.check_rate_limit)
+    else:
+        app.state.rate_limiter = RateLimiter(settings.check_rate_limit)
     app.state.login_limiter = RateLimiter(LOGIN_FAILURES_PER_MINUTE)
 
 

@@ -1,4 +1,7 @@
-"""Dependencies shared by the routes."""
+"""Dependencies shared by the routes.
+
+The ones that only read app.state are `async def`: FastAPI runs a plain `def` dependency in its
+thread pool, a hop that costs more than the work, on every request."""
 
 from __future__ import annotations
 
@@ -11,23 +14,30 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.config import Settings
 from app.detection.detector import Detector, DetectorHolder
 from app.schemas.common import MAX_ID, MAX_OFFSET, MAX_PAGE_SIZE
+from app.services.scanning import ScanPool
 
 
-def get_holder(request: Request) -> DetectorHolder:
+async def get_holder(request: Request) -> DetectorHolder:
     return request.app.state.detectors
 
 
-def get_detector(request: Request) -> Detector:
+async def get_detector(request: Request) -> Detector:
     return request.app.state.detectors.current
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
+
+
+def get_scan_pool(request: Request) -> ScanPool:
+    """The worker processes that check batches, for the current detector."""
+    return request.app.state.scan_pools.pool(request.app.state.detectors.current)
 
 
 HolderDep = Annotated[DetectorHolder, Depends(get_holder)]
 DetectorDep = Annotated[Detector, Depends(get_detector)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+ScanPoolDep = Annotated[ScanPool, Depends(get_scan_pool)]
 
 
 # -- the database (accounts, articles, hits) ------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -15,11 +16,31 @@ from app.api.database import close_database, open_database
 from app.api.limits import BodyLimit
 from app.api.routes import accounts, articles, check, exemptions, hits, languagetool, me, reports, rescans
 from app.api.token_path import TokenInPath
+from app.api.workers import LEXICON_MARKER, SharedDetectorHolder, state_dir
 from app.config import Settings, get_settings
-from app.detection.detector import DetectorHolder
+from app.detection.cache import load_detector
+from app.detection.detector import Detector, DetectorHolder
 from app.detection.segment import tokenizer
 from app.services import rescan
+from app.services.scanning import PoolKeeper, default_workers
 from app.web import routes as web
+
+
+def _detectors(settings: Settings) -> DetectorHolder:
+    """The detector from the compiled cache; with several workers, one that follows their reloads."""
+
+    def load(directory: Path, **options: object) -> Detector:
+        return load_detector(directory, cache_dir=settings.cache_dir, **options)
+
+    shared = state_dir()
+    if shared is not None:
+        marker = shared / LEXICON_MARKER
+        return SharedDetectorHolder(
+            settings.lexicon_dir, marker, load=load, context_chars=settings.context_chars, typo=settings.typo_layer
+        )
+    return DetectorHolder(
+        settings.lexicon_dir, load=load, context_chars=settings.context_chars, typo=settings.typo_layer
+    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -28,17 +49,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
-        app.state.detectors = DetectorHolder(
-            settings.lexicon_dir, context_chars=settings.context_chars, typo=settings.typo_layer
-        )
+        app.state.detectors = _detectors(settings)
         tokenizer()  # pay jieba's dictionary load at start, not on the first request
         open_database(app, settings)  # refuses a database that is not at the head revision
         # A re-scan left running by a killed server resumes now, not when its heartbeat goes stale.
         workers = settings.rescan_workers or rescan.default_workers()
         rescan.recover(sessions=app.state.sessions, detector=app.state.detectors.current, workers=workers)
+        # Batch ingestion checks in worker processes, started with the first big batch.
+        app.state.scan_pools = PoolKeeper(settings.ingest_workers or default_workers(), settings.cache_dir)
         try:
             yield
         finally:
+            app.state.scan_pools.close()
             close_database(app)
 
     app = FastAPI(

@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -119,8 +119,20 @@ class Detector:
             PlaceRules(lexicon.divisions, self._detectors),
         ]
         self._automaton = self._build(self.terms)
-        self.typo = _typo_layer(lexicon, typo) if "typo_lm" in self._detectors else None
+        self._typo_mode = typo if "typo_lm" in self._detectors else "off"
+        self.typo = _typo_layer(lexicon, self._typo_mode)
         self._protected = _protected_forms(lexicon) if self.typo is not None else {}
+
+    def __getstate__(self) -> dict:
+        # The compiled cache must not copy the typo model: its tables are memory-mapped from a cache of
+        # their own, and are mapped again when the detector is loaded.
+        state = self.__dict__.copy()
+        state["typo"] = None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.typo = _typo_layer(self.lexicon, self._typo_mode)
 
     @classmethod
     def from_dir(cls, directory: Path | str, **kwargs: object) -> Detector:
@@ -468,11 +480,12 @@ def _message(spec: Entry | DetectorSpec | CanonicalForm) -> str:
 class DetectorHolder:
     """Serves one detector and swaps in a rebuilt one atomically; readers never wait on a build."""
 
-    def __init__(self, directory: Path | str, **kwargs: object) -> None:
+    def __init__(self, directory: Path | str, *, load: Callable[..., Detector] | None = None, **kwargs: object) -> None:
         self.directory = Path(directory)
         self._kwargs = kwargs
+        self._load = load or Detector.from_dir  # app.detection.cache.load_detector: from the compiled cache
         self._lock = threading.Lock()
-        self._detector = Detector.from_dir(self.directory, **kwargs)
+        self._detector = self._load(self.directory, **kwargs)
 
     @property
     def current(self) -> Detector:
@@ -482,7 +495,7 @@ class DetectorHolder:
         """Build from the files again; on error the old detector keeps serving and the error raises.
         A data table the serving lexicons use and the new ones lack (data/divisions.csv deleted or not
         yet copied) is an error too: it would drop every rule built from it without a word."""
-        fresh = Detector.from_dir(self.directory, **self._kwargs)
+        fresh = self._load(self.directory, **self._kwargs)
         served = self._detector.lexicon
         for table, had, has in (
             (DIVISIONS_FILE, served.divisions, fresh.lexicon.divisions),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 
@@ -24,6 +24,8 @@ class Hit:
     confidence: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["suggestions"] = list(self.suggestions)
-        return data
+        # Field by field: dataclasses.asdict deep-copies each value, several times slower per hit.
+        return {name: getattr(self, name) for name in _FIELDS} | {"suggestions": list(self.suggestions)}
+
+
+_FIELDS = tuple(f.name for f in fields(Hit))

@@ -6,8 +6,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from functools import cache
 
-from pypinyin import Style, pinyin
-
 from app.detection.segment import tokenizer
 
 # Characters jieba's dictionary counts at least this often: the everyday set a slip can produce.
@@ -19,6 +17,8 @@ def readings(char: str) -> frozenset[str]:
     """Toneless readings of a character; empty for anything that is not a Chinese character."""
     if not ("\u3400" <= char <= "\u9fff"):
         return frozenset()
+    from pypinyin import Style, pinyin  # about 0.2 s to import: only where readings are needed
+
     found = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
     return frozenset(found[0]) if found else frozenset()
 

@@ -83,3 +83,15 @@ class Hit(Base):
             suggestions=list(hit["suggestions"]),
             **fields,
         )
+
+    @staticmethod
+    def row(hit: Mapping[str, Any], lexicon_version: str, article_id: int, now: dt.datetime) -> dict[str, Any]:
+        """The columns of a new (pending) hit, for a batched Core INSERT (ingestion, re-scans)."""
+        fields = ("rule_id", "start", "end", "text", "context", "category", "severity", "message")
+        return {name: hit[name] for name in fields} | {
+            "article_id": article_id,
+            "lexicon_version": lexicon_version,
+            "suggestions": list(hit["suggestions"]),
+            "status": HitStatus.pending.value,
+            "created_at": now,
+        }

@@ -8,13 +8,11 @@ interrupted half-way leaves the articles before it whole and no part of the one 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -23,10 +21,9 @@ from app.clock import cst_date
 from app.detection.detector import STORED_PROFILE, Detector
 from app.ingest import wechat
 from app.models import Article, Hit
-from app.schemas.articles import ArticleCreate, BatchCreated, BatchDuplicate, BatchError, BatchResult
-from app.schemas.messages import describe_errors
+from app.schemas.articles import ArticleCreate
 from app.services.accounts import resolve_account
-from app.services.errors import Invalid, NotFound, ServiceError, TooLarge
+from app.services.errors import Invalid, NotFound, TooLarge
 from app.services.exemptions import applicable
 
 log = logging.getLogger("cuomin.ingest")
@@ -42,16 +39,21 @@ def content_hash(title: str, text: str) -> str:
     return hashlib.sha256(f"{title}\n\n{text}".encode()).hexdigest()
 
 
-def ingest_article(
-    *,
-    session: Session,
-    detector: Detector,
-    article_in: ArticleCreate,
-    max_article_bytes: int,
-    organization_scope: int | None = None,
-) -> Ingested:
-    """Store and scan one article, or return the one already stored. With organization_scope (an
-    editor's organisation), an account of another organisation is one that does not exist."""
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """An article as it will be stored, before its account is resolved."""
+
+    title: str
+    published_at: dt.datetime
+    text: str
+    url: str | None
+    nickname: str | None
+    digest: str
+
+
+def prepare(article_in: ArticleCreate, max_article_bytes: int) -> Prepared:
+    """The title, date and text of an article (read from the WeChat page when one is given); a
+    ServiceError for an article that cannot be stored."""
     body = article_in.text if article_in.text is not None else article_in.html or ""
     size = len(body.encode("utf-8", errors="surrogatepass"))
     if size > max_article_bytes:
@@ -79,14 +81,30 @@ def ingest_article(
         where = "：网页中也没有找到发布日期" if article_in.html is not None else ""
         raise Invalid("published_at_missing", f"缺少发布时间（published_at）{where}")
 
+    return Prepared(title, published_at, text, article_in.url or None, nickname, content_hash(title, text))
+
+
+def ingest_article(
+    *,
+    session: Session,
+    detector: Detector,
+    article_in: ArticleCreate,
+    max_article_bytes: int,
+    organization_scope: int | None = None,
+) -> Ingested:
+    """Store and scan one article, or return the one already stored. With organization_scope (an
+    editor's organisation), an account of another organisation is one that does not exist."""
+    prepared = prepare(article_in, max_article_bytes)
+    title, published_at, text = prepared.title, prepared.published_at, prepared.text
+
     account = resolve_account(
         session=session,
         account_id=article_in.account_id,
         filing_no=article_in.filing_no,
-        nickname=nickname,
+        nickname=prepared.nickname,
         organization_scope=organization_scope,
     )
-    digest = content_hash(title, text)
+    digest = prepared.digest
     existing = _existing(session, account.id, article_in.url, digest)
     if existing is not None:
         session.commit()  # nothing written; commit keeps the loaded objects (rollback would expire them)
@@ -139,73 +157,3 @@ def get_article(*, session: Session, article_id: int) -> Article:
     if article is None:
         raise NotFound("article_not_found", f"文章不存在：编号 {article_id}")
     return article
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What became of one item of a batch: an article (created or not) or an error."""
-
-    ingested: Ingested | None = None
-    code: str = ""
-    error: str = ""
-
-
-def ingest_item(
-    *,
-    sessions: Callable[[], Session],
-    detector: Detector,
-    item: Any,
-    max_article_bytes: int,
-    organization_scope: int | None = None,
-) -> Outcome:
-    """Validate and ingest one raw item in its own session; every failure becomes an Outcome."""
-    if not isinstance(item, dict | ArticleCreate):
-        return Outcome(code="invalid_request", error="每项应为一个 JSON 对象（一篇文章）")
-    try:
-        article_in = item if isinstance(item, ArticleCreate) else ArticleCreate.model_validate(item)
-    except ValidationError as exc:
-        return Outcome(code="invalid_request", error=describe_errors(exc.errors()))
-    try:
-        with sessions() as session:
-            ingested = ingest_article(
-                session=session,
-                detector=detector,
-                article_in=article_in,
-                max_article_bytes=max_article_bytes,
-                organization_scope=organization_scope,
-            )
-            # The caller reads hits after the session has closed.
-            _ = ingested.article.hits
-            return Outcome(ingested=ingested)
-    except ServiceError as exc:
-        return Outcome(code=exc.code, error=exc.message)
-    except Exception:
-        log.exception("ingesting an article failed")
-        return Outcome(code="internal_error", error="服务器内部错误，该篇未入库")
-
-
-def ingest_batch(
-    *,
-    sessions: Callable[[], Session],
-    detector: Detector,
-    items: Iterable[Any],
-    max_article_bytes: int,
-    organization_scope: int | None = None,
-) -> BatchResult:
-    result = BatchResult(created=[], duplicates=[], errors=[])
-    for index, item in enumerate(items):
-        outcome = ingest_item(
-            sessions=sessions,
-            detector=detector,
-            item=item,
-            max_article_bytes=max_article_bytes,
-            organization_scope=organization_scope,
-        )
-        if outcome.ingested is None:
-            result.errors.append(BatchError(index=index, code=outcome.code, error=outcome.error))
-        elif outcome.ingested.created:
-            article = outcome.ingested.article
-            result.created.append(BatchCreated(index=index, id=article.id, hits=len(article.hits)))
-        else:
-            result.duplicates.append(BatchDuplicate(index=index, id=outcome.ingested.article.id))
-    return result

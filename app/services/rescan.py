@@ -201,10 +201,16 @@ _worker_detector: Detector | None = None
 
 
 def _init_worker(lexicon_dir: str, context_chars: int, version: str, parent: int) -> None:
+    from app.detection.cache import load_detector
+
     global _worker_detector
     # A worker outlives a parent killed by SIGKILL (nothing tells it): it watches and follows it.
     threading.Thread(target=_follow_parent, args=(parent,), name="follow-parent", daemon=True).start()
-    _worker_detector = Detector.from_dir(lexicon_dir, context_chars=context_chars, typo=get_settings().typo_layer)
+    # From the compiled cache (the caller's detector wrote it, or the first worker does).
+    settings = get_settings()
+    _worker_detector = load_detector(
+        lexicon_dir, cache_dir=settings.cache_dir, context_chars=context_chars, typo=settings.typo_layer
+    )
     if _worker_detector.version != version:
         raise RuntimeError(f"词库在重新扫描期间被修改（{version} → {_worker_detector.version}）")
 

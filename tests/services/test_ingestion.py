@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db import session_factory
 from app.detection.detector import Detector
 from app.models import Account, Article, Hit
-from app.services import ingestion, review
+from app.schemas.articles import BatchResult
+from app.services import batch_ingestion, review
+from app.services.scanning import ScanPool
 from tests.conftest import DatabaseUnderTest
 
 LIMIT = 2 * 1024 * 1024
@@ -37,6 +39,12 @@ def item(number: int) -> dict:
     }
 
 
+def ingest(sessions: sessionmaker[Session], detector: Detector, items: list) -> BatchResult:
+    return batch_ingestion.ingest_many(
+        sessions=sessions, pool=ScanPool(detector, 1), items=items, max_article_bytes=LIMIT
+    )
+
+
 def stored(sessions: sessionmaker[Session]) -> dict[str, int]:
     with sessions() as session:
         rows = session.execute(
@@ -45,54 +53,27 @@ def stored(sessions: sessionmaker[Session]) -> dict[str, int]:
     return dict(rows)  # type: ignore[arg-type]
 
 
-def test_a_failure_while_writing_leaves_no_half_written_article(
-    sessions: sessionmaker[Session], mini: Detector, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    real_add = Session.add
-    calls = {"n": 0}
-
-    def failing_add(self: Session, instance: object, *args: object, **kwargs: object) -> None:
-        real_add(self, instance, *args, **kwargs)
-        if isinstance(instance, Article):
-            calls["n"] += 1
-            if calls["n"] == 2:
-                self.flush()  # the article and its hits are in the database, uncommitted…
-                raise RuntimeError("disk full")  # …when the write fails
-
-    monkeypatch.setattr(Session, "add", failing_add)
-    result = ingestion.ingest_batch(
-        sessions=sessions, detector=mini, items=[item(1), item(2), item(3)], max_article_bytes=LIMIT
-    )
-    assert [c.index for c in result.created] == [0, 2]
-    assert [(e.index, e.code) for e in result.errors] == [(1, "internal_error")]
-    assert stored(sessions) == {"第1篇": 2, "第3篇": 2}
-
-
 def test_an_interrupted_batch_keeps_whole_articles_only(
     sessions: sessionmaker[Session], mini: Detector, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(batch_ingestion, "CHUNK", 2)
     real_commit = Session.commit
     calls = {"n": 0}
 
     def interrupted_commit(self: Session) -> None:
-        if any(isinstance(o, Article) for o in self.new):
-            calls["n"] += 1
-            if calls["n"] == 3:
-                self.flush()
-                raise KeyboardInterrupt  # the process is stopped mid-write
+        calls["n"] += 1
+        if calls["n"] == 3:  # the look-up, the first chunk, then the second chunk's write…
+            self.flush()
+            raise KeyboardInterrupt  # …when the process is stopped mid-write
         real_commit(self)
 
     monkeypatch.setattr(Session, "commit", interrupted_commit)
     with pytest.raises(KeyboardInterrupt):
-        ingestion.ingest_batch(
-            sessions=sessions, detector=mini, items=[item(n) for n in range(1, 6)], max_article_bytes=LIMIT
-        )
-    monkeypatch.undo()
+        ingest(sessions, mini, [item(n) for n in range(1, 6)])
+    monkeypatch.setattr(Session, "commit", real_commit)
     assert stored(sessions) == {"第1篇": 2, "第2篇": 2}
     # Sending the batch again completes it, without duplicating what was stored.
-    result = ingestion.ingest_batch(
-        sessions=sessions, detector=mini, items=[item(n) for n in range(1, 6)], max_article_bytes=LIMIT
-    )
+    result = ingest(sessions, mini, [item(n) for n in range(1, 6)])
     assert [d.index for d in result.duplicates] == [0, 1] and [c.index for c in result.created] == [2, 3, 4]
     assert stored(sessions) == {f"第{n}篇": 2 for n in range(1, 6)}
 
@@ -106,14 +87,13 @@ def test_concurrent_writers_never_fail(db: DatabaseUnderTest, sessions: sessionm
         try:
             barrier.wait()
             for k in range(10):
-                outcome = ingestion.ingest_item(
-                    sessions=sessions, detector=mini, item=item(number * 100 + k), max_article_bytes=LIMIT
-                )
-                assert outcome.ingested is not None, outcome.error
+                outcome = ingest(sessions, mini, [item(number * 100 + k)])
+                assert len(outcome.created) == 1, outcome.errors
                 # Everyone also re-sends one shared article: exactly one of them creates it.
-                ingestion.ingest_item(sessions=sessions, detector=mini, item=item(0), max_article_bytes=LIMIT)
+                assert not ingest(sessions, mini, [item(0)]).errors
                 with sessions() as session:
-                    hit_ids = [h.id for h in outcome.ingested.article.hits]
+                    article_id = outcome.created[0].id
+                    hit_ids = list(session.scalars(select(Hit.id).where(Hit.article_id == article_id)))
                     review.review_hits(
                         session=session, ids=hit_ids, status="confirmed", note=None, reviewer=str(number)
                     )

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Response
 
 from app.api.auth import CurrentUser, ensure_visible
-from app.api.deps import DetectorDep, IdPath, ReadSessionDep, SessionDep, SessionsDep, SettingsDep
+from app.api.deps import DetectorDep, IdPath, ReadSessionDep, ScanPoolDep, SessionDep, SessionsDep, SettingsDep
 from app.api.schemas import ErrorResponse
 from app.schemas.articles import (
     MAX_BATCH_ITEMS,
@@ -18,7 +18,7 @@ from app.schemas.articles import (
     BatchResult,
     IngestedHit,
 )
-from app.services import ingestion
+from app.services import batch_ingestion, ingestion
 from app.services.errors import Invalid, NotFound, TooLarge
 
 router = APIRouter(prefix="/api", tags=["文章"])
@@ -86,18 +86,18 @@ def create_article(
 def create_articles(
     items: Annotated[Any, Body()],
     sessions: SessionsDep,
-    detector: DetectorDep,
+    pool: ScanPoolDep,
     settings: SettingsDep,
     user: CurrentUser,
 ) -> BatchResult:
-    """批量入库（JSON 数组，最多 1,000 篇）：每篇单独入库，一篇出错不影响其他各篇。"""
+    """批量入库（JSON 数组，最多 1,000 篇）：一篇出错（按序号报告）不影响其他各篇；已入库过的不再新增。"""
     if not isinstance(items, list):
         raise Invalid("batch_not_array", "请求体应为 JSON 数组，每项是一篇文章")
     if len(items) > MAX_BATCH_ITEMS:
         raise TooLarge("batch_too_large", f"一批最多 {MAX_BATCH_ITEMS:,} 篇，收到 {len(items):,} 篇，请分批提交")
-    return ingestion.ingest_batch(
+    return batch_ingestion.ingest_many(
         sessions=sessions,
-        detector=detector,
+        pool=pool,
         items=items,
         max_article_bytes=settings.max_article_bytes,
         organization_scope=user.organization_scope,

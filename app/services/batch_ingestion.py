@@ -1,0 +1,290 @@
+"""Ingesting many articles at once (`POST /api/articles/batch`, `cuomin ingest`), with the guarantees
+of ingesting them one by one and a fraction of the cost.
+
+1. Every item is validated and read (text, or the saved WeChat page) on its own: a bad item becomes
+   an error at its index and nothing else.
+2. One read resolves the accounts, their exemptions and the articles already stored, for the whole
+   batch; an item that repeats an earlier one (same account and url, or same account and content),
+   in the database or in the batch, is a duplicate of it.
+3. The new articles are checked in worker processes (app.services.scanning).
+4. They are written in chunks, each chunk one transaction of two batched Core INSERTs (articles,
+   then all their hits): a kill leaves whole chunks and nothing of the one being written. A chunk
+   that meets a concurrent writer's copy of one of its articles (a unique constraint) is rolled back
+   and written article by article, each one then found stored (a duplicate) or stored once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import and_, insert, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.clock import cst_date, utcnow
+from app.models import Account, Article, Hit
+from app.schemas.articles import ArticleCreate, BatchCreated, BatchDuplicate, BatchError, BatchResult
+from app.schemas.messages import describe_errors
+from app.services.accounts import resolve_account
+from app.services.errors import ServiceError
+from app.services.exemptions import applicable
+from app.services.ingestion import Prepared, prepare
+from app.services.scanning import HitDict, ScanJob, ScanPool
+
+log = logging.getLogger("cuomin.ingest")
+
+NOT_AN_OBJECT = "每项应为一个 JSON 对象（一篇文章）"
+INTERNAL = "服务器内部错误，该篇未入库"
+CHUNK = 250  # articles per transaction: big enough to amortise, small enough to hold the lock briefly
+
+
+@dataclass(slots=True)
+class _New:
+    index: int
+    prepared: Prepared
+    account_id: int
+    exempt_phrases: tuple[str, ...]
+    exempt_rules: tuple[str, ...]
+
+
+def _read(item: Any, max_article_bytes: int) -> tuple[ArticleCreate, Prepared] | BatchError | None:
+    if not isinstance(item, dict | ArticleCreate):
+        return None
+    try:
+        article_in = item if isinstance(item, ArticleCreate) else ArticleCreate.model_validate(item)
+    except ValidationError as exc:
+        return BatchError(index=-1, code="invalid_request", error=describe_errors(exc.errors()))
+    try:
+        return article_in, prepare(article_in, max_article_bytes)
+    except ServiceError as exc:
+        return BatchError(index=-1, code=exc.code, error=exc.message)
+
+
+def ingest_many(
+    *,
+    sessions: Callable[[], Session],
+    pool: ScanPool,
+    items: Sequence[Any],
+    max_article_bytes: int,
+    organization_scope: int | None = None,
+) -> BatchResult:
+    """Ingest items (raw JSON objects or ArticleCreate); the result names each item by its index."""
+    result = BatchResult(created=[], duplicates=[], errors=[])
+    ready: list[tuple[int, ArticleCreate, Prepared]] = []
+    for index, item in enumerate(items):
+        read = _read(item, max_article_bytes)
+        if read is None:
+            result.errors.append(BatchError(index=index, code="invalid_request", error=NOT_AN_OBJECT))
+        elif isinstance(read, BatchError):
+            result.errors.append(BatchError(index=index, code=read.code, error=read.error))
+        else:
+            ready.append((index, *read))
+    if not ready:
+        return _sorted(result)
+
+    fresh, repeats = _plan(sessions, ready, organization_scope, result)
+    detector = pool.detector
+    ids: dict[int, int] = {}  # index -> stored article id
+    for first in range(0, len(fresh), CHUNK):
+        chunk = fresh[first : first + CHUNK]
+        jobs = [
+            ScanJob(n.prepared.text, cst_date(n.prepared.published_at), n.exempt_phrases, n.exempt_rules) for n in chunk
+        ]
+        try:
+            found = pool.check(jobs)
+        except Exception:
+            log.exception("checking a batch of articles failed")
+            for n in chunk:
+                result.errors.append(BatchError(index=n.index, code="internal_error", error=INTERNAL))
+            continue
+        _write_chunk(sessions, chunk, found, detector.version, ids, result)
+    for index, earlier in repeats:
+        if earlier in ids:
+            result.duplicates.append(BatchDuplicate(index=index, id=ids[earlier]))
+        else:  # the earlier copy failed: this one fails the same way, it was never stored
+            error = next((e for e in result.errors if e.index == earlier), None)
+            code, message = (error.code, error.error) if error else ("internal_error", INTERNAL)
+            result.errors.append(BatchError(index=index, code=code, error=message))
+    return _sorted(result)
+
+
+def _sorted(result: BatchResult) -> BatchResult:
+    result.created.sort(key=lambda c: c.index)
+    result.duplicates.sort(key=lambda d: d.index)
+    result.errors.sort(key=lambda e: e.index)
+    return result
+
+
+def _plan(
+    sessions: Callable[[], Session],
+    ready: list[tuple[int, ArticleCreate, Prepared]],
+    organization_scope: int | None,
+    result: BatchResult,
+) -> tuple[list[_New], list[tuple[int, int]]]:
+    """The articles to store, and the (index, earlier index) of those repeating one earlier in the batch.
+    Duplicates of stored articles and account errors go straight into result."""
+    accounts: dict[tuple[Any, ...], Account | ServiceError] = {}
+    exemptions: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    placed: list[tuple[int, Prepared, int]] = []
+    with sessions() as session:
+        for index, article_in, prepared in ready:
+            key = (article_in.account_id, article_in.filing_no, prepared.nickname)
+            if key not in accounts:
+                try:
+                    accounts[key] = resolve_account(
+                        session=session,
+                        account_id=article_in.account_id,
+                        filing_no=article_in.filing_no,
+                        nickname=prepared.nickname,
+                        organization_scope=organization_scope,
+                    )
+                except ServiceError as exc:
+                    accounts[key] = exc
+            account = accounts[key]
+            if isinstance(account, ServiceError):
+                result.errors.append(BatchError(index=index, code=account.code, error=account.message))
+                continue
+            if account.id not in exemptions:
+                phrases, rules = applicable(session=session, account=account)
+                exemptions[account.id] = (tuple(phrases), tuple(rules))
+            placed.append((index, prepared, account.id))
+        stored = _stored(session, placed)
+        session.commit()  # read only: end the transaction (on SQLite it holds the write lock)
+
+    fresh: list[_New] = []
+    repeats: list[tuple[int, int]] = []
+    first_of: dict[tuple[int, str, str], int] = {}  # (account, "hash"/"url", value) -> index
+    for index, prepared, account_id in placed:
+        keys = [(account_id, "hash", prepared.digest)]
+        if prepared.url:
+            keys.append((account_id, "url", prepared.url))
+        existing = next((stored[k] for k in keys if k in stored), None)
+        if existing is not None:
+            result.duplicates.append(BatchDuplicate(index=index, id=existing))
+            continue
+        earlier = next((first_of[k] for k in keys if k in first_of), None)
+        if earlier is not None:
+            repeats.append((index, earlier))
+            continue
+        for k in keys:
+            first_of[k] = index
+        fresh.append(_New(index, prepared, account_id, *exemptions[account_id]))
+    return fresh, repeats
+
+
+def _stored(session: Session, placed: list[tuple[int, Prepared, int]]) -> dict[tuple[int, str, str], int]:
+    """The ids of stored articles that the placed ones would repeat, keyed as in _plan."""
+    by_account: dict[int, tuple[set[str], set[str]]] = {}
+    for _index, prepared, account_id in placed:
+        hashes, urls = by_account.setdefault(account_id, (set(), set()))
+        hashes.add(prepared.digest)
+        if prepared.url:
+            urls.add(prepared.url)
+    found: dict[tuple[int, str, str], int] = {}
+    for account_id, (hashes, urls) in by_account.items():
+        hash_list, url_list = sorted(hashes), sorted(urls)
+        for first in range(0, max(len(hash_list), len(url_list)), 500):  # bounded IN lists
+            same = Article.content_hash.in_(hash_list[first : first + 500])
+            if url_list[first : first + 500]:
+                same = or_(same, Article.url.in_(url_list[first : first + 500]))
+            query = select(Article.id, Article.content_hash, Article.url)
+            rows = session.execute(query.where(and_(Article.account_id == account_id, same)))
+            for article_id, digest, url in rows:
+                found.setdefault((account_id, "hash", digest), article_id)
+                if url:
+                    found.setdefault((account_id, "url", url), article_id)
+    return found
+
+
+def _article_row(new: _New, version: str, now: Any) -> dict[str, Any]:
+    p = new.prepared
+    return {
+        "account_id": new.account_id,
+        "title": p.title,
+        "url": p.url,
+        "published_at": p.published_at,
+        "text": p.text,
+        "content_hash": p.digest,
+        "lexicon_version": version,
+        "ingested_at": now,
+    }
+
+
+def _hit_rows(article_id: int, hits: list[HitDict], version: str, now: Any) -> list[dict[str, Any]]:
+    return [Hit.row(h, version, article_id, now) for h in hits]
+
+
+def _insert(session: Session, chunk: list[_New], found: list[list[HitDict]], version: str) -> list[int]:
+    now = utcnow()
+    statement = insert(Article).returning(Article.id, sort_by_parameter_order=True)
+    ids = list(session.execute(statement, [_article_row(n, version, now) for n in chunk]).scalars())
+    hit_rows = [
+        row for article_id, hits in zip(ids, found, strict=True) for row in _hit_rows(article_id, hits, version, now)
+    ]
+    if hit_rows:
+        session.execute(insert(Hit), hit_rows)
+    return ids
+
+
+def _write_chunk(
+    sessions: Callable[[], Session],
+    chunk: list[_New],
+    found: list[list[HitDict]],
+    version: str,
+    ids: dict[int, int],
+    result: BatchResult,
+) -> None:
+    try:
+        with sessions() as session:
+            stored = _insert(session, chunk, found, version)
+            session.commit()
+    except IntegrityError:
+        # Another request stored one of these meanwhile: one article per transaction tells which.
+        for new, hits in zip(chunk, found, strict=True):
+            _write_one(sessions, new, hits, version, ids, result)
+        return
+    except Exception:
+        log.exception("writing a batch of articles failed")
+        for new in chunk:
+            result.errors.append(BatchError(index=new.index, code="internal_error", error=INTERNAL))
+        return
+    for new, article_id, hits in zip(chunk, stored, found, strict=True):
+        ids[new.index] = article_id
+        result.created.append(BatchCreated(index=new.index, id=article_id, hits=len(hits)))
+
+
+def _write_one(
+    sessions: Callable[[], Session],
+    new: _New,
+    hits: list[HitDict],
+    version: str,
+    ids: dict[int, int],
+    result: BatchResult,
+) -> None:
+    for _attempt in range(2):
+        try:
+            with sessions() as session:
+                existing = _stored(session, [(new.index, new.prepared, new.account_id)])
+                key = (new.account_id, "hash", new.prepared.digest)
+                url_key = (new.account_id, "url", new.prepared.url or "")
+                article_id = existing.get(key) or existing.get(url_key)
+                if article_id is not None:
+                    session.commit()
+                    ids[new.index] = article_id
+                    result.duplicates.append(BatchDuplicate(index=new.index, id=article_id))
+                    return
+                [article_id] = _insert(session, [new], [hits], version)
+                session.commit()
+        except IntegrityError:
+            continue  # stored concurrently between the look and the write: look again
+        except Exception:
+            log.exception("ingesting an article failed")
+            break
+        ids[new.index] = article_id
+        result.created.append(BatchCreated(index=new.index, id=article_id, hits=len(hits)))
+        return
+    result.errors.append(BatchError(index=new.index, code="internal_error", error=INTERNAL))

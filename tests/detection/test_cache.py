@@ -1,0 +1,129 @@
+"""The compiled detector cache: loaded when it matches in every respect, rebuilt otherwise."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.detection import cache
+from app.detection.detector import Detector
+from app.detection.lexicon import LexiconError
+from tests.conftest import MINI_LEXICON
+
+TEXT = "截止目前，他做为党员，推进一带一路战略。"
+
+
+@pytest.fixture
+def lexicon(tmp_path: Path) -> Path:
+    directory = tmp_path / "lex"
+    shutil.copytree(MINI_LEXICON, directory)
+    return directory
+
+
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The directories Detector.from_dir was asked to build (empty: everything came from the cache)."""
+    built: list[Path] = []
+    original = Detector.from_dir.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[Detector], directory: Path | str, **kwargs: int) -> Detector:
+        built.append(Path(directory))
+        return original(cls, directory, **kwargs)
+
+    monkeypatch.setattr(Detector, "from_dir", classmethod(counting))
+    return built
+
+
+def cache_files(directory: Path) -> list[Path]:
+    return sorted(directory.glob("detector-*.bin"))
+
+
+def test_a_warm_cache_loads_without_building_and_checks_the_same(
+    lexicon: Path, tmp_path: Path, builds: list[Path], mini: Detector
+) -> None:
+    first = cache.load_detector(lexicon, cache_dir=tmp_path / "cache")
+    assert builds == [lexicon] and len(cache_files(tmp_path / "cache")) == 1
+    second = cache.load_detector(lexicon, cache_dir=tmp_path / "cache")
+    assert builds == [lexicon]  # not built again
+    assert second is not first and second.version == first.version == mini.version
+    assert second.check(TEXT) == first.check(TEXT) == mini.check(TEXT) != []
+
+
+def test_options_are_part_of_the_key(lexicon: Path, tmp_path: Path, builds: list[Path]) -> None:
+    narrow = cache.load_detector(lexicon, cache_dir=tmp_path, context_chars=2)
+    wide = cache.load_detector(lexicon, cache_dir=tmp_path, context_chars=20)
+    assert len(builds) == 2 and narrow.context_chars == 2 and wide.context_chars == 20
+    assert cache.load_detector(lexicon, cache_dir=tmp_path, context_chars=2).check(TEXT) == narrow.check(TEXT)
+    assert len(builds) == 2
+
+
+def test_a_changed_lexicon_is_rebuilt(lexicon: Path, tmp_path: Path, builds: list[Path]) -> None:
+    old = cache.load_detector(lexicon, cache_dir=tmp_path)
+    text = (lexicon / "mini.yaml").read_text(encoding="utf-8")
+    (lexicon / "mini.yaml").write_text(text.replace("term: 做为", "terms: [做为, 作为了]"), encoding="utf-8")
+    fresh = cache.load_detector(lexicon, cache_dir=tmp_path)
+    assert len(builds) == 2 and fresh.version != old.version
+    assert any(h.text == "作为了" for h in fresh.check("他作为了党员。"))
+    assert not any(h.text == "作为了" for h in old.check("他作为了党员。"))
+
+
+def test_a_broken_lexicon_raises_even_with_a_cache_of_the_old_one(lexicon: Path, tmp_path: Path) -> None:
+    cache.load_detector(lexicon, cache_dir=tmp_path)
+    (lexicon / "broken.yaml").write_text("category: 常见错别字\nentries: [{id: BAD}]\n", encoding="utf-8")
+    with pytest.raises(LexiconError):
+        cache.load_detector(lexicon, cache_dir=tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "empty", "garbage header"])
+def test_a_damaged_file_is_rebuilt_never_trusted(
+    lexicon: Path, tmp_path: Path, builds: list[Path], damage: str
+) -> None:
+    expected = cache.load_detector(lexicon, cache_dir=tmp_path).check(TEXT)
+    [path] = cache_files(tmp_path)
+    data = path.read_bytes()
+    if damage == "truncate":
+        path.write_bytes(data[: len(data) // 2])
+    elif damage == "flip":
+        path.write_bytes(data[:-100] + bytes([data[-100] ^ 0xFF]) + data[-99:])
+    elif damage == "empty":
+        path.write_bytes(b"")
+    else:
+        path.write_bytes(cache.MAGIC + b"{not json\n" + data)
+    assert cache.load_detector(lexicon, cache_dir=tmp_path).check(TEXT) == expected
+    assert len(builds) == 2
+    assert path.read_bytes() != b"" and cache.load_detector(lexicon, cache_dir=tmp_path) and len(builds) == 2
+
+
+def test_a_cache_from_another_program_version_is_rebuilt(
+    lexicon: Path, tmp_path: Path, builds: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache.load_detector(lexicon, cache_dir=tmp_path)
+    monkeypatch.setattr(cache, "program_version", lambda: "0.0.0+another-engine")
+    cache.load_detector(lexicon, cache_dir=tmp_path)
+    assert len(builds) == 2
+    cache.load_detector(lexicon, cache_dir=tmp_path)
+    assert len(builds) == 2  # and the rebuilt file is the new program's
+
+
+def test_the_program_version_follows_the_detection_sources() -> None:
+    version = cache.program_version()
+    assert version.startswith("0.") and "+" in version and version == cache.program_version()
+
+
+def test_an_unwritable_cache_directory_only_costs_the_build(lexicon: Path, tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    detector = cache.load_detector(lexicon, cache_dir=blocked / "cache")
+    assert [h.text for h in detector.check(TEXT)][:2] == ["截止", "做为"]
+
+
+def test_caches_of_removed_lexicon_directories_are_pruned(lexicon: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    shutil.copytree(lexicon, other)
+    cache.load_detector(other, cache_dir=tmp_path / "cache")
+    shutil.rmtree(other)
+    cache.load_detector(lexicon, cache_dir=tmp_path / "cache")
+    [kept] = cache_files(tmp_path / "cache")
+    assert kept == cache.cache_file(tmp_path / "cache", lexicon, {})
