@@ -440,15 +440,16 @@ def _typo_layer(lexicon: Lexicon, mode: TypoMode) -> TypoLayer | None:
 
 
 def _protected_forms(lexicon: Lexicon) -> dict[str, list[tuple[str, int]]]:
-    """Every right form the lexicons name (canonical formulations, division names, entries' corrections),
-    indexed by each of its characters with the character's offset in the form."""
+    """Every right form the lexicons name (canonical formulations, division names, entries' corrections and
+    exceptions), indexed by each of its characters with the character's offset in the form."""
     forms: set[str] = {d.name for d in lexicon.divisions}
     for rule in lexicon.rules:
         spec = rule.spec
         if isinstance(spec, CanonicalForm):
             forms.add(spec.form)
         elif not isinstance(spec, DetectorSpec):
-            forms.update(s for s in spec.suggest if len(s) >= 2)
+            # an entry's correction, and the phrases its `except` names as rightly written
+            forms.update(s for s in [*spec.suggest, *getattr(spec, "except_", ())] if len(s) >= 2)
     index: dict[str, list[tuple[str, int]]] = {}
     for form in sorted(forms):
         norm = normalize_term(form)

@@ -29,3 +29,15 @@ class Hit:
 
 
 _FIELDS = tuple(f.name for f in fields(Hit))
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What a layer in code (near misses, meetings, leaders, places) reports to the detector: a span, its
+    rule and, where the layer knows better than the rule's text, the suggestion and the message."""
+
+    start: int
+    end: int
+    rule: int
+    suggestion: str | None = None
+    message: str | None = None

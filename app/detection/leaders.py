@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.detection.hit import Finding
 from app.detection.meetings import MeetingTable, meetings_named
 from app.detection.principles import is_historical, sentence_bounds
 
@@ -90,15 +91,6 @@ class TitledName:
     name: str
     title_first: bool
     tenures: tuple[Tenure, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    start: int
-    end: int
-    rule: int
-    suggestion: str | None = None
-    message: str | None = None
 
 
 # The sentence speaks of the past: the title was right then.

@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.detection.hit import Finding
+
 MEETINGS_FILE = "data/meetings.csv"
 
 _NUM = "[一二三四五六七八九十]{1,3}"
@@ -102,15 +104,6 @@ class Anchor:
 
     kind: str
     length: int
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    start: int
-    end: int
-    rule: int
-    suggestion: str | None = None
-    message: str | None = None
 
 
 _ANCHORS = {

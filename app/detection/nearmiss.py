@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from app.detection.context import ContextRules
+from app.detection.hit import Finding
 from app.detection.lexicon import CanonicalForm, Lexicon
 from app.detection.normalize import normalize_term
 from app.detection.segment import on_word_boundaries, tokenizer
@@ -73,15 +74,6 @@ class City:
     length: int
     parents: frozenset[str]
     right: tuple[tuple[str, str], ...]  # (level of the name written before, the right one)
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    start: int
-    end: int
-    rule: int
-    suggestion: str | None = None
-    message: str | None = None
 
 
 def _is_han(char: str) -> bool:

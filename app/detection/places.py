@@ -15,6 +15,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from app.detection.hit import Finding
 from app.detection.tables import Division
 
 # The 56 ethnic groups, as the State Ethnic Affairs Commission lists them.
@@ -55,15 +56,6 @@ class PlaceKey:
     length: int
     right: str
     message: str
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    start: int
-    end: int
-    rule: int
-    suggestion: str | None = None
-    message: str | None = None
 
 
 class PlaceRules:
