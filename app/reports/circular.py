@@ -100,8 +100,11 @@ class Circular:
                 "sections": list(self.sections),
                 "problems": list(self.problems),
                 "text": self.text,
-                "annex_titles": [self.report.annex_title, self.platforms.town_annex_title,
-                                 self.platforms.department_annex_title],
+                "annex_titles": [
+                    self.report.annex_title,
+                    self.platforms.town_annex_title,
+                    self.platforms.department_annex_title,
+                ],
                 "disclosure": self.counts.as_dict(),
                 "platforms": self.platforms.as_dict(),
                 "annex2": self.platforms.as_dict()["annex2"],

@@ -27,7 +27,6 @@ from app.reports.cells import csv_text, xml_text
 from app.reports.circular import Circular
 from app.reports.export import (
     ANNEX_COLUMNS,
-    ANNEX_LABEL,
     BODY_FONT,
     HEADER_FONT,
     LATIN_FONT,
@@ -58,10 +57,15 @@ def annexes(circular: Circular) -> tuple[Annex, Annex, Annex]:
     platforms = circular.platforms
     return (
         Annex(1, circular.report.annex_title, ANNEX_COLUMNS, tuple(r.cells() for r in circular.report.annex), (0, 2)),
-        Annex(2, platforms.town_annex_title, PLATFORM_ANNEX_COLUMNS, tuple(r.cells() for r in platforms.town_annex), (0,)),
         Annex(
-            3, platforms.department_annex_title, PLATFORM_ANNEX_COLUMNS,
-            tuple(r.cells() for r in platforms.department_annex), (0,),
+            2, platforms.town_annex_title, PLATFORM_ANNEX_COLUMNS, tuple(r.cells() for r in platforms.town_annex), (0,)
+        ),
+        Annex(
+            3,
+            platforms.department_annex_title,
+            PLATFORM_ANNEX_COLUMNS,
+            tuple(r.cells() for r in platforms.department_annex),
+            (0,),
         ),
     )
 

@@ -73,7 +73,7 @@ class UpdateCycle:
 
 
 def parse_cycle(value: str) -> UpdateCycle:
-    """6个月, 六个月, 每6个月, 半年, 1年, 一年, 每年, 每季度, 2周, 两周, 15天, 每月…; a ValueError in Chinese otherwise."""
+    """6个月, 六个月, 每6个月, 半年, 一年, 每年, 每季度, 两周, 15天, 每月…; ValueError (in Chinese) otherwise."""
     text = "".join(str(value).split())
     for prefix in _PREFIXES:
         text = text.removeprefix(prefix)
@@ -146,9 +146,7 @@ def default_cycle(column_name: str) -> UpdateCycle | None:
     return None
 
 
-def resolve_cycle(
-    column_name: str, own: UpdateCycle | None, by_name: Mapping[str, UpdateCycle]
-) -> UpdateCycle | None:
+def resolve_cycle(column_name: str, own: UpdateCycle | None, by_name: Mapping[str, UpdateCycle]) -> UpdateCycle | None:
     """The column's own cycle, else the office's for the name, else the national default, else None."""
     return own or by_name.get(column_name) or default_cycle(column_name)
 

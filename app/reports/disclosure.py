@@ -125,9 +125,7 @@ def letters_paragraph(period: Period, counts: DisclosureCounts) -> str:
     received = sum(x.received for x in letters)
     replied = sum(x.replied for x in letters)
     rate = _percentage(replied, received)
-    sentence = (
-        f"{when}共{len(per_department)}个部门受理问政信件{received}件，回复{replied}件，办结率{rate}%"
-    )
+    sentence = f"{when}共{len(per_department)}个部门受理问政信件{received}件，回复{replied}件，办结率{rate}%"
     order = [t for t in LETTER_TYPES if t in per_type] + [t for t in per_type if t not in LETTER_TYPES]
     if len(order) > 1 or order != ["其他"]:
         sentence += "，其中" + "，".join(f"{t}类{per_type[t]}件" for t in order)

@@ -184,9 +184,7 @@ class PlatformCheck:
             return f"{heading}辖区内没有登记运行中的政府信息公开平台，未开展检查。"
         if not self.findings:
             return f"{heading}检查了辖区运行中的政府信息公开平台，检查中未发现栏目应更新未更新的单位。"
-        annexes = "、".join(
-            number for number, rows in (("2", self.town_annex), ("3", self.department_annex)) if rows
-        )
+        annexes = "、".join(number for number, rows in (("2", self.town_annex), ("3", self.department_annex)) if rows)
         urging = "，并且多次督促仍未整改" if urged else ""
         return (
             f"{heading}检查了辖区运行中的政府信息公开平台，检查中发现存在问题的单位有{len(self.findings)}家"
@@ -288,7 +286,9 @@ def check_platforms(
         for column in unit.columns:
             cycle = resolve_cycle(column.name, column.cycle, by_name)
             if cycle is None:
-                notes.append(f"{unit.name}的“{column.name}”栏目没有更新周期，无法判断是否应更新未更新：请设置其更新周期。")
+                notes.append(
+                    f"{unit.name}的“{column.name}”栏目没有更新周期，无法判断是否应更新未更新：请设置其更新周期。"
+                )
                 continue
             done = [d for d in column.updates if d <= inspection]
             if not done:
@@ -314,9 +314,17 @@ def check_platforms(
     for town in towns.values():
         if town.key in findings:
             ordered.append(findings[town.key])
-        ordered += [findings[u.key] for u in checked if u.kind is UnitKind.village and u.parent == town.key and u.key in findings]
+        ordered += [
+            findings[u.key]
+            for u in checked
+            if u.kind is UnitKind.village and u.parent == town.key and u.key in findings
+        ]
     ordered += [f for f in findings.values() if f.kind is UnitKind.village and f.town is None]
     ordered += [f for f in findings.values() if f.kind is UnitKind.department]
     return PlatformCheck(
-        period=period, inspection_date=inspection, units_checked=len(checked), findings=tuple(ordered), notes=tuple(notes)
+        period=period,
+        inspection_date=inspection,
+        units_checked=len(checked),
+        findings=tuple(ordered),
+        notes=tuple(notes),
     )

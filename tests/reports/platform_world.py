@@ -51,7 +51,9 @@ VILLAGE_COLUMNS = ("惠民惠农补贴", "村务公开", "服务公开", "公示
 RESIDENT_COLUMNS = ("惠民惠农补贴", "居务公开", "服务公开", "公示公告", "财务公开")
 
 
-def columns(all_names: tuple[str, ...], overdue: tuple[str, ...], *, old: dt.date = SIX_MONTHS_AGO) -> list[ColumnInput]:
+def columns(
+    all_names: tuple[str, ...], overdue: tuple[str, ...], *, old: dt.date = SIX_MONTHS_AGO
+) -> list[ColumnInput]:
     return [ColumnInput(name, (D(2021, 3, 1), old if name in overdue else RECENT)) for name in all_names]
 
 
@@ -80,34 +82,71 @@ def profile(key: str, name: str, town: str, *, stale: bool) -> UnitInput:
 def units() -> list[UnitInput]:
     town, dept = UnitKind.town, UnitKind.department
     return [
-        UnitInput("wd", "万店镇人民政府", town, columns=[
-            ColumnInput("财政专项资金", (YEAR_AGO,)),
-            ColumnInput("通知公告", (RECENT,)),
-            ColumnInput("工作动态", (D(2023, 6, 25),)),
-        ]),
+        UnitInput(
+            "wd",
+            "万店镇人民政府",
+            town,
+            columns=[
+                ColumnInput("财政专项资金", (YEAR_AGO,)),
+                ColumnInput("通知公告", (RECENT,)),
+                ColumnInput("工作动态", (D(2023, 6, 25),)),
+            ],
+        ),
         UnitInput("hd", "何店镇人民政府", town, columns=columns(("通知公告", "财政专项资金"), ())),
-        UnitInput("ly", "洛阳镇人民政府", town, columns=[
-            # Six months to the day: still in time.
-            ColumnInput("通知公告", (D(2022, 12, 30),)),
-        ]),
-        UnitInput("kf", "曾都经济开发区管理委员会", town, columns=[
-            *columns(("公益事业建设", "通知公告", "公共资源配置"), ("公益事业建设", "通知公告", "公共资源配置")),
-            ColumnInput("工作动态", (D(2023, 6, 25),)),
-        ]),
-        UnitInput("sfj", "区司法局", dept, columns=columns(("重大决策事项目录", "通知公告"), ("重大决策事项目录",), old=YEAR_AGO)),
+        UnitInput(
+            "ly",
+            "洛阳镇人民政府",
+            town,
+            columns=[
+                # Six months to the day: still in time.
+                ColumnInput("通知公告", (D(2022, 12, 30),)),
+            ],
+        ),
+        UnitInput(
+            "kf",
+            "曾都经济开发区管理委员会",
+            town,
+            columns=[
+                *columns(("公益事业建设", "通知公告", "公共资源配置"), ("公益事业建设", "通知公告", "公共资源配置")),
+                ColumnInput("工作动态", (D(2023, 6, 25),)),
+            ],
+        ),
+        UnitInput(
+            "sfj",
+            "区司法局",
+            dept,
+            columns=columns(("重大决策事项目录", "通知公告"), ("重大决策事项目录",), old=YEAR_AGO),
+        ),
         UnitInput("czj", "区财政局", dept, columns=columns(("财政专项资金", "通知公告"), ())),
-        UnitInput("zrzy", "区自然资源和规划局", dept, columns=columns(("规划编制", "通知公告"), ("规划编制",), old=YEAR_AGO)),
-        UnitInput("wjj", "区卫生健康局", dept, columns=columns(
-            ("突发公共卫生事件", "卫生健康查询服务", "公共医疗卫生", "通知公告"),
-            ("突发公共卫生事件", "卫生健康查询服务", "公共医疗卫生"),
-        )),
-        UnitInput("yjj", "区应急管理局", dept, columns=columns(
-            ("救助款物", "预警提示信息", "机构简介"), ("救助款物", "预警提示信息", "机构简介"), old=YEAR_AGO
-        )),
-        UnitInput("tjj", "区统计局", dept, columns=[
-            # Updated after the inspection date only: on 2023-06-30 it was still overdue.
-            ColumnInput("数据解读", (SIX_MONTHS_AGO, D(2023, 7, 3))),
-        ]),
+        UnitInput(
+            "zrzy", "区自然资源和规划局", dept, columns=columns(("规划编制", "通知公告"), ("规划编制",), old=YEAR_AGO)
+        ),
+        UnitInput(
+            "wjj",
+            "区卫生健康局",
+            dept,
+            columns=columns(
+                ("突发公共卫生事件", "卫生健康查询服务", "公共医疗卫生", "通知公告"),
+                ("突发公共卫生事件", "卫生健康查询服务", "公共医疗卫生"),
+            ),
+        ),
+        UnitInput(
+            "yjj",
+            "区应急管理局",
+            dept,
+            columns=columns(
+                ("救助款物", "预警提示信息", "机构简介"), ("救助款物", "预警提示信息", "机构简介"), old=YEAR_AGO
+            ),
+        ),
+        UnitInput(
+            "tjj",
+            "区统计局",
+            dept,
+            columns=[
+                # Updated after the inspection date only: on 2023-06-30 it was still overdue.
+                ColumnInput("数据解读", (SIX_MONTHS_AGO, D(2023, 7, 3))),
+            ],
+        ),
         UnitInput("zjj", "区住房和城乡建设局", dept, columns=columns(("通知公告",), ())),
         UnitInput("old", "区原某某局", dept, active=False, columns=columns(("通知公告",), ("通知公告",))),
         village("wd1", "兴隆村村民委员会", "wd", ("服务公开",)),
@@ -116,25 +155,34 @@ def units() -> list[UnitInput]:
         *[
             profile(f"hd{n}", name, "hd", stale=True)
             for n, name in enumerate(
-                ("乔麦河村村民委员会", "金花岭村村民委员会", "三岔湖村村民委员会", "向阳村村民委员会",
-                 "汪谌村村民委员会", "棋盘山村村民委员会"),
+                (
+                    "乔麦河村村民委员会",
+                    "金花岭村村民委员会",
+                    "三岔湖村村民委员会",
+                    "向阳村村民委员会",
+                    "汪谌村村民委员会",
+                    "棋盘山村村民委员会",
+                ),
                 start=1,
             )
         ],
         profile("hd7", "何店村村民委员会", "hd", stale=False),
         village("ly1", "洛阳村村民委员会", "ly", ()),
-        village("kf1", "星光社区居民委员会", "kf", ("惠民惠农补贴", "居务公开", "财务公开", "服务公开"), order=STAR_ORDER),
+        village(
+            "kf1", "星光社区居民委员会", "kf", ("惠民惠农补贴", "居务公开", "财务公开", "服务公开"), order=STAR_ORDER
+        ),
         village("kf2", "龚家棚村村民委员会", "kf", VILLAGE_COLUMNS),
         village("kf3", "太山庙村村民委员会", "kf", VILLAGE_COLUMNS),
         village("kf4", "新春村村民委员会", "kf", ("村务公开", "公示公告", "财务公开")),
         village("kf5", "首义社区居民委员会", "kf", ("惠民惠农补贴", "居务公开", "公示公告", "财务公开"), resident=True),
-        village("kf6", "六草屋社区居民委员会", "kf", ("惠民惠农补贴", "居务公开", "公示公告", "财务公开"), resident=True),
+        village(
+            "kf6", "六草屋社区居民委员会", "kf", ("惠民惠农补贴", "居务公开", "公示公告", "财务公开"), resident=True
+        ),
         village("kf7", "两水沟社区居民委员会", "kf", ("惠民惠农补贴", "财务公开"), resident=True),
         village("kf8", "周家寨村村民委员会", "kf", VILLAGE_COLUMNS),
         village("kf9", "余家老湾村村民委员会", "kf", ("村务公开", "服务公开", "公示公告", "财务公开")),
         village("kf10", "白云社区居民委员会", "kf", (), resident=True),
     ]
-
 
 
 COUNTS = DisclosureCounts(
@@ -194,13 +242,25 @@ SEED_ANNEX2 = [
     ("9", "何店镇棋盘山村村民委员会", "“村简介”栏目超一年未更新"),
     ("10", "曾都经济开发区管理委员会", "“公益事业建设、通知公告、公共资源配置”3个栏目超6个月未更新"),
     ("11", "曾都经济开发区星光社区居民委员会", "“惠民惠农补贴、居务公开、财务公开、服务公开”4个栏目超6个月未更新"),
-    ("12", "曾都经济开发区龚家棚村村民委员会", "“惠民惠农补贴、村务公开、服务公开、公示公告、财务公开”5个栏目超6个月未更新"),
-    ("13", "曾都经济开发区太山庙村村民委员会", "“惠民惠农补贴、村务公开、服务公开、公示公告、财务公开”5个栏目超6个月未更新"),
+    (
+        "12",
+        "曾都经济开发区龚家棚村村民委员会",
+        "“惠民惠农补贴、村务公开、服务公开、公示公告、财务公开”5个栏目超6个月未更新",
+    ),
+    (
+        "13",
+        "曾都经济开发区太山庙村村民委员会",
+        "“惠民惠农补贴、村务公开、服务公开、公示公告、财务公开”5个栏目超6个月未更新",
+    ),
     ("14", "曾都经济开发区新春村村民委员会", "“村务公开、公示公告、财务公开”3个栏目超6个月未更新"),
     ("15", "曾都经济开发区首义社区居民委员会", "“惠民惠农补贴、居务公开、公示公告、财务公开”4个栏目超6个月未更新"),
     ("16", "曾都经济开发区六草屋社区居民委员会", "“惠民惠农补贴、居务公开、公示公告、财务公开”4个栏目超6个月未更新"),
     ("17", "曾都经济开发区两水沟社区居民委员会", "“惠民惠农补贴、财务公开”2个栏目超6个月未更新"),
-    ("18", "曾都经济开发区周家寨村村民委员会", "“惠民惠农补贴、村务公开、服务公开、公示公告、财务公开”5个栏目超6个月未更新"),
+    (
+        "18",
+        "曾都经济开发区周家寨村村民委员会",
+        "“惠民惠农补贴、村务公开、服务公开、公示公告、财务公开”5个栏目超6个月未更新",
+    ),
     ("19", "曾都经济开发区余家老湾村村民委员会", "“村务公开、服务公开、公示公告、财务公开”4个栏目超6个月未更新"),
 ]
 SEED_ANNEX3 = [

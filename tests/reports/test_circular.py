@@ -50,7 +50,14 @@ def test_annexes_2_and_3(circular: Circular) -> None:
 def test_what_is_not_named(circular: Circular) -> None:
     named = {f.name for f in circular.platforms.findings}
     # In time to the day (洛阳镇), in time (何店镇, 区财政局), inactive (区原某某局), villages in time.
-    assert not named & {"洛阳镇人民政府", "何店镇人民政府", "区财政局", "区原某某局", "何店村村民委员会", "白云社区居民委员会"}
+    assert not named & {
+        "洛阳镇人民政府",
+        "何店镇人民政府",
+        "区财政局",
+        "区原某某局",
+        "何店村村民委员会",
+        "白云社区居民委员会",
+    }
     statistics = next(f for f in circular.platforms.findings if f.name == "区统计局")
     # Its update of 3 July comes after the inspection date.
     assert statistics.overdue[0].last_update == pw.SIX_MONTHS_AGO

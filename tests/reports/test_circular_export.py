@@ -32,8 +32,11 @@ def test_docx_is_the_whole_circular(circular: Circular) -> None:
     body = texts[: texts.index("附件：1.检查政务新媒体发现的问题清单")]
     assert body == [circular.title, *circular.paragraphs]
     assert "2.检查镇村信息公开平台发现的问题清单" in texts and "3.检查部门信息公开平台发现的问题清单" in texts
-    for label, title in [("附件1", circular.report.annex_title), ("附件2", circular.platforms.town_annex_title),
-                         ("附件3", circular.platforms.department_annex_title)]:
+    for label, title in [
+        ("附件1", circular.report.annex_title),
+        ("附件2", circular.platforms.town_annex_title),
+        ("附件3", circular.platforms.department_annex_title),
+    ]:
         assert texts[texts.index(label) + 1] == title
     tables = [[tuple(c.text for c in row.cells) for row in table.rows] for table in document.tables]
     assert tables == [
@@ -57,8 +60,10 @@ def test_xlsx_has_a_sheet_per_annex(circular: Circular) -> None:
     book = load_workbook(io.BytesIO(to_xlsx(circular)))
     assert book.sheetnames == ["附件1", "附件2", "附件3", "错敏问题明细"]
     assert list(book["附件1"].iter_rows(min_row=3, values_only=True)) == world.SEED_ANNEX
-    for name, title, rows in [("附件2", circular.platforms.town_annex_title, pw.SEED_ANNEX2),
-                              ("附件3", circular.platforms.department_annex_title, pw.SEED_ANNEX3)]:
+    for name, title, rows in [
+        ("附件2", circular.platforms.town_annex_title, pw.SEED_ANNEX2),
+        ("附件3", circular.platforms.department_annex_title, pw.SEED_ANNEX3),
+    ]:
         sheet = book[name]
         assert sheet["A1"].value == title
         assert next(sheet.iter_rows(min_row=2, max_row=2, values_only=True)) == PLATFORM_ANNEX_COLUMNS
@@ -74,17 +79,25 @@ def test_csv_per_annex(circular: Circular) -> None:
     with pytest.raises(ValueError, match="没有附件4"):
         to_csv(circular, 4)
     assert CIRCULAR_FORMATS["csv"].filename(circular, 2) == "检查镇村信息公开平台发现的问题清单（2023年第二季度）.csv"
-    assert CIRCULAR_FORMATS["docx"].filename(circular) == "关于2023年第二季度全区政府网站与政务新媒体检查情况的通报.docx"
+    assert (
+        CIRCULAR_FORMATS["docx"].filename(circular) == "关于2023年第二季度全区政府网站与政务新媒体检查情况的通报.docx"
+    )
 
 
 def test_imported_names_cannot_break_or_attack_the_files(circular: Circular) -> None:
     """A unit name with a control character, a column name that reads as a formula."""
-    units = [UnitInput(1, "=HYPERLINK(\"http://x\")区\x07局", UnitKind.department,
-                       columns=[ColumnInput("@SUM(1)", (world.Q2.start.replace(year=2020),), pw.parse_cycle("1年"))])]
+    units = [
+        UnitInput(
+            1,
+            '=HYPERLINK("http://x")区\x07局',
+            UnitKind.department,
+            columns=[ColumnInput("@SUM(1)", (world.Q2.start.replace(year=2020),), pw.parse_cycle("1年"))],
+        )
+    ]
     hostile = dataclasses.replace(circular, platforms=check_platforms(world.Q2, units))
     (row,) = list(csv.reader(io.StringIO(to_csv(hostile, 3).decode("utf-8-sig"))))[1:]
-    assert row[1] == "'=HYPERLINK(\"http://x\")区局" and row[2] == "“@SUM(1)”栏目超1年未更新"
+    assert row[1] == '\'=HYPERLINK("http://x")区局' and row[2] == "“@SUM(1)”栏目超1年未更新"
     sheet = load_workbook(io.BytesIO(to_xlsx(hostile)))["附件3"]
-    assert sheet["B3"].value == "=HYPERLINK(\"http://x\")区局" and sheet["B3"].data_type == "s"
+    assert sheet["B3"].value == '=HYPERLINK("http://x")区局' and sheet["B3"].data_type == "s"
     table = Document(io.BytesIO(to_docx(hostile))).tables[2]
-    assert table.rows[1].cells[1].text == "=HYPERLINK(\"http://x\")区局"
+    assert table.rows[1].cells[1].text == '=HYPERLINK("http://x")区局'

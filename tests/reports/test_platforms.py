@@ -7,7 +7,13 @@ import datetime as dt
 import pytest
 
 from app.reports.cycles import UpdateCycle, default_cycle, parse_cycle, resolve_cycle
-from app.reports.disclosure import DisclosureCounts, DisclosureRequests, Letters, disclosure_paragraph, letters_paragraph
+from app.reports.disclosure import (
+    DisclosureCounts,
+    DisclosureRequests,
+    Letters,
+    disclosure_paragraph,
+    letters_paragraph,
+)
 from app.reports.platforms import ColumnInput, UnitInput, UnitKind, check_platforms, place_name, problems_text
 from app.reports.quarter import Quarter
 
@@ -39,7 +45,9 @@ def test_parse_cycle(text: str, amount: int, unit: str, label: str) -> None:
     assert (cycle.amount, cycle.unit, cycle.label) == (amount, unit, label)
 
 
-@pytest.mark.parametrize(("text", "message"), [("", "为空"), ("20个工作日", "工作日"), ("经常", "无法识别"), ("0个月", "至少")])
+@pytest.mark.parametrize(
+    ("text", "message"), [("", "为空"), ("20个工作日", "工作日"), ("经常", "无法识别"), ("0个月", "至少")]
+)
 def test_bad_cycles(text: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         parse_cycle(text)
@@ -73,8 +81,16 @@ def test_national_defaults_and_their_order() -> None:
 
 @pytest.mark.parametrize(
     ("value", "kind"),
-    [("镇办", UnitKind.town), ("街道", UnitKind.town), ("镇办信息公开平台", UnitKind.town), ("部门", UnitKind.department),
-     ("村(居)", UnitKind.village), ("村（居）", UnitKind.village), ("社区", UnitKind.village), ("village", UnitKind.village)],
+    [
+        ("镇办", UnitKind.town),
+        ("街道", UnitKind.town),
+        ("镇办信息公开平台", UnitKind.town),
+        ("部门", UnitKind.department),
+        ("村(居)", UnitKind.village),
+        ("村（居）", UnitKind.village),
+        ("社区", UnitKind.village),
+        ("village", UnitKind.village),
+    ],
 )
 def test_unit_kinds(value: str, kind: UnitKind) -> None:
     assert UnitKind.parse(value) is kind
@@ -95,13 +111,20 @@ def test_place_names() -> None:
 def test_problems_group_by_cycle_and_name_never_updated_columns() -> None:
     check = check_platforms(
         Q2,
-        [UnitInput(1, "区统计局", UnitKind.department, columns=[
-            ColumnInput("数据解读", (D(2022, 12, 1),), parse_cycle("6个月")),
-            ColumnInput("统计公报", (D(2022, 1, 1),), parse_cycle("1年")),
-            ColumnInput("统计分析", (D(2022, 11, 1),), parse_cycle("6个月")),
-            ColumnInput("统计制度", (), parse_cycle("1年")),
-            ColumnInput("机构简介", (D(2022, 1, 1),)),  # no cycle anywhere
-        ])],
+        [
+            UnitInput(
+                1,
+                "区统计局",
+                UnitKind.department,
+                columns=[
+                    ColumnInput("数据解读", (D(2022, 12, 1),), parse_cycle("6个月")),
+                    ColumnInput("统计公报", (D(2022, 1, 1),), parse_cycle("1年")),
+                    ColumnInput("统计分析", (D(2022, 11, 1),), parse_cycle("6个月")),
+                    ColumnInput("统计制度", (), parse_cycle("1年")),
+                    ColumnInput("机构简介", (D(2022, 1, 1),)),  # no cycle anywhere
+                ],
+            )
+        ],
     )
     (finding,) = check.findings
     assert finding.problems == (
@@ -141,8 +164,13 @@ def test_units_without_columns_or_town_are_told_not_skipped() -> None:
 
 
 def test_nothing_to_report() -> None:
-    assert check_platforms(Q2, []).overview() == "（四）政府信息公开平台检查情况。辖区内没有登记运行中的政府信息公开平台，未开展检查。"
-    fine = check_platforms(Q2, [UnitInput(1, "区财政局", UnitKind.department, columns=[ColumnInput("通知公告", (D(2023, 6, 1),))])])
+    assert (
+        check_platforms(Q2, []).overview()
+        == "（四）政府信息公开平台检查情况。辖区内没有登记运行中的政府信息公开平台，未开展检查。"
+    )
+    fine = check_platforms(
+        Q2, [UnitInput(1, "区财政局", UnitKind.department, columns=[ColumnInput("通知公告", (D(2023, 6, 1),))])]
+    )
     assert fine.findings == () and fine.problem_sentences() == ()
     assert "未发现栏目应更新未更新的单位" in fine.overview()
     with pytest.raises(ValueError, match="早于"):
@@ -152,7 +180,10 @@ def test_nothing_to_report() -> None:
 def test_problems_text_of_one_column() -> None:
     from app.reports.platforms import OverdueColumn
 
-    assert problems_text([OverdueColumn("规划编制", UpdateCycle(1, "year", "1年"), D(2022, 1, 1))]) == "“规划编制”栏目超1年未更新"
+    assert (
+        problems_text([OverdueColumn("规划编制", UpdateCycle(1, "year", "1年"), D(2022, 1, 1))])
+        == "“规划编制”栏目超1年未更新"
+    )
 
 
 def test_disclosure_sentences() -> None:
@@ -162,8 +193,12 @@ def test_disclosure_sentences() -> None:
     partial = DisclosureCounts(
         proactive=120,
         requests=[DisclosureRequests("区财政局", "信函", 3, 2), DisclosureRequests("区民政局", "当面", 0, 0)],
-        letters=[Letters("区民政局", "咨询", 2, 2), Letters("区教育局", "投诉", 2, 1), Letters("区教育局", "表扬", 1, 1),
-                 Letters("区交通运输局", "网络问政", 3, 3)],
+        letters=[
+            Letters("区民政局", "咨询", 2, 2),
+            Letters("区教育局", "投诉", 2, 1),
+            Letters("区教育局", "表扬", 1, 1),
+            Letters("区交通运输局", "网络问政", 3, 3),
+        ],
     )
     assert disclosure_paragraph(Q2, partial, jurisdiction="全县") == (
         "（一）信息公开检查情况。第二季度全县主动公开信息120条。区财政局通过信函受理依申请公开3件，已答复2件，尚有1件正在办理。"
@@ -172,8 +207,15 @@ def test_disclosure_sentences() -> None:
         "（二）问政互动办理情况。第二季度共3个部门受理问政信件8件，回复7件，办结率87.5%，"
         "其中投诉类2件，咨询类2件，表扬类1件，网络问政类3件。办理信件数量较多的部门是区教育局、区交通运输局（各3件）。"
     )
-    even = DisclosureCounts(proactive=0, requests_recorded=True, letters=[Letters("区民政局", "建议", 1, 1), Letters("区教育局", "建议", 1, 1)])
-    assert disclosure_paragraph(Q2, even) == "（一）信息公开检查情况。第二季度全区主动公开信息0条。第二季度未收到依申请公开申请。"
+    even = DisclosureCounts(
+        proactive=0,
+        requests_recorded=True,
+        letters=[Letters("区民政局", "建议", 1, 1), Letters("区教育局", "建议", 1, 1)],
+    )
+    assert (
+        disclosure_paragraph(Q2, even)
+        == "（一）信息公开检查情况。第二季度全区主动公开信息0条。第二季度未收到依申请公开申请。"
+    )
     assert letters_paragraph(Q2, even).endswith("其中建议类2件。")  # no department singled out
     with pytest.raises(ValueError, match="回复数 3 应在 0 到受理数 2 之间"):
         DisclosureCounts(proactive=1, letters=[Letters("区民政局", "建议", 2, 3)])
