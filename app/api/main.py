@@ -13,7 +13,7 @@ from app import __version__
 from app.api import access_log, auth, errors
 from app.api.database import close_database, open_database
 from app.api.limits import BodyLimit
-from app.api.routes import accounts, articles, check, exemptions, hits, languagetool, me, reports, rescans
+from app.api.routes import accounts, articles, check, exemptions, hits, languagetool, me, platforms, reports, rescans
 from app.api.token_path import TokenInPath
 from app.config import Settings, get_settings
 from app.detection.detector import DetectorHolder
@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         me.router,
         rescans.router,
         reports.router,
+        platforms.router,
     ):
         app.include_router(router)
     app.include_router(web.router)  # the pages (登录, 草稿检查, 审核, 账号, 季度报告), outside the OpenAPI document
