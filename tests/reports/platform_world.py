@@ -270,3 +270,29 @@ SEED_ANNEX3 = [
     ("4", "区应急管理局", "“救助款物、预警提示信息、机构简介”3个栏目超1年未更新"),
     ("5", "区统计局", "“数据解读”栏目超6个月未更新"),
 ]
+
+PLATFORM_HEADER = ("责任单位", "平台类别", "所属镇办", "栏目", "更新周期", "最近更新日期")
+
+
+def platform_rows() -> list[tuple[str, str, str, str, str, str]]:
+    """The units as an office's spreadsheet: one row per column and update date (a column's own cycle on its rows).
+    Inactive units are left out: the file lists the platforms in operation."""
+    names = {unit.key: unit.name for unit in units()}
+    rows = []
+    for unit in units():
+        if not unit.active:
+            continue
+        town = names[unit.parent] if unit.parent is not None else ""
+        for column in unit.columns:
+            for day in column.updates:
+                cycle = column.cycle.label if column.cycle else ""
+                rows.append((unit.name, unit.kind.label, town, column.name, cycle, day.isoformat()))
+    return rows
+
+
+def figure_rows() -> list[tuple[str, str, str, str, str]]:
+    """The counts as a spreadsheet: 类别, 单位, 渠道或类型, 数量, 办结数."""
+    rows = [("主动公开", "", "", str(COUNTS.proactive), "")]
+    rows += [("依申请公开", r.unit, r.channel, str(r.received), str(r.answered)) for r in COUNTS.requests]
+    rows += [("问政信件", x.department, x.type, str(x.received), str(x.replied)) for x in COUNTS.letters]
+    return rows
