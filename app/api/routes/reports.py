@@ -34,7 +34,7 @@ def read_report(
     format: Annotated[
         ReportFormat, Query(description="json；docx 整份通报（正文和附件1～3）；xlsx 每个附件一张表；csv 一个附件")
     ] = "json",
-    annex: Annotated[Literal[1, 2, 3], Query(description="csv 导出哪个附件：1 政务新媒体、2 镇村平台、3 部门平台")] = 1,
+    annex: Annotated[int, Query(ge=1, le=3, description="csv 导出哪个附件：1 政务新媒体、2 镇村平台、3 部门平台")] = 1,
     inspection_date: Annotated[dt.date | None, Query(description="检查日期，默认季度最后一天")] = None,
     stale_days: Annotated[int | None, Query(ge=1, le=366, description="超过多少天未更新算“未更新”，默认 14")] = None,
     urged: Annotated[bool, Query(description="存在问题的平台单位已多次督促仍未整改（总体情况（四）照此写明）")] = False,
