@@ -58,10 +58,13 @@ class UpdateCycle:
 
     def due(self, last_update: dt.date) -> dt.date:
         """The last day on which a column updated on last_update is still in time."""
-        if self.unit == "day":
-            return last_update + dt.timedelta(days=self.amount)
-        if self.unit == "week":
-            return last_update + dt.timedelta(weeks=self.amount)
+        try:
+            if self.unit == "day":
+                return last_update + dt.timedelta(days=self.amount)
+            if self.unit == "week":
+                return last_update + dt.timedelta(weeks=self.amount)
+        except OverflowError:  # an update dated near 9999-12-31: never due
+            return dt.date.max
         months = self.amount * (12 if self.unit == "year" else 1)
         return _add_months(last_update, months)
 
@@ -103,6 +106,16 @@ def parse_cycle(value: str) -> UpdateCycle:
 
 
 def _number(text: str) -> int:
+    try:
+        number = _digits(text)
+    except (KeyError, IndexError, ValueError):
+        raise ValueError(f"无法识别数字“{text}”") from None
+    if number < 1:
+        raise ValueError("更新周期至少为 1")
+    return number
+
+
+def _digits(text: str) -> int:
     if text.isdigit():
         number = int(text)
     elif text == "十":
@@ -116,10 +129,8 @@ def _number(text: str) -> int:
         number = 10 * _CN_DIGITS[tens] + _CN_DIGITS[ones]
     else:
         if len(text) != 1:
-            raise ValueError(f"无法识别数字“{text}”")
+            raise ValueError(text)
         number = _CN_DIGITS[text]
-    if number < 1:
-        raise ValueError("更新周期至少为 1")
     return number
 
 

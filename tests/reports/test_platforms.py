@@ -46,7 +46,15 @@ def test_parse_cycle(text: str, amount: int, unit: str, label: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "message"), [("", "为空"), ("20个工作日", "工作日"), ("经常", "无法识别"), ("0个月", "至少")]
+    ("text", "message"),
+    [
+        ("", "为空"),
+        ("20个工作日", "工作日"),
+        ("经常", "无法识别"),
+        ("0个月", "至少"),
+        ("十十个月", "无法识别数字"),
+        ("三二年", "无法识别数字"),
+    ],
 )
 def test_bad_cycles(text: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
@@ -61,6 +69,7 @@ def test_due_dates_are_calendar_months_and_overdue_means_after() -> None:
     assert six.overdue(D(2022, 12, 29), D(2023, 6, 30))
     assert parse_cycle("2周").due(D(2023, 6, 1)) == D(2023, 6, 15)
     assert parse_cycle("1年").due(D(2020, 2, 29)) == D(2021, 2, 28)
+    assert parse_cycle("2周").due(D(9999, 12, 30)) == parse_cycle("1年").due(D(9999, 12, 30)) == dt.date.max
 
 
 def test_national_defaults_and_their_order() -> None:
