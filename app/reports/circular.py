@@ -94,6 +94,7 @@ class Circular:
     def as_dict(self) -> dict[str, Any]:
         """`GET /api/reports/{quarter}`: the new-media report's fields, and the rest of the circular."""
         body = self.report.as_dict()
+        platforms = self.platforms.as_dict()
         body.update(
             {
                 "title": self.title,
@@ -106,9 +107,9 @@ class Circular:
                     self.platforms.department_annex_title,
                 ],
                 "disclosure": self.counts.as_dict(),
-                "platforms": self.platforms.as_dict(),
-                "annex2": self.platforms.as_dict()["annex2"],
-                "annex3": self.platforms.as_dict()["annex3"],
+                "platforms": platforms,
+                "annex2": platforms["annex2"],
+                "annex3": platforms["annex3"],
                 "notes": list(self.notes),
             }
         )

@@ -256,8 +256,8 @@ def check_platforms(
 ) -> PlatformCheck:
     """The platform findings for the period. `cycles`: the office's cycle per column name.
 
-    Two units with one key, or a village whose parent key is not a town among `units`, are reported in the notes
-    (the village is then listed under its own name, after the towns' villages); nothing raises for the data."""
+    What the data lacks (columns, cycles, update dates, a village's town) goes into the notes, never an exception;
+    two units with one key, or an inspection date before the period, are the caller's errors (ValueError)."""
     inspection = inspection_date or period.end
     if inspection < period.start:
         raise ValueError(f"检查日期 {inspection.isoformat()} 早于{period.label}的第一天 {period.start.isoformat()}")

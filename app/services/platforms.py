@@ -187,9 +187,7 @@ def add_column(*, session: Session, unit_id: int, column_in: ColumnCreate) -> Di
     return unit
 
 
-def update_column(
-    *, session: Session, column_id: int, column_in: ColumnUpdate, organization_scope: int | None = None
-) -> DisclosureUnit:
+def update_column(*, session: Session, column_id: int, column_in: ColumnUpdate) -> DisclosureUnit:
     column = session.get(DisclosureColumn, column_id)
     if column is None:
         raise NotFound("column_not_found", f"栏目不存在：编号 {column_id}")
