@@ -583,21 +583,30 @@ def rescan(quarter: str | None, since: str | None, until: str | None, workers: i
     type=click.Choice(["text", "json", "xlsx", "docx", "csv"]),
     default="text",
     show_default=True,
-    help="text 打印通报段落和附件1；json；或附件1的文件格式。",
+    help="text 打印通报正文和附件1～3；json；docx 整份通报；xlsx 每个附件一张表；csv 一个附件（--annex）。",
 )
+@click.option("--annex", type=click.IntRange(1, 3), default=1, show_default=True, help="csv 导出哪个附件。")
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="写入文件（xlsx/docx 必须给出）。"
 )
 @click.option("--inspection-date", callback=_parse_date, help="检查日期 YYYY-MM-DD，默认季度最后一天。")
 @click.option("--stale-days", type=click.IntRange(1, 366), help="超过多少天未更新算未更新，默认 CUOMIN_STALE_DAYS。")
+@click.option("--urged", is_flag=True, help="存在问题的平台单位已多次督促仍未整改（总体情况（四）照此写明）。")
 def report(
-    quarter: str, fmt: str, output: Path | None, inspection_date: dt.date | None, stale_days: int | None
+    quarter: str,
+    fmt: str,
+    annex: int,
+    output: Path | None,
+    inspection_date: dt.date | None,
+    stale_days: int | None,
+    urged: bool,
 ) -> None:
-    """季度通报：汇总数字、通报段落和附件1（问题清单）。"""
+    """季度通报：总体情况（一）～（四）、存在主要问题、附件1～3；需要注意的事项打印到标准错误。"""
     from app.db import session_factory
-    from app.reports import ANNEX_COLUMNS, FORMATS, Quarter
+    from app.reports import Quarter
+    from app.reports.circular_export import CIRCULAR_FORMATS, annexes
     from app.services.errors import ServiceError
-    from app.services.reports import quarter_report
+    from app.services.reports import circular_report
 
     try:
         period = Quarter.parse(quarter)
@@ -605,27 +614,34 @@ def report(
         raise click.UsageError(str(exc)) from None
     if fmt in ("xlsx", "docx") and output is None:
         raise click.UsageError(f"{fmt} 是二进制文件，请用 -o 给出要写入的文件名。")
+    settings = get_settings()
     engine = _open_database()
     try:
         with session_factory(engine, read_only=True)() as session:
-            result = quarter_report(
+            result = circular_report(
                 session=session,
                 period=period,
                 inspection_date=inspection_date,
-                stale_after_days=stale_days or get_settings().stale_days,
+                stale_after_days=stale_days or settings.stale_days,
+                jurisdiction=settings.jurisdiction,
+                urged=urged,
             )
     except ServiceError as exc:
         raise click.ClickException(exc.message) from None
     finally:
         engine.dispose()
     if fmt == "text":
-        lines = [result.text, "", result.annex_title, "\t".join(ANNEX_COLUMNS)]
-        lines += ["\t".join(cell or "" for cell in row.cells()) for row in result.annex]
+        lines = [result.title, "", result.text]
+        for table in annexes(result):
+            lines += ["", f"附件{table.number}", table.title, "\t".join(table.columns)]
+            lines += ["\t".join(cell or "" for cell in row) for row in table.rows]
         data = ("\n".join(lines) + "\n").encode()
     elif fmt == "json":
         data = (json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n").encode()
     else:
-        data = FORMATS[fmt].render(result)
+        data = CIRCULAR_FORMATS[fmt].render(result, annex)
+    for note in result.notes:
+        click.echo(f"注意：{note}", err=True)
     if output is None:
         sys.stdout.buffer.write(data)
         return
@@ -760,6 +776,117 @@ def eval_csc(files: tuple[Path, ...], profile: str, as_json: bool) -> None:
             f"  正确句误报率 {result.false_alarm_rate:.3f}  字级召回 {result.char_recall:.3f}  "
             f"{result.sentences_per_second:.0f} 句/秒"
         )
+
+
+# -- disclosure platforms and the quarter's counts ---------------------------------------------------
+
+
+@main.group()
+def platforms() -> None:
+    """政府信息公开平台：责任单位、栏目、更新周期和更新日期。"""
+
+
+@platforms.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def platforms_import(file: Path) -> None:
+    """导入平台栏目表（.csv 或 .xlsx），每行一个栏目。
+
+    列：责任单位、平台类别（镇办／部门／村（居））、所属镇办、栏目、更新周期、最近更新日期；可选 所属组织、简称。
+    """
+    from app.db import session_factory
+    from app.ingest.platforms_file import PlatformRow, PlatformsFileError, read_platforms_file
+    from app.services.platforms import import_platforms
+
+    try:
+        parsed = read_platforms_file(file)
+    except PlatformsFileError as exc:
+        raise click.ClickException(f"{file}：{exc}") from None
+    rows = [row for row in parsed if isinstance(row, PlatformRow)]
+    problems = [row.message for row in parsed if not isinstance(row, PlatformRow)]
+    engine = _open_database()
+    try:
+        with session_factory(engine)() as session:
+            result = import_platforms(session=session, rows=rows)
+    finally:
+        engine.dispose()
+    for message in problems + result.errors:
+        click.echo(message, err=True)
+    for message in result.warnings:
+        click.echo(f"注意：{message}", err=True)
+    skipped = len(problems) + len(result.errors)
+    click.echo(
+        f"新增单位 {result.created} 个，更新 {result.updated} 个，新增栏目 {result.columns_created} 个，"
+        f"记录更新日期 {result.updates_added} 次，跳过 {skipped} 行。"
+    )
+    sys.exit(1 if skipped else 0)
+
+
+@platforms.command("cycle")
+@click.argument("settings", nargs=-1, required=True)
+def platforms_cycle(settings: tuple[str, ...]) -> None:
+    """设置栏目名称的更新周期，每项写成 名称=周期（如 村简介=一年 财务公开=6个月）：同名且自己没有周期的栏目都用它。"""
+    from app.db import session_factory
+    from app.reports.cycles import parse_cycle
+    from app.services.platforms import set_cycle
+
+    pairs = []
+    for setting in settings:
+        name, _, cycle = setting.partition("=")
+        name = name.strip()
+        if not name or not cycle or len(name) > 200:
+            raise click.UsageError(f"“{setting}”应写成 栏目名称=更新周期，如 村简介=一年")
+        try:
+            pairs.append((name, parse_cycle(cycle).label))
+        except ValueError as exc:
+            raise click.UsageError(f"{name}：{exc}") from None
+    engine = _open_database()
+    try:
+        with session_factory(engine)() as session:
+            for name, label in pairs:
+                set_cycle(session=session, name=name, cycle=label)
+    finally:
+        engine.dispose()
+    for name, label in pairs:
+        click.echo(f"“{name}”栏目的更新周期：{label}")
+
+
+@main.group()
+def disclosures() -> None:
+    """季度的信息公开和问政数字（通报总体情况（一）（二））。"""
+
+
+@disclosures.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--quarter", help="季度，如 2023Q2（文件中没有“季度”列时必须给出）。")
+def disclosures_import(file: Path, quarter: str | None) -> None:
+    """导入数字表（列：类别（主动公开／依申请公开／问政信件）、单位、渠道或类型、数量、办结数）；替换该季度同类别的数字。"""
+    from app.db import session_factory
+    from app.ingest.platforms_file import FigureRow, PlatformsFileError, read_figures_file
+    from app.reports import Quarter
+    from app.services.disclosures import import_figures
+
+    try:
+        period = Quarter.parse(quarter) if quarter else None
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    try:
+        parsed = read_figures_file(file)
+    except PlatformsFileError as exc:
+        raise click.ClickException(f"{file}：{exc}") from None
+    rows = [row for row in parsed if isinstance(row, FigureRow)]
+    problems = [row.message for row in parsed if not isinstance(row, FigureRow)]
+    engine = _open_database()
+    try:
+        with session_factory(engine)() as session:
+            counts, errors = import_figures(session=session, rows=rows, quarter=period)
+    finally:
+        engine.dispose()
+    for message in problems + errors:
+        click.echo(message, err=True)
+    recorded = "，".join(f"{key} {n} 行" for key, n in sorted(counts.items())) or "无"
+    skipped = len(problems) + len(errors)
+    click.echo(f"已录入：{recorded}；跳过 {skipped} 行。")
+    sys.exit(1 if skipped else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     )
     rescan_workers: int = Field(0, ge=0, le=64, description="重新扫描使用的进程数；0 表示按 CPU 核数")
     stale_days: int = Field(14, ge=1, le=366, description="季度报告中超过多少天未更新算“超期未更新”")
+    jurisdiction: str = Field(
+        "全区", min_length=1, max_length=20, description="通报对辖区的称呼：全区、全县、全市（标题和总体情况（一）用）"
+    )
     cors_origins: str = Field(
         "",
         description="允许跨域调用的来源，逗号分隔（如 app://obsidian.md）；* 表示任意来源；空表示不发 CORS 头",

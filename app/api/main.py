@@ -14,7 +14,7 @@ from app import __version__
 from app.api import access_log, auth, docs, errors
 from app.api.database import close_database, open_database
 from app.api.limits import BodyLimit
-from app.api.routes import accounts, articles, check, exemptions, hits, languagetool, me, reports, rescans
+from app.api.routes import accounts, articles, check, exemptions, hits, languagetool, me, platforms, reports, rescans
 from app.api.token_path import TokenInPath
 from app.api.workers import LEXICON_MARKER, SharedDetectorHolder, state_dir
 from app.config import Settings, get_settings
@@ -85,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         me.router,
         rescans.router,
         reports.router,
+        platforms.router,
     ):
         app.include_router(router)
     app.include_router(web.router)  # the pages (登录, 草稿检查, 审核, 账号, 季度报告), outside the OpenAPI document

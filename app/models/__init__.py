@@ -2,6 +2,13 @@
 
 from app.models.account import Account, Organization
 from app.models.article import Article, Hit
+from app.models.disclosure import (
+    DisclosureColumn,
+    DisclosureColumnUpdate,
+    DisclosureCycle,
+    DisclosureFigure,
+    DisclosureUnit,
+)
 from app.models.enums import REVIEW_STATUSES, ExemptionKind, ExemptionScope, HitStatus, Platform
 from app.models.rescan import RescanJob
 from app.models.review import Exemption, ReviewLog
@@ -12,6 +19,11 @@ __all__ = [
     "Account",
     "ApiToken",
     "Article",
+    "DisclosureColumn",
+    "DisclosureColumnUpdate",
+    "DisclosureCycle",
+    "DisclosureFigure",
+    "DisclosureUnit",
     "Exemption",
     "ExemptionKind",
     "ExemptionScope",

@@ -3,6 +3,10 @@
 Pure domain code: no web and no database imports. The report service loads accounts, publication dates and
 confirmed hits, builds `AccountInput`s and `ConfirmedHit`s, and calls `build_report`; the API and the CLI
 render the `Report` with `export.FORMATS`.
+
+The whole circular (`circular.Circular`) adds sections (一)(二) from the quarter's counts (`disclosure`) and
+section (四), the platform sentences and annexes 2 and 3 from the platform check (`platforms`, `cycles`);
+`circular_export.CIRCULAR_FORMATS` renders it, every cell through `cells`.
 """
 
 from app.reports.export import ANNEX_COLUMNS, FORMATS, ExportFormat, export, get_format, to_csv, to_docx, to_xlsx

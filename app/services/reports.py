@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from app.clock import CST
 from app.models import Account, Article, Hit, HitStatus, Platform
-from app.reports import AccountInput, ConfirmedHit, Period, Report, build_report
+from app.reports import AccountInput, ConfirmedHit, Period, Quarter, Report, build_report
+from app.reports.circular import Circular
+from app.reports.platforms import check_platforms
 from app.services.errors import Invalid
 
 
@@ -85,3 +87,28 @@ def quarter_report(
         )
     except ValueError as exc:
         raise Invalid("bad_report_request", str(exc)) from None
+
+
+def circular_report(
+    *,
+    session: Session,
+    period: Period,
+    inspection_date: dt.date | None = None,
+    stale_after_days: int = 14,
+    jurisdiction: str = "全区",
+    urged: bool = False,
+) -> Circular:
+    """The whole circular: the new-media report, the quarter's counts and the platform check."""
+    from app.services.disclosures import disclosure_counts
+    from app.services.platforms import platform_inputs
+
+    report = quarter_report(
+        session=session, period=period, inspection_date=inspection_date, stale_after_days=stale_after_days
+    )
+    units, cycles = platform_inputs(session=session)
+    try:
+        platforms = check_platforms(period, units, inspection_date=report.inspection_date, cycles=cycles)
+    except ValueError as exc:
+        raise Invalid("bad_report_request", str(exc)) from None
+    counts = disclosure_counts(session=session, quarter=period if isinstance(period, Quarter) else None)
+    return Circular(report, counts, platforms, jurisdiction=jurisdiction, urged=urged)

@@ -33,11 +33,12 @@ from app.ingest.docx_file import DocxError, docx_text
 from app.models import HitStatus, Platform, Role
 from app.reports import ANNEX_COLUMNS, FORMATS, Quarter, stale_problem
 from app.reports.findings import SEVERITY_LABELS
+from app.reports.platforms import PLATFORM_ANNEX_COLUMNS
 from app.schemas.accounts import AccountPublic
 from app.schemas.hits import HitRecordPublic
 from app.services import accounts, overview, review, web_sessions
 from app.services.errors import NotFound, ServiceError
-from app.services.reports import quarter_report
+from app.services.reports import circular_report
 from app.web.session import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -585,7 +586,12 @@ def report_page(request: Request) -> Response:
     settings = request.app.state.settings
     with request.app.state.read_sessions() as session:
         try:
-            report = quarter_report(session=session, period=period, stale_after_days=settings.stale_days)
+            circular = circular_report(
+                session=session,
+                period=period,
+                stale_after_days=settings.stale_days,
+                jurisdiction=settings.jurisdiction,
+            )
         except ServiceError as exc:
             return _error(request, user, 422, "无法生成报告", exc.message)
     if period not in quarters:
@@ -594,7 +600,9 @@ def report_page(request: Request) -> Response:
         request,
         "report.html",
         user,
-        report=report,
+        report=circular.report,
+        circular=circular,
+        platform_columns=PLATFORM_ANNEX_COLUMNS,
         period=period,
         quarters=quarters,
         notice=notice,

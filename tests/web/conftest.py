@@ -150,6 +150,25 @@ def _seed(url: str, tokens_for: Any) -> World:
         assert serious, "the seed articles should have serious hits in the last quarter"
         response = api.post("/api/hits/review", json={"ids": serious, "status": "confirmed", "note": "确属错误"})
         assert response.status_code == 200, response.text
+        # A town and one of its villages whose column was last updated a year before the quarter ended, and the
+        # quarter's counts: the report has sections (一)–(四) and an annex 2.
+        for unit in (
+            {"name": "万店镇人民政府", "kind": "镇办"},
+            {"name": "兴隆村村民委员会", "kind": "村（居）", "town": "万店镇人民政府"},
+        ):
+            created = api.post("/api/platforms", json=unit)
+            assert created.status_code == 201, created.text
+        stale = {
+            "name": "村务公开",
+            "cycle": "6个月",
+            "updated_on": (LAST_QUARTER.start - dt.timedelta(days=300)).isoformat(),
+        }
+        assert api.post(f"/api/platforms/{created.json()['id']}/columns", json=stale).status_code == 201
+        counts = {
+            "proactive": 321,
+            "letters": [{"department": "区民政局", "type": "建议", "received": 2, "replied": 2}],
+        }
+        assert api.put(f"/api/disclosures/{LAST_QUARTER.key}", json=counts).status_code == 200
     world.tokens = tokens_for(world)
     return world
 

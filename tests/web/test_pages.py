@@ -243,13 +243,22 @@ def test_quarter_report_download_and_rescan(page: Any, world: World, tmp_path: P
     annex = page.inner_text("[data-testid=annex]")
     assert f"检查政务新媒体发现的问题清单（{LAST_QUARTER.label}）" in annex
     assert "新时代新万店" in annex and "幸福西城" in annex and "出现严重表述错误" in annex
+    assert "主动公开信息321条" in paragraphs and "共1个部门受理问政信件2件" in paragraphs
+    assert "（四）政府信息公开平台检查情况。" in paragraphs
+    assert "万店镇兴隆村村民委员会“村（居）信息公开平台”栏目应更新未更新。" in paragraphs
+    annex2 = page.inner_text("[data-testid=annex2]")
+    assert "万店镇兴隆村村民委员会" in annex2 and "“村务公开”栏目超6个月未更新" in annex2
+    assert "未发现栏目应更新未更新的单位" in page.inner_text("[data-testid=annex3]")
+    assert "没有登记栏目" in page.inner_text("[data-testid=notes]")  # the town has no columns
     screenshot(page, "report", tmp_path, full_page=True)
 
     with page.expect_download() as caught:
         page.click("a[data-format=docx]")
-    path = tmp_path / "附件1.docx"
+    path = tmp_path / "通报.docx"
     caught.value.save_as(str(path))
     document = docx.Document(io.BytesIO(path.read_bytes()))
+    assert len(document.tables) == 3  # annexes 1, 2 and 3
+    assert any("主动公开信息321条" in p.text for p in document.paragraphs)
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert "新时代新万店" in cells and "3025416030979726" in cells
     assert any("出现严重表述错误" in cell for cell in cells)

@@ -1,4 +1,4 @@
-"""The quarter's report (reviewers and admins): JSON, or the annex as XLSX, DOCX or CSV."""
+"""The quarter's report (reviewers and admins): the whole circular as JSON, DOCX, XLSX, or one annex as CSV."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from fastapi.responses import Response
 from app.api.auth import Reviewer
 from app.api.deps import ReadSessionDep, SettingsDep
 from app.api.schemas import ErrorResponse
-from app.reports import FORMATS, Quarter
+from app.reports import Quarter
+from app.reports.circular_export import CIRCULAR_FORMATS
 from app.services.errors import Invalid
-from app.services.reports import quarter_report
+from app.services.reports import circular_report
 
 router = APIRouter(prefix="/api", tags=["季度报告"])
 
@@ -23,34 +24,40 @@ ReportFormat = Literal["json", "xlsx", "docx", "csv"]
 
 @router.get(
     "/reports/{quarter}",
-    responses={200: {"description": "报告（JSON）或附件文件"}, 422: {"model": ErrorResponse}},
+    responses={200: {"description": "通报（JSON）或文件"}, 422: {"model": ErrorResponse}},
 )
 def read_report(
     quarter: str,
     session: ReadSessionDep,
     settings: SettingsDep,
     _user: Reviewer,
-    format: Annotated[ReportFormat, Query(description="json，或附件1的 xlsx / docx / csv")] = "json",
+    format: Annotated[
+        ReportFormat, Query(description="json；docx 整份通报（正文和附件1～3）；xlsx 每个附件一张表；csv 一个附件")
+    ] = "json",
+    annex: Annotated[int, Query(ge=1, le=3, description="csv 导出哪个附件：1 政务新媒体、2 镇村平台、3 部门平台")] = 1,
     inspection_date: Annotated[dt.date | None, Query(description="检查日期，默认季度最后一天")] = None,
     stale_days: Annotated[int | None, Query(ge=1, le=366, description="超过多少天未更新算“未更新”，默认 14")] = None,
+    urged: Annotated[bool, Query(description="存在问题的平台单位已多次督促仍未整改（总体情况（四）照此写明）")] = False,
 ) -> Any:
-    """季度通报：检查数、检查比例、存在问题的账号、错敏问题数、超期未更新账号，附件1 的问题清单和通报段落。"""
+    """季度通报：总体情况（一）～（四）、存在主要问题（一）（二）、附件1～3，以及汇总数字和需要注意的事项（notes）。"""
     try:
         period = Quarter.parse(quarter)
     except ValueError as exc:
         raise Invalid("bad_quarter", str(exc)) from None
-    report = quarter_report(
+    circular = circular_report(
         session=session,
         period=period,
         inspection_date=inspection_date,
         stale_after_days=stale_days or settings.stale_days,
+        jurisdiction=settings.jurisdiction,
+        urged=urged,
     )
     if format == "json":
-        return report.as_dict()
-    fmt = FORMATS[format]
-    filename = quote(fmt.filename(report))
+        return circular.as_dict()
+    fmt = CIRCULAR_FORMATS[format]
+    filename = quote(fmt.filename(circular, annex))
     return Response(
-        fmt.render(report),
+        fmt.render(circular, annex),
         media_type=fmt.media_type,
         headers={"Content-Disposition": f"attachment; filename=report{fmt.suffix}; filename*=UTF-8''{filename}"},
     )

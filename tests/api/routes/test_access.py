@@ -47,6 +47,11 @@ def world(client: TestClient, db: DatabaseUnderTest) -> World:
     for key, filing_no in (("own", "OWN-1"), ("other", "OTHER-1")):
         ingested = client.post("/api/articles", json=article(filing_no, f"截止目前，{key}做为党员。")).json()
         ids[f"{key}_article"], ids[f"{key}_hit"] = ingested["id"], ingested["hits"][0]["id"]
+    for key, org in (("own", "甲县"), ("other", "乙县")):
+        unit = client.post("/api/platforms", json={"name": f"{org}某镇人民政府", "kind": "镇办", "organization": org})
+        ids[f"{key}_platform"] = unit.json()["id"]
+        with_column = client.post(f"/api/platforms/{ids[f'{key}_platform']}/columns", json={"name": "通知公告"})
+        ids[f"{key}_column"] = with_column.json()["columns"][0]["id"]
     for role in ROLES:
         body = {"kind": "phrase", "value": f"短语{role}", "scope": "global", "reason": "测试"}
         ids[f"exemption_{role}"] = client.post("/api/exemptions", json=body).json()["id"]
@@ -147,6 +152,20 @@ MATRIX = [
     Row("POST", "/api/rescans", protected(403, 202, frozenset({202, 409})), body=lambda role: {"quarter": "2020Q1"}),
     Row("GET", "/api/rescans/{rescan_id}", protected(403, 404, 404), path="/api/rescans/999999"),
     Row("GET", "/api/reports/{quarter}", REVIEWER_UP, path="/api/reports/2024Q2"),
+    # disclosure platforms: the inspection office manages them, an editor reads its own organisation's
+    Row("GET", "/api/platforms", ANY_TOKEN),
+    Row("POST", "/api/platforms", protected(403, 201, 201), body=lambda role: {"name": f"区{role}局", "kind": "部门"}),
+    Row("GET", "/api/platforms/{unit_id}", ANY_TOKEN, path="/api/platforms/{own_platform}"),
+    Row("GET", "/api/platforms/{unit_id}", protected(404, 200, 200), path="/api/platforms/{other_platform}"),
+    Row("PATCH", "/api/platforms/{unit_id}", REVIEWER_UP, path="/api/platforms/{own_platform}", body=lambda role: {"short_name": role}),
+    Row("POST", "/api/platforms/{unit_id}/columns", protected(403, 201, 201), path="/api/platforms/{own_platform}/columns",
+        body=lambda role: {"name": f"栏目{role}", "cycle": "6个月"}),
+    Row("PATCH", "/api/platform-columns/{column_id}", REVIEWER_UP, path="/api/platform-columns/{own_column}",
+        body=lambda role: {"updated_on": "2024-05-01"}),
+    Row("GET", "/api/platform-cycles", ANY_TOKEN),
+    Row("PUT", "/api/platform-cycles", REVIEWER_UP, body=lambda role: {"name": "村简介", "cycle": "一年"}),
+    Row("GET", "/api/disclosures/{quarter}", REVIEWER_UP, path="/api/disclosures/2024Q2"),
+    Row("PUT", "/api/disclosures/{quarter}", REVIEWER_UP, path="/api/disclosures/2024Q2", body=lambda role: {"proactive": 3}),
 ]
 
 
@@ -242,11 +261,19 @@ def test_lists_are_filtered_to_the_editors_organisation(client: TestClient, worl
     assert {h["organization_id"] for h in hits["items"]} == {world.ids["own_org"]}
     assert hits["total"] == len(hits["items"]) == 2
     assert client.get("/api/hits", headers=reviewer).json()["total"] == 4
+    platforms = client.get("/api/platforms", headers=editor).json()
+    assert [p["name"] for p in platforms["items"]] == ["甲县某镇人民政府"] and platforms["total"] == 1
+    assert client.get("/api/platforms", headers=reviewer).json()["total"] == 2
 
 
 def test_another_organisations_resource_is_a_404_like_a_missing_one(client: TestClient, world: World) -> None:
     editor = as_role(world, "editor")
-    for kind, code in (("account", "account_not_found"), ("article", "article_not_found"), ("hit", "hit_not_found")):
+    for kind, code in (
+        ("account", "account_not_found"),
+        ("article", "article_not_found"),
+        ("hit", "hit_not_found"),
+        ("platform", "platform_not_found"),
+    ):
         other = client.get(f"/api/{kind}s/{world.ids[f'other_{kind}']}", headers=editor)
         missing = client.get(f"/api/{kind}s/999999", headers=editor)
         assert other.status_code == missing.status_code == 404

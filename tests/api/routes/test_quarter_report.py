@@ -134,7 +134,7 @@ def test_the_seed_circular(client: TestClient) -> None:
     assert rows[0][0] == "检查政务新媒体发现的问题清单（2023年第二季度）"
     assert rows[1] == ("备案单号", "政务新媒体名称", "类型", "所属组织", "存在的突出问题")
     assert rows[2:] == SEED_ANNEX
-    detail = list(book.worksheets[1].iter_rows(values_only=True))
+    detail = list(book["错敏问题明细"].iter_rows(values_only=True))
     serious = [row for row in detail[1:] if "严重" in " ".join(str(c) for c in row if c)]
     assert len(serious) >= 21
 
