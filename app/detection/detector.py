@@ -121,7 +121,12 @@ class Detector:
         self._automaton = self._build(self.terms)
         self._typo_mode = typo if "typo_lm" in self._detectors else "off"
         self.typo = _typo_layer(lexicon, self._typo_mode)
-        self._protected = _protected_forms(lexicon) if self.typo is not None else {}
+        self._protected: dict[str, list[tuple[str, int]]] = {}
+        self._serious: dict[str, list[tuple[str, int]]] = {}
+        self._leader_names: dict[str, list[tuple[str, int]]] = {}
+        if self.typo is not None:
+            self._protected, self._serious = _known_forms(lexicon)
+            self._leader_names = _index({t.name for t in load_leaders(lexicon.directory)})
 
     def __getstate__(self) -> dict:
         # The compiled cache must not copy the typo model: its tables are memory-mapped from a cache of
@@ -306,12 +311,17 @@ class Detector:
         rule = self._detectors["typo_lm"]
         out = []
         for found in self.typo.find(text, profile):
-            if self._inside_known_form(text, found.start, found.end) or is_mention(text, found.start, found.end):
+            if self._inside(self._protected, text, found.start, found.end) or is_mention(text, found.start, found.end):
+                continue
+            fixed = text[: found.start] + found.right + text[found.end :]
+            fixed_end = found.start + len(found.right)
+            # A correction that makes a leader's name is the leaders layer's to judge, in its frames: a
+            # villager called 李墙 is no slip of the premier's name.
+            if self._inside(self._leader_names, fixed, found.start, fixed_end):
                 continue
             message = typo_message(text, found)
-            fixed = text[: found.start] + found.right + text[found.end :]
             # a slip that breaks a formulation or a division's name is as serious as the listed slips of it
-            serious = self._inside_known_form(fixed, found.start, found.start + len(found.right))
+            serious = self._inside(self._serious, fixed, found.start, fixed_end)
             out.append(
                 _Candidate(
                     found.start,
@@ -326,10 +336,12 @@ class Detector:
             )
         return out
 
-    def _inside_known_form(self, text: str, start: int, end: int) -> bool:
-        """Whether the span lies inside a form the lexicons know to be right (a formulation, a division's
-        name, an entry's correction): the lexicon's knowledge outranks the model's statistics."""
-        for form, offset in self._protected.get(text[start], ()):
+    @staticmethod
+    def _inside(index: dict[str, list[tuple[str, int]]], text: str, start: int, end: int) -> bool:
+        """Whether the span lies inside one of the indexed forms as written in the text. Forms the lexicons
+        know to be right (a formulation, a division's name, an entry's correction or exception) outrank the
+        model's statistics."""
+        for form, offset in index.get(text[start], ()):
             begin = start - offset
             if begin >= 0 and begin + len(form) >= end and text.startswith(form, begin):
                 return True
@@ -439,17 +451,22 @@ def _typo_layer(lexicon: Lexicon, mode: TypoMode) -> TypoLayer | None:
         return _typo_layers[key]
 
 
-def _protected_forms(lexicon: Lexicon) -> dict[str, list[tuple[str, int]]]:
-    """Every right form the lexicons name (canonical formulations, division names, entries' corrections and
-    exceptions), indexed by each of its characters with the character's offset in the form."""
-    forms: set[str] = {d.name for d in lexicon.divisions}
+def _known_forms(lexicon: Lexicon) -> tuple[dict[str, list[tuple[str, int]]], dict[str, list[tuple[str, int]]]]:
+    """The right forms the lexicons name: all of them (canonical formulations, division names, entries'
+    corrections and exceptions), and the ones whose breaking is serious (formulations, division names)."""
+    serious: set[str] = {d.name for d in lexicon.divisions}
+    right: set[str] = set()
     for rule in lexicon.rules:
         spec = rule.spec
         if isinstance(spec, CanonicalForm):
-            forms.add(spec.form)
+            serious.add(spec.form)
         elif not isinstance(spec, DetectorSpec):
-            # an entry's correction, and the phrases its `except` names as rightly written
-            forms.update(s for s in [*spec.suggest, *getattr(spec, "except_", ())] if len(s) >= 2)
+            right.update(s for s in [*spec.suggest, *getattr(spec, "except_", ())] if len(s) >= 2)
+    return _index(serious | right), _index(serious)
+
+
+def _index(forms: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
+    """Each form under each of its characters, with the character's offset in the form."""
     index: dict[str, list[tuple[str, int]]] = {}
     for form in sorted(forms):
         norm = normalize_term(form)

@@ -18,7 +18,7 @@ SLIPS = [
     ("全面实行排舞许可制度，推进生态环境治理。", "舞", "污"),
     ("本条丽自2025年1月1日起施行。", "丽", "例"),
     ("各级政府要切实履行安全生产监管职则。", "则", "责"),
-    ("加快建设全国统一大市场，优化营商环竟。", "竟", "境"),
+    ("各地要加大对困难群众的帮扶力渡。", "渡", "度"),
     ("坚持以人民为中心的发展思想，不断增进民生副祉。", "副", "福"),
     ("推动高质量发展取得新的重大进展，经济运行总体平温。", "温", "稳"),
     ("深入开展爱国卫生运动，持续改善城乡人居环镜。", "镜", "境"),
@@ -29,7 +29,7 @@ CORRECT = [
     "全面实行排污许可制度，推进生态环境治理。",
     "本条例自2025年1月1日起施行。",
     "各级政府要切实履行安全生产监管职责。",
-    "加快建设全国统一大市场，优化营商环境。",
+    "各地要加大对困难群众的帮扶力度。",
     "坚持以人民为中心的发展思想，不断增进民生福祉。",
     "退休职工的基本养老金按规定调整。",
     "驻港部队官兵参加了植树活动。",
@@ -115,8 +115,14 @@ def test_silent_on_every_form_the_lexicons_know(engine: Detector) -> None:
     assert noisy == []
 
 
-def test_a_slip_that_breaks_a_known_name_is_serious(engine: Detector) -> None:
+def test_a_slip_that_breaks_a_known_name_is_serious() -> None:
+    # without the near-miss layer, which lists one-character slips of division names itself
+    engine = Detector.from_dir(DEFAULT_LEXICON_DIR, near_miss=False)
     [hit] = [h for h in engine.check("呼和浩持市召开会议。") if h.rule_id == "typo.lm"]
     assert (hit.text, hit.suggestions, hit.severity) == ("持", ("特",), "serious")
     [plain] = [h for h in engine.check(SLIPS[4][0]) if h.rule_id == "typo.lm"]
     assert plain.severity == "warning"
+
+
+def test_a_correction_into_a_leaders_name_is_left_to_the_leaders_layer(engine: Detector) -> None:
+    assert not any(h.rule_id == "typo.lm" for h in engine.check("李墙同志在村里开了一家小卖部。"))
