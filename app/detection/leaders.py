@@ -17,7 +17,7 @@ from pathlib import Path
 
 from app.detection.hit import Finding
 from app.detection.meetings import MeetingTable, meetings_named
-from app.detection.principles import is_historical, sentence_bounds
+from app.detection.principles import is_historical, is_whole_word, sentence_bounds
 
 LEADERS_FILE = "data/leaders.csv"
 
@@ -97,7 +97,8 @@ class TitledName:
 _PAST = re.compile(
     r"时任|原任|曾任|前任|历任|生前|逝世|去世|悼念|缅怀|追思|遗体|任内|任期内|在任期间|当年|那年|曾经|曾于|曾在|曾到|曾来|曾赴"
 )
-_PRIOR = re.compile(r"(?:原|前)(?:中共|中央|国务院|全国|国家)?[^，。；！？、]{0,10}$")
+# Right before the title: 前国务院总理X (原 is the general principle's).
+_PRIOR = re.compile(r"前(?:任)?$")
 
 
 class LeaderRules:
@@ -188,7 +189,9 @@ class LeaderRules:
         held = meetings_named(text, left, right, self._meetings)
         if held and any(t.start <= max(held) and (t.end is None or max(held) < t.end) for t in item.tenures):
             return True
-        return bool(_PRIOR.search(text, max(left, start - 16), start))
+        prior = _PRIOR.search(text, max(left, start - 2), start)
+        # 前国务院总理X, not 目前国务委员X.
+        return prior is not None and is_whole_word(text, prior.start(), start)
 
 
 def _widen_title(text: str, start: int, item: TitledName) -> int:

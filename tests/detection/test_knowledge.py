@@ -111,6 +111,8 @@ def test_meeting_table_is_sourced_and_ordered() -> None:
         ("全国人大常委会委员长赵乐际出席。", dt.date(2022, 6, 1), [("全国人大常委会委员长赵乐际", "leader.title-date", ())]),
         ("2021年，全国人大常委会委员长栗战书到我省调研。", LATER, []),
         ("时任国务委员王毅会见外宾。", LATER, []),
+        ("前国务委员王毅会见外宾。", LATER, []),
+        ("目前国务委员王毅正在访问。", LATER, [("国务委员王毅", "leader.title-date", ())]),
         ("在十二届全国人大五次会议上，李克强总理作政府工作报告。", LATER, []),  # the meeting dates it
         ("在十四届全国人大二次会议上，李克强总理作政府工作报告。", LATER, [("李克强总理", "leader.title-date", ("李强总理",))]),
         ("国务院副总理李克强到我省调研。", dt.date(2012, 5, 1), []),  # 副总理 is not 总理
