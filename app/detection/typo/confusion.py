@@ -275,7 +275,35 @@ class HomophoneWords:
     words: dict[str, tuple[tuple[int, int], ...]]  # "wen bu" → ((稳, 步), …) as ids
 
     @classmethod
-    def load(cls, path: Path, vocab: Vocabulary) -> HomophoneWords:
+    def load(cls, path: Path, vocab: Vocabulary, cache: Path | None = None) -> HomophoneWords:
+        """The table of the file, kept parsed in the model's cache directory (keyed by the file's digest):
+        parsing thirty thousand lines costs a start most of a second."""
+        if cache is None or not path.is_file():
+            return cls._parse(path, vocab)
+        import pickle
+
+        from app.detection.typo.model import file_digest
+
+        stored = cache / f"homophones-{file_digest(path)[:16]}.pickle"
+        try:
+            with stored.open("rb") as handle:
+                syllables, words = pickle.load(handle)
+            if isinstance(syllables, dict) and isinstance(words, dict):
+                return cls(syllables, words)
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+            pass
+        table = cls._parse(path, vocab)
+        try:
+            tmp = stored.with_name(f".tmp-{os.getpid()}-{stored.name}")
+            with tmp.open("wb") as handle:
+                pickle.dump((table.syllables, table.words), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, stored)
+        except OSError:
+            pass
+        return table
+
+    @classmethod
+    def _parse(cls, path: Path, vocab: Vocabulary) -> HomophoneWords:
         syllables: dict[int, tuple[str, ...]] = {}
         words: dict[str, tuple[tuple[int, int], ...]] = {}
         if not path.is_file():

@@ -110,7 +110,7 @@ class TypoLayer:
             raise ModelError(
                 f"找不到混淆字集 {path.name}：请用 `cuomin model build` 生成（见 lexicons/data/typo/SOURCES.md）"
             )
-        homophones = HomophoneWords.load(directory / "homophones.tsv", model.vocab)
+        homophones = HomophoneWords.load(directory / "homophones.tsv", model.vocab, model.cache)
         return cls(
             model,
             ConfusionTable.load(

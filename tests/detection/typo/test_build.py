@@ -57,7 +57,7 @@ def test_development_slice_is_chosen_by_content() -> None:
 def test_miniature_model_matches_the_committed_one_bit_for_bit(tmp_path: Path) -> None:
     meta = build_mini(tmp_path)
     assert meta["vocabulary"] > 20 and meta["ngrams4"] > 0 and meta["words"] > 0
-    for name in ("ngrams.npz", "confusion.tsv"):
+    for name in ("ngrams.npz", "confusion.tsv", "homophones.tsv"):
         assert (tmp_path / name).read_bytes() == (EXPECTED / name).read_bytes(), name
 
 
@@ -103,3 +103,16 @@ def test_cache_is_used_and_a_corrupt_or_stale_cache_is_rebuilt(tmp_path: Path) -
     third = NgramModel.load(tmp_path / "ngrams.npz", cache_dir=cache)
     assert third.meta["digest"] != "0" * 64
     assert all(np.array_equal(a, b) for a, b in zip(third.tables, first.tables, strict=True))
+
+
+def test_homophone_table_is_read_from_its_cache_once_parsed(tmp_path: Path) -> None:
+    from app.detection.typo.confusion import HomophoneWords
+
+    build_mini(tmp_path)
+    model = NgramModel.load(tmp_path / "ngrams.npz", cache_dir=tmp_path / "cache")
+    parsed = HomophoneWords.load(tmp_path / "homophones.tsv", model.vocab, model.cache)
+    [stored] = list(model.cache.glob("homophones-*.pickle"))
+    again = HomophoneWords.load(tmp_path / "homophones.tsv", model.vocab, model.cache)
+    assert again == parsed and parsed.syllables
+    stored.write_bytes(b"not a pickle")
+    assert HomophoneWords.load(tmp_path / "homophones.tsv", model.vocab, model.cache) == parsed
