@@ -6,13 +6,13 @@ import datetime as dt
 import re
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from app.detection import privacy
 from app.detection.automaton import Automaton
 from app.detection.context import ContextRules
-from app.detection.hit import Hit
+from app.detection.hit import TITLE, Hit
 from app.detection.lexicon import CanonicalForm, DetectorSpec, Entry, Lexicon, Rule, load_lexicon
 from app.detection.nearmiss import NearMiss
 from app.detection.normalize import (
@@ -120,6 +120,24 @@ class Detector:
         candidates = self._exempt(norm.text, candidates, set(exempt_rules), exempt_phrases)
         candidates = self._drop_explained(norm.text, candidates)
         return [self._hit(norm, c) for c in self._resolve_overlaps(candidates)]
+
+    def check_article(
+        self,
+        title: str | None,
+        text: str,
+        *,
+        date: dt.date | None = None,
+        exempt_rules: Iterable[str] = (),
+        exempt_phrases: Iterable[str] = (),
+    ) -> list[Hit]:
+        """The hits of the title (first: it is the most visible text a post has), then those of the text.
+        Each part is checked on its own, so no term is ever found across the join of title and text."""
+        rules, phrases = tuple(exempt_rules), tuple(exempt_phrases)
+        found = [
+            replace(hit, field=TITLE)
+            for hit in self.check(title or "", date=date, exempt_rules=rules, exempt_phrases=phrases)
+        ]
+        return found + self.check(text, date=date, exempt_rules=rules, exempt_phrases=phrases)
 
     def _scan(self, text: str) -> tuple[Normalized, list[tuple[int, tuple[_Term, ...]]]]:
         if self._needs_normalizing(text):

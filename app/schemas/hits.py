@@ -30,6 +30,7 @@ class HitRecordPublic(BaseModel):
     account_id: int
     account_name: str
     organization_id: int | None
+    field: Literal["title", "body"] = Field(description="命中所在：title 标题 / body 正文")
     start: int
     end: int
     text: str = Field(description="命中的原文")
@@ -65,6 +66,7 @@ class HitRecordPublic(BaseModel):
 _HIT_FIELDS = (
     "id",
     "article_id",
+    "field",
     "start",
     "end",
     "text",

@@ -118,9 +118,10 @@ def _covered_by_phrase(session: Session, pending: Select[tuple[Hit]], phrase: st
             candidates[hit.article_id].append(hit)
     covered = []
     for article_id, hits in candidates.items():
-        text = session.scalar(select(Article.text).where(Article.id == article_id)) or ""
-        spans = phrase_spans(text, [phrase])
-        covered += [h for h in hits if any(s <= h.start and h.end <= e for s, e in spans)]
+        article = session.get(Article, article_id)
+        assert article is not None  # the hits were just read through it
+        spans = {where: phrase_spans(article.field_text(where), [phrase]) for where in {h.field for h in hits}}
+        covered += [h for h in hits if any(s <= h.start and h.end <= e for s, e in spans[h.field])]
     return covered
 
 

@@ -33,7 +33,7 @@ BATCH = 200
 # A running job whose heartbeat is older than this was killed; a new re-scan may take over.
 STALE_AFTER = dt.timedelta(minutes=2)
 
-Key = tuple[str, int, int]
+Key = tuple[str, str, int, int]  # field, rule, start, end
 
 
 @dataclass
@@ -98,9 +98,13 @@ def _init_worker(lexicon_dir: str, context_chars: int, version: str) -> None:
         raise RuntimeError(f"词库在重新扫描期间被修改（{version} → {_worker_detector.version}）")
 
 
-def _scan_in_worker(item: tuple[str, dt.date]) -> list[dict[str, Any]]:
+# What a re-scan reads of one article: title, body and publication day.
+Item = tuple[str, str, dt.date]
+
+
+def _scan_in_worker(item: Item) -> list[dict[str, Any]]:
     assert _worker_detector is not None
-    return [h.as_dict() for h in _worker_detector.check(item[0], date=item[1])]
+    return [h.as_dict() for h in _worker_detector.check_article(item[0], item[1], date=item[2])]
 
 
 class Scanner:
@@ -118,9 +122,12 @@ class Scanner:
                 initargs=(str(detector.lexicon.directory), detector.context_chars, detector.version),
             )
 
-    def scan(self, items: Sequence[tuple[str, dt.date]]) -> list[list[dict[str, Any]]]:
+    def scan(self, items: Sequence[Item]) -> list[list[dict[str, Any]]]:
         if self._pool is None:
-            return [[h.as_dict() for h in self.detector.check(text, date=day)] for text, day in items]
+            return [
+                [h.as_dict() for h in self.detector.check_article(title, text, date=day)]
+                for title, text, day in items
+            ]
         return list(self._pool.map(_scan_in_worker, items, chunksize=max(1, len(items) // 32)))
 
     def close(self) -> None:
@@ -192,7 +199,7 @@ def _next_batch(session: Session, job: RescanJob, scanner: Scanner, exemptions: 
         job.done = max(job.done, job.total)
         session.commit()
         return True
-    found = scanner.scan([(a.text, cst_date(a.published_at)) for a in batch])
+    found = scanner.scan([(a.title, a.text, cst_date(a.published_at)) for a in batch])
     stored: dict[int, list[Hit]] = {a.id: [] for a in batch}
     for hit in session.scalars(select(Hit).where(Hit.article_id.in_(list(stored))).order_by(Hit.id)):
         stored[hit.article_id].append(hit)
@@ -222,22 +229,22 @@ def _reconcile(
 ) -> None:
     existing: dict[Key, Hit] = {}
     for hit in stored:
-        existing.setdefault((hit.rule_id, hit.start, hit.end), hit)
-    spans: list[tuple[int, int]] | None = None  # found only when a new hit needs them
+        existing.setdefault((hit.field, hit.rule_id, hit.start, hit.end), hit)
+    spans: dict[str, list[tuple[int, int]]] = {}  # per field, found only when a new hit needs them
 
     def exempted(item: dict[str, Any]) -> bool:
-        nonlocal spans
         if item["rule_id"] in rules:
             return True
         if not phrases:
             return False
-        if spans is None:
-            spans = phrase_spans(article.text, phrases)
-        return any(s <= item["start"] and item["end"] <= e for s, e in spans)
+        where = item["field"]
+        if where not in spans:
+            spans[where] = phrase_spans(article.field_text(where), phrases)
+        return any(s <= item["start"] and item["end"] <= e for s, e in spans[where])
 
     seen: set[Key] = set()
     for item in found:
-        key = (item["rule_id"], item["start"], item["end"])
+        key = (item["field"], item["rule_id"], item["start"], item["end"])
         seen.add(key)
         hit = existing.get(key)
         if hit is not None:

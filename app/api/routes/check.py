@@ -27,7 +27,7 @@ router = APIRouter()
 async def check_text(
     body: CheckRequest, detector: DetectorDep, settings: SettingsDep, _user: RateLimitedUser
 ) -> CheckResponse:
-    """检查一段草稿文本，返回全部错敏命中，不保存任何内容。任何有效令牌均可；每个令牌限频（CUOMIN_CHECK_RATE_LIMIT）。"""
+    """检查一段草稿文本（和可选的标题），返回全部错敏命中（标题的在前），不保存任何内容。任何有效令牌均可；每个令牌限频（CUOMIN_CHECK_RATE_LIMIT）。"""
     if not body.text.strip():
         raise ApiError(422, "text_empty", "待检查的文本不能为空")
     if len(body.text) > settings.max_text_chars:
@@ -39,7 +39,8 @@ async def check_text(
     started = time.perf_counter()
     # Long texts would hold the event loop; the detector is thread-safe.
     hits = await run_in_threadpool(
-        detector.check,
+        detector.check_article,
+        body.title,
         body.text,
         date=body.date,
         exempt_rules=body.exempt_rules,
