@@ -36,7 +36,10 @@ def test_create_list_revoke(db: DatabaseUnderTest) -> None:
     assert "管理员" in listed.stdout and "张三" in listed.stdout and "某县人民政府办公室" in listed.stdout
     assert token not in listed.stdout and editor.stdout.strip() not in listed.stdout
     rows = [json.loads(line) for line in run(["tokens", "list", "--json"], db.url).stdout.splitlines()]
-    assert [(r["name"], r["role"], r["revoked"]) for r in rows] == [("管理员", "admin", False), ("张三", "editor", False)]
+    assert [(r["name"], r["role"], r["revoked"]) for r in rows] == [
+        ("管理员", "admin", False),
+        ("张三", "editor", False),
+    ]
     assert rows[0]["prefix"] == token[:10]
 
     revoked = run(["tokens", "revoke", str(rows[1]["id"])], db.url)

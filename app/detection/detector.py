@@ -160,9 +160,7 @@ class Detector:
         after = text[position + 1] if position + 1 < len(text) else "\n"
         return before.isalnum() and (after.isalnum() or ord(after) in _IGNORABLE_SET)
 
-    def _candidates(
-        self, text: str, matches: list[tuple[int, tuple[object, ...]]], date: dt.date
-    ) -> list[_Candidate]:
+    def _candidates(self, text: str, matches: list[tuple[int, tuple[object, ...]]], date: dt.date) -> list[_Candidate]:
         found = []
         near: list[tuple[int, object]] = []
         for last, items in matches:

@@ -171,9 +171,7 @@ class NearMiss:
 
     def _add_cities(self, lexicon: Lexicon) -> None:
         provinces = {d.code: d.name for d in lexicon.divisions if d.level == "province"}
-        self._province_names = {
-            short: name for name in provinces.values() for short in province_short_names(name)
-        }
+        self._province_names = {short: name for name in provinces.values() for short in province_short_names(name)}
         rule_of = {rule.spec.id: i for i, rule in enumerate(lexicon.rules)}
         for division in lexicon.divisions:
             index = rule_of.get(f"place.{division.code}")

@@ -10,8 +10,8 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
-from app.detection.hit import BODY, TITLE
 from app.db import Base
+from app.detection.hit import BODY, TITLE
 from app.models.account import Account
 from app.models.enums import HitStatus
 

@@ -96,9 +96,7 @@ def ingest_article(
     # End the read transaction before scanning: on SQLite it holds the write lock.
     session.commit()
 
-    hits = detector.check_article(
-        title, text, date=cst_date(published_at), exempt_phrases=phrases, exempt_rules=rules
-    )
+    hits = detector.check_article(title, text, date=cst_date(published_at), exempt_phrases=phrases, exempt_rules=rules)
     article = Article(
         account_id=account_id,
         title=title,

@@ -125,8 +125,7 @@ class Scanner:
     def scan(self, items: Sequence[Item]) -> list[list[dict[str, Any]]]:
         if self._pool is None:
             return [
-                [h.as_dict() for h in self.detector.check_article(title, text, date=day)]
-                for title, text, day in items
+                [h.as_dict() for h in self.detector.check_article(title, text, date=day)] for title, text, day in items
             ]
         return list(self._pool.map(_scan_in_worker, items, chunksize=max(1, len(items) // 32)))
 

@@ -105,7 +105,9 @@ def test_admin_reloads_the_lexicon_and_a_broken_one_keeps_the_old(tmp_path) -> N
     with TestClient(create_app(settings), headers=ADMIN) as client:
         before = client.get("/api/lexicon").json()["version"]
         path = directory / "mini.yaml"
-        path.write_text(path.read_text(encoding="utf-8").replace("term: 做为", "terms: [做为, 当做为]"), encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("term: 做为", "terms: [做为, 当做为]"), encoding="utf-8"
+        )
         reloaded = client.post("/api/lexicon/reload")
         assert reloaded.status_code == 200 and reloaded.json()["version"] != before
         assert client.get("/healthz").json()["lexicon_version"] == reloaded.json()["version"]

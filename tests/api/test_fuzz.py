@@ -60,7 +60,12 @@ def fuzz_client(database: DatabaseUnderTest) -> Iterator[TestClient]:
         for n, organization in ((1, "甲县"), (2, "乙县")):
             body = {"filing_no": f"F-{n}", "name": f"账号{n}", "platform": "微信", "organization": organization}
             assert client.post("/api/accounts", json=body).status_code == 201
-            article = {"filing_no": f"F-{n}", "title": f"稿{n}", "published_at": "2024-05-01", "text": "截止目前，他做为党员。"}
+            article = {
+                "filing_no": f"F-{n}",
+                "title": f"稿{n}",
+                "published_at": "2024-05-01",
+                "text": "截止目前，他做为党员。",
+            }
             assert client.post("/api/articles", json=article).status_code == 201
         yield client
     with database.engine.begin() as connection:
@@ -69,7 +74,9 @@ def fuzz_client(database: DatabaseUnderTest) -> Iterator[TestClient]:
 
 
 # The document does not depend on the database: read it once, at collection, from an app never started.
-schema = schemathesis.openapi.from_dict(create_app(Settings(lexicon_dir=MINI_LEXICON, admin_token=ADMIN_TOKEN)).openapi())
+schema = schemathesis.openapi.from_dict(
+    create_app(Settings(lexicon_dir=MINI_LEXICON, admin_token=ADMIN_TOKEN)).openapi()
+)
 
 
 @schema.parametrize()

@@ -40,9 +40,7 @@ STALE = "72188"
 
 @pytest.fixture
 def client(db: DatabaseUnderTest) -> Iterator[TestClient]:
-    settings = Settings(
-        lexicon_dir=DEFAULT_LEXICON_DIR, database_url=db.url, admin_token=ADMIN_TOKEN, rescan_workers=1
-    )
+    settings = Settings(lexicon_dir=DEFAULT_LEXICON_DIR, database_url=db.url, admin_token=ADMIN_TOKEN, rescan_workers=1)
     with TestClient(create_app(settings), headers=ADMIN) as client:
         yield client
 
@@ -78,7 +76,9 @@ def hit_ids(client: TestClient, **filters: Any) -> list[int]:
 
 
 def review(client: TestClient, ids: list[int], status: str) -> None:
-    response = client.post("/api/hits/review", json={"ids": ids, "status": status, "note": "季度检查", "reviewer": "王科员"})
+    response = client.post(
+        "/api/hits/review", json={"ids": ids, "status": status, "note": "季度检查", "reviewer": "王科员"}
+    )
     assert response.status_code == 200, response.text
 
 
