@@ -208,17 +208,20 @@ def check_page(request: Request) -> Response:
     return _page(request, "check.html", user, today=today.isoformat())
 
 
-def _html_text(html: str) -> tuple[str, str | None]:
-    """The text of a WeChat article page (its #js_content), or of any other page's body."""
+def _html_text(html: str) -> dict[str, str | None]:
+    """The text of a WeChat article page (its #js_content) with its title, account and publication date,
+    or the text and title of any other page."""
     try:
         page = wechat.parse(html)
-        return page.text, page.title
+        published = cst_date(page.published_at).isoformat() if page.published_at else None
+        return {"text": page.text, "title": page.title, "account": page.nickname, "published_on": published}
     except wechat.WechatPageError:
         pass
     soup = BeautifulSoup(html, "lxml")
     root = soup.body or soup
     title = soup.title.get_text(strip=True) if soup.title else None
-    return (wechat.body_text(root) if isinstance(root, Tag) else ""), title
+    text = wechat.body_text(root) if isinstance(root, Tag) else ""
+    return {"text": text, "title": title, "account": None, "published_on": None}
 
 
 def _docx_text(data: bytes) -> str:
@@ -246,28 +249,28 @@ async def extract(request: Request) -> Response:
         return JSONResponse({"code": "csrf_failed", "message": "请刷新页面后重试"}, status_code=403)
     form = await request.form(max_files=1, max_fields=5)
     file, html = form.get("file"), form.get("html")
-    title = None
+    extracted: dict[str, str | None] = {"title": None, "account": None, "published_on": None}
     if isinstance(file, UploadFile):
         data = await file.read()
         name = (file.filename or "").lower()
         if name.endswith(".docx"):
             try:
-                text = await run_in_threadpool(_docx_text, data)
+                extracted["text"] = await run_in_threadpool(_docx_text, data)
             except Exception:
                 return _extract_error("无法读取这个 .docx 文件，请确认它是 Word 文档（不支持旧的 .doc 格式）")
         elif name.endswith((".html", ".htm")):
-            text, title = await run_in_threadpool(_html_text, _decode(data))
+            extracted = await run_in_threadpool(_html_text, _decode(data))
         elif name.endswith(".txt") or not name:
-            text = _decode(data)
+            extracted["text"] = _decode(data)
         else:
             return _extract_error("只支持 .txt、.docx、.html 文件")
     elif isinstance(html, str):
-        text, title = await run_in_threadpool(_html_text, html)
+        extracted = await run_in_threadpool(_html_text, html)
     else:
         return _extract_error("没有收到文件或网页内容")
-    if not text.strip():
+    if not (extracted.get("text") or "").strip():
         return _extract_error("文件中没有找到正文")
-    return JSONResponse({"text": text, "title": title})
+    return JSONResponse(extracted)
 
 
 def _decode(data: bytes) -> str:
