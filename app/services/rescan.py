@@ -30,6 +30,9 @@ from app.services.review import change_status
 
 ACTOR = "重新扫描"
 BATCH = 200
+# The first batch is small, so that progress shows within a moment of the start (workers need a few
+# seconds to load the lexicons before anything is scanned).
+FIRST_BATCH = 20
 # A running job whose heartbeat is older than this was killed; a new re-scan may take over.
 STALE_AFTER = dt.timedelta(minutes=2)
 
@@ -190,7 +193,7 @@ def _next_batch(session: Session, job: RescanJob, scanner: Scanner, exemptions: 
             select(Article)
             .where(_in_range(job.since, job.until), Article.id > job.last_article_id)
             .order_by(Article.id)
-            .limit(BATCH)
+            .limit(BATCH if job.done else FIRST_BATCH)
         )
     )
     if not batch:

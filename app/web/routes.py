@@ -35,7 +35,7 @@ from app.schemas.accounts import AccountPublic
 from app.schemas.hits import HitRecordPublic
 from app.services import accounts, overview, review
 from app.services.errors import NotFound, ServiceError
-from app.services.reports import quarter_report
+from app.services.reports import pending_in, quarter_report
 from app.web.session import CSRF_FIELD, CSRF_HEADER, clear_session, csrf_token, csrf_valid, set_session
 
 HERE = Path(__file__).resolve().parent
@@ -552,6 +552,7 @@ def report_page(request: Request) -> Response:
             report = quarter_report(session=session, period=period, stale_after_days=settings.stale_days)
         except ServiceError as exc:
             return _error(request, user, 422, "无法生成报告", exc.message)
+        pending = pending_in(session=session, period=period)
     if period not in quarters:
         quarters = sorted({*quarters, period}, reverse=True)
     return _page(
@@ -559,6 +560,7 @@ def report_page(request: Request) -> Response:
         "report.html",
         user,
         report=report,
+        pending=pending,
         period=period,
         quarters=quarters,
         notice=notice,

@@ -132,7 +132,11 @@ def test_draft_title_stale_result_undo_and_choices(page: Any, world: World, tmp_
     assert page.inner_text("#text-heading") == "修改后的文本"
     changes = page.locator("#change-list li")
     expect(changes).to_have_count(3)
-    assert [changes.nth(i).inner_text() for i in range(3)] == ["标题：中华人民共合国→中华人民共和国", "做为→作为", "截止→截至"]
+    assert [changes.nth(i).inner_text() for i in range(3)] == [
+        "标题：中华人民共合国→中华人民共和国",
+        "做为→作为",
+        "截止→截至",
+    ]
     choices = page.locator("#hits button[data-adopt]")
     assert [choices.nth(i).inner_text() for i in range(2)] == ["采纳：国家铁路局", "采纳：中国国家铁路集团有限公司"]
     choices.nth(1).click()
@@ -160,9 +164,7 @@ def test_a_refused_upload_leaves_no_old_result_and_wechat_fills_the_date(page: A
     page.set_input_files("#file", {"name": "稿件.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"})
     page.wait_for_selector("#toast:has-text('只支持')")
     expect(page.locator("#result")).to_be_hidden()
-    page.set_input_files(
-        "#file", {"name": "文章.html", "mimeType": "text/html", "buffer": WECHAT_PAGE.encode("utf-8")}
-    )
+    page.set_input_files("#file", {"name": "文章.html", "mimeType": "text/html", "buffer": WECHAT_PAGE.encode("utf-8")})
     expect(page.locator("#annotated mark.hit")).to_have_count(2)
     expect(page.locator("#date")).to_have_value("2024-05-01")
     expect(page.locator("#title")).to_have_value("我县召开安全生产工作会议")
@@ -335,5 +337,27 @@ def test_quarter_report_download_and_rescan(page: Any, world: World, tmp_path: P
 
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#rescan")
+    # At once: it has started (never a bare 0 / N), then the counts as it goes.
+    progress = page.locator("[data-testid=rescan-progress]")
+    expect(progress).to_contain_text("重新扫描")
     page.wait_for_selector("[data-testid=rescan-progress][data-status=done]", timeout=60_000)
     assert "重新扫描完成" in page.inner_text("[data-testid=rescan-progress]")
+    assert "100%" in page.inner_text("[data-testid=rescan-progress]")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_report_says_what_still_awaits_review(page: Any, world: World, tmp_path: Path, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 860})
+    login(page, world.tokens["reviewer"], f"/reports?quarter={LAST_QUARTER.key}")
+    report = httpx.get(f"{world.url}/api/reports/{LAST_QUARTER.key}", headers=ADMIN, timeout=10).json()
+    assert report["pending_hits"] > 0  # the seed leaves the last quarter's warnings pending
+    note = page.locator("[data-testid=pending]")
+    expect(note).to_contain_text(f"本季度还有 {report['pending_hits']} 条待审核")
+    screenshot(page, f"report-pending-{width}", tmp_path)
+    # The page is no wider than the screen; the annex scrolls sideways inside its own box.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.click("[data-testid=pending-link]")
+    page.wait_for_url(f"**/review?quarter={LAST_QUARTER.key}&status=pending")
+    rows = page.locator("#queue li.hit-row")
+    expect(rows.first).to_be_visible()
+    assert page.inner_text("[data-testid=total]") == f"共 {report['pending_hits']} 条"

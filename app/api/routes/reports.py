@@ -14,7 +14,7 @@ from app.api.deps import ReadSessionDep, SettingsDep
 from app.api.schemas import ErrorResponse
 from app.reports import FORMATS, Quarter
 from app.services.errors import Invalid
-from app.services.reports import quarter_report
+from app.services.reports import pending_in, quarter_report
 
 router = APIRouter(prefix="/api", tags=["季度报告"])
 
@@ -34,7 +34,9 @@ def read_report(
     inspection_date: Annotated[dt.date | None, Query(description="检查日期，默认季度最后一天")] = None,
     stale_days: Annotated[int | None, Query(ge=1, le=366, description="超过多少天未更新算“未更新”，默认 14")] = None,
 ) -> Any:
-    """季度通报：检查数、检查比例、存在问题的账号、错敏问题数、超期未更新账号，附件1 的问题清单和通报段落。"""
+    """季度通报：检查数、检查比例、存在问题的账号、错敏问题数、超期未更新账号，附件1 的问题清单和通报段落。
+    只统计已确认的命中；`pending_hits`／`pending_serious_hits` 是本季度仍待审核的命中数（其中严重表述错误的），
+    不为 0 时数字还可能变化。"""
     try:
         period = Quarter.parse(quarter)
     except ValueError as exc:
@@ -46,7 +48,9 @@ def read_report(
         stale_after_days=stale_days or settings.stale_days,
     )
     if format == "json":
-        return report.as_dict()
+        pending = pending_in(session=session, period=period)
+        # Only confirmed hits count: pending ones may still change the figures.
+        return {**report.as_dict(), "pending_hits": pending.total, "pending_serious_hits": pending.serious}
     fmt = FORMATS[format]
     filename = quote(fmt.filename(report))
     return Response(
