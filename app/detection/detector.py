@@ -7,9 +7,10 @@ import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from itertools import chain
 from pathlib import Path
 
-from app.detection import privacy
+from app.detection import listing, privacy
 from app.detection.automaton import Automaton
 from app.detection.context import ContextRules
 from app.detection.hit import TITLE, Hit
@@ -112,7 +113,7 @@ class Detector:
         date = date or dt.date.today()
         norm, matches = self._scan(text)
         candidates = self._candidates(norm.text, matches, date)
-        for detector, start, end in privacy.find(norm.text):
+        for detector, start, end in chain(privacy.find(norm.text), listing.find(norm.text)):
             if detector in self._detectors:
                 candidates.append(_Candidate(start, end, self._detectors[detector]))
         if not candidates:

@@ -176,12 +176,13 @@ class Entry(BaseModel):
 
 
 class DetectorSpec(BaseModel):
-    """A privacy detector: code finds the spans, the file gives its words and examples."""
+    """A detector in code (privacy numbers, lists naming regions beside 中国): code finds the spans, the file
+    gives its words and examples."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
-    detector: Literal["resident_id", "mobile", "bank_card"]
+    detector: Literal["resident_id", "resident_id_mistyped", "mobile", "bank_card", "china_beside_regions"]
     severity: Severity
     message: str = Field(min_length=2)
     source: str = Field(min_length=2)
