@@ -13,7 +13,7 @@ import datetime as dt
 import io
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 from fastapi import APIRouter, Request
@@ -27,6 +27,7 @@ from starlette.templating import Jinja2Templates
 from app.api import auth
 from app.api.auth import Principal
 from app.clock import CST, cst_date
+from app.detection.labels import rule_label
 from app.ingest import wechat
 from app.models import HitStatus, Platform, Role
 from app.reports import ANNEX_COLUMNS, FORMATS, Quarter, stale_problem
@@ -293,6 +294,14 @@ def _int(value: str | None) -> int | None:
     return number if number is not None and 1 <= number < 2**31 else None
 
 
+def _offset(params: Any) -> int:
+    """Where a listing starts: ?page=N (the pager's jump box) or ?offset=."""
+    page_number = _int(params.get("page"))
+    if page_number is not None:
+        return min((page_number - 1) * PAGE_SIZE, 10**9)
+    return max(0, min(_int(params.get("offset")) or 0, 10**9))
+
+
 def mark_context(context: str, text: str, start: int, context_chars: int) -> tuple[str, str, str]:
     """context split around the hit's text: (before, text, after); the occurrence nearest the hit's place."""
     expected = min(start, context_chars)
@@ -318,12 +327,15 @@ def review_page(request: Request) -> Response:
     quarter_key = (params.get("quarter") or "").strip()
     date_from = date_to = None
     notice = None
+    period = None
     if quarter_key:
         try:
             period = Quarter.parse(quarter_key)
             date_from, date_to, quarter_key = period.start, period.end, period.key
         except ValueError as exc:
             notice, quarter_key = str(exc), ""
+    sort = params.get("sort") or "newest"
+    sort = sort if sort in review.SORTS else "newest"
     filters = review.HitFilter(
         account_id=_int(params.get("account_id")),
         organization_id=_int(params.get("organization_id")),
@@ -335,10 +347,10 @@ def review_page(request: Request) -> Response:
         q=(params.get("q") or "").strip()[:200] or None,
         organization_scope=user.organization_scope,
     )
-    offset = max(0, min(_int(params.get("offset")) or 0, 10**9))
+    offset = _offset(params)
     settings = request.app.state.settings
     with request.app.state.read_sessions() as session:
-        hits, total = review.list_hits(session=session, filters=filters, limit=PAGE_SIZE, offset=offset)
+        hits, total = review.list_hits(session=session, filters=filters, limit=PAGE_SIZE, offset=offset, sort=sort)
         rows = [
             {
                 "hit": HitRecordPublic.of(h),
@@ -347,9 +359,10 @@ def review_page(request: Request) -> Response:
             for h in hits
         ]
         choices = _filter_choices(session, user)
+        quarters = _quarter_choices(session, period)
     detector = request.app.state.detectors.current
     categories = sorted({rule.category for rule in detector.lexicon.rules})
-    query = {k: v for k, v in params.items() if k != "offset"}
+    query = {k: v for k, v in params.items() if k not in ("offset", "page")}
     return _page(
         request,
         "review.html",
@@ -369,10 +382,30 @@ def review_page(request: Request) -> Response:
         },
         query=query,
         categories=categories,
-        quarters=_recent_quarters(),
+        quarters=quarters,
+        sort=sort,
+        sorts={key: label for key, (label, _) in review.SORTS.items()},
+        rule_labels={row["hit"].rule_id: rule_label(detector, row["hit"].rule_id) for row in rows},
+        export_query=urlencode(_api_filters(filters, sort)),
         notice=notice,
         **choices,
     )
+
+
+def _api_filters(filters: review.HitFilter, sort: str) -> dict[str, Any]:
+    """The page's filters as GET /api/hits (and its export) take them."""
+    fields = {
+        "account_id": filters.account_id,
+        "organization_id": filters.organization_id,
+        "category": filters.category,
+        "severity": filters.severity,
+        "status": filters.status,
+        "date_from": filters.date_from.isoformat() if filters.date_from else None,
+        "date_to": filters.date_to.isoformat() if filters.date_to else None,
+        "q": filters.q,
+        "sort": sort,
+    }
+    return {k: v for k, v in fields.items() if v is not None}
 
 
 def _filter_choices(session: Session, user: Principal) -> dict[str, Any]:
@@ -384,12 +417,12 @@ def _filter_choices(session: Session, user: Principal) -> dict[str, Any]:
     }
 
 
-def _recent_quarters(count: int = 8) -> list[Quarter]:
+def _quarter_choices(session: Session, *keep: Quarter | None) -> list[Quarter]:
+    """Every quarter with articles, the current and the last one, and any quarter asked for: newest first."""
     current = Quarter.containing(dt.datetime.now(CST).date())
-    quarters = [current]
-    for _ in range(count - 1):
-        quarters.append(quarters[-1].previous())
-    return quarters
+    quarters = {current, current.previous(), *(q for q in keep if q is not None)}
+    quarters.update(Quarter(year, number) for year, number in review.quarters_with_data(session=session))
+    return sorted(quarters, reverse=True)
 
 
 # -- 账号 ---------------------------------------------------------------------------------------------
@@ -403,7 +436,7 @@ def accounts_page(request: Request) -> Response:
     params = request.query_params
     q = (params.get("q") or "").strip()[:200] or None
     organization_id = _int(params.get("organization_id"))
-    offset = max(0, min(_int(params.get("offset")) or 0, 10**9))
+    offset = _offset(params)
     settings = request.app.state.settings
     today = dt.datetime.now(CST).date()
     with request.app.state.read_sessions() as session:
@@ -425,7 +458,7 @@ def accounts_page(request: Request) -> Response:
             for a in items
         ]
         organizations = accounts.list_organizations(session=session, organization_scope=user.organization_scope)
-    query = {k: v for k, v in params.items() if k != "offset"}
+    query = {k: v for k, v in params.items() if k not in ("offset", "page")}
     return _page(
         request,
         "accounts.html",
@@ -539,13 +572,13 @@ def report_page(request: Request) -> Response:
         return _error(
             request, user, 403, "权限不足", f"季度报告需要审核员或更高权限，当前令牌“{user.name}”是{user.role.label}"
         )
-    quarters = _recent_quarters()
+    last_quarter = Quarter.containing(dt.datetime.now(CST).date()).previous()
     wanted = (request.query_params.get("quarter") or "").strip()
     notice = None
     try:
-        period = Quarter.parse(wanted) if wanted else quarters[1]
+        period = Quarter.parse(wanted) if wanted else last_quarter
     except ValueError as exc:
-        notice, period = str(exc), quarters[1]
+        notice, period = str(exc), last_quarter
     settings = request.app.state.settings
     with request.app.state.read_sessions() as session:
         try:
@@ -553,8 +586,7 @@ def report_page(request: Request) -> Response:
         except ServiceError as exc:
             return _error(request, user, 422, "无法生成报告", exc.message)
         pending = pending_in(session=session, period=period)
-    if period not in quarters:
-        quarters = sorted({*quarters, period}, reverse=True)
+        quarters = _quarter_choices(session, period)
     return _page(
         request,
         "report.html",

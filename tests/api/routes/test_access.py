@@ -161,6 +161,13 @@ MATRIX = [
         body=lambda role: {"status": "confirmed", "note": role},
     ),
     Row("POST", "/api/hits/review", REVIEWER_UP, body=lambda role: {"ids": [], "status": "dismissed", "note": role}),
+    Row("GET", "/api/hits/export", ANY_TOKEN),
+    Row(
+        "POST",
+        "/api/hits/review-matching",
+        REVIEWER_UP,
+        body=lambda role: {"filter": {"rule_id": "no.such-rule"}, "expected": 0, "status": "dismissed", "note": role},
+    ),
     # exemptions: reviewers and admins only
     Row("POST", "/api/exemptions", protected(403, 201, 201), body=lambda role: EXEMPTION),
     Row("GET", "/api/exemptions", REVIEWER_UP),
