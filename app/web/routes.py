@@ -75,6 +75,7 @@ _env.globals.update(
     STATUS_LABELS=STATUS_LABELS,
     ANNEX_COLUMNS=ANNEX_COLUMNS,
     CSRF_FIELD=CSRF_FIELD,
+    ROLE_ADMIN=Role.admin,
 )
 _env.filters["cst"] = lambda value, fmt="%Y-%m-%d %H:%M": value.astimezone(CST).strftime(fmt) if value else ""
 
@@ -387,6 +388,7 @@ def review_page(request: Request) -> Response:
         sorts={key: label for key, (label, _) in review.SORTS.items()},
         rule_labels={row["hit"].rule_id: rule_label(detector, row["hit"].rule_id) for row in rows},
         export_query=urlencode(_api_filters(filters, sort)),
+        api_filter={k: v for k, v in _api_filters(filters, sort).items() if k != "sort"},
         notice=notice,
         **choices,
     )
