@@ -310,7 +310,7 @@ def accounts_import(file: Path) -> None:
             report = import_accounts(session=session, rows=rows)
     finally:
         engine.dispose()
-    for message in problems + report.errors:
+    for message in problems + [e.message for e in report.errors]:
         click.echo(message, err=True)
     skipped = len(problems) + len(report.errors)
     click.echo(f"新增 {report.created} 个，更新 {report.updated} 个，未变 {report.unchanged} 个，跳过 {skipped} 行。")

@@ -79,6 +79,7 @@ class Row:
     path: str = ""  # the path to call, with {ids}; the route itself when empty
     body: Callable[[str], Any] | None = None  # role -> JSON body
     form: bool = False  # LanguageTool: form-encoded, the token as apiKey instead of a header
+    files: Callable[[str], Any] | None = None  # role -> multipart files (an upload)
 
     def __str__(self) -> str:
         return f"{self.method} {self.path or self.route}"
@@ -140,6 +141,14 @@ MATRIX = [
         body=lambda role: {"name": f"改名{role}"},
     ),
     Row("DELETE", "/api/accounts/{account_id}", ADMIN_ONLY, path="/api/accounts/{own_account}"),
+    Row(
+        "POST",
+        "/api/accounts/import",
+        ADMIN_ONLY,
+        files=lambda role: {
+            "file": ("名录.csv", f"备案单号,政务新媒体名称,类型\nIMP-{role},导入{role},微信\n".encode())
+        },
+    ),
     Row("GET", "/api/organizations", ANY_TOKEN),
     # articles: any role ingests and reads; an editor only its own organisation's
     Row("POST", "/api/articles", protected(201, 201, 201), body=new_article("OWN-1")),
@@ -171,6 +180,7 @@ MATRIX = [
     # exemptions: reviewers and admins only
     Row("POST", "/api/exemptions", protected(403, 201, 201), body=lambda role: EXEMPTION),
     Row("GET", "/api/exemptions", REVIEWER_UP),
+    Row("POST", "/api/exemptions/preview", REVIEWER_UP, body=lambda role: {**EXEMPTION, "reason": None}),
     Row("DELETE", "/api/exemptions/{exemption_id}", REVIEWER_UP, path="/api/exemptions/{exemption_ROLE}"),
     # re-scans and reports: reviewers and admins (a quarter without articles: the re-scan ends at once,
     # though the next one may still find it running)
@@ -189,6 +199,10 @@ def call(client: TestClient, world: World, row: Row, role: str) -> Any:
         if row.method == "GET":
             return client.get(path, params=data, headers={"Authorization": ""})
         return client.post(path, data=data, headers={"Authorization": ""})
+    if row.files:
+        return client.request(
+            row.method, path, files=row.files(role), headers=world.headers[role] or {"Authorization": ""}
+        )
     body = row.body(role) if row.body else None
     if isinstance(body, dict) and body.get("ids") == []:
         body = {**body, "ids": [world.ids["own_hit"], world.ids["other_hit"]]}
