@@ -34,9 +34,10 @@ from app.reports import ANNEX_COLUMNS, FORMATS, Quarter, stale_problem
 from app.reports.findings import SEVERITY_LABELS
 from app.schemas.accounts import AccountPublic
 from app.schemas.hits import HitRecordPublic
-from app.services import accounts, overview, review
+from app.services import accounts, exemptions, ingestion, overview, review
 from app.services.errors import NotFound, ServiceError
 from app.services.reports import pending_in, quarter_report
+from app.web.marking import pieces
 from app.web.session import CSRF_FIELD, CSRF_HEADER, clear_session, csrf_token, csrf_valid, set_session
 
 HERE = Path(__file__).resolve().parent
@@ -129,6 +130,10 @@ def _page(request: Request, name: str, user: Principal, status_code: int = 200, 
 
 def _error(request: Request, user: Principal, status_code: int, title: str, message: str) -> Response:
     return _page(request, "error.html", user, status_code=status_code, title=title, message=message)
+
+
+def _forbidden(request: Request, user: Principal, needed: str) -> Response:
+    return _error(request, user, 403, "权限不足", f"{needed}，当前令牌“{user.name}”是{user.role.label}")
 
 
 def _safe_next(target: str | None) -> str:
@@ -571,9 +576,7 @@ def report_page(request: Request) -> Response:
     if user is None:
         return _to_login(request)
     if not user.has(Role.reviewer):
-        return _error(
-            request, user, 403, "权限不足", f"季度报告需要审核员或更高权限，当前令牌“{user.name}”是{user.role.label}"
-        )
+        return _forbidden(request, user, "季度报告需要审核员或更高权限")
     last_quarter = Quarter.containing(dt.datetime.now(CST).date()).previous()
     wanted = (request.query_params.get("quarter") or "").strip()
     notice = None
@@ -608,3 +611,107 @@ def platform_label(code: str) -> str:
 
 _env.filters["platform"] = platform_label
 _env.filters["cst_date"] = lambda value: cst_date(value).isoformat() if value else ""
+
+
+# -- 文章 (the full article with its hits: an intranet cannot open the external link) -----------------
+
+
+@page("/articles/{article_id:int}")
+def article_page(request: Request) -> Response:
+    article_id: int = request.path_params["article_id"]
+    user = _user(request)
+    if user is None:
+        return _to_login(request)
+    missing = NotFound("article_not_found", f"文章不存在：编号 {article_id}")
+    with request.app.state.read_sessions() as session:
+        try:
+            if not 1 <= article_id < 2**31:
+                raise missing
+            article = ingestion.get_article(session=session, article_id=article_id)
+            auth.ensure_visible(user, article.account.organization_id, missing)
+        except ServiceError as exc:
+            return _error(request, user, 404, "文章不存在", exc.message)
+        live = [h for h in article.hits if h.status != HitStatus.obsolete.value]
+        detector = request.app.state.detectors.current
+        context = {
+            "article": article,
+            "account": article.account,
+            "title_pieces": pieces(article.title, [h for h in live if h.field == "title"]),
+            "body_pieces": pieces(article.text, [h for h in live if h.field == "body"]),
+            "hits": [HitRecordPublic.of(h) for h in article.hits],
+            "rule_labels": {h.rule_id: rule_label(detector, h.rule_id) for h in article.hits},
+        }
+        return _page(request, "article.html", user, **context)
+
+
+# -- 豁免 (reviewers: list and revoke) -----------------------------------------------------------------
+
+
+@page("/exemptions")
+def exemptions_page(request: Request) -> Response:
+    user = _user(request)
+    if user is None:
+        return _to_login(request)
+    if not user.has(Role.reviewer):
+        return _forbidden(request, user, "豁免需要审核员或更高权限")
+    params = request.query_params
+    include_deleted = params.get("deleted") == "1"
+    offset = _offset(params)
+    detector = request.app.state.detectors.current
+    with request.app.state.read_sessions() as session:
+        items, total = exemptions.list_exemptions(
+            session=session, include_deleted=include_deleted, limit=PAGE_SIZE, offset=offset
+        )
+        rows = [
+            {
+                "exemption": e,
+                "scope": e.account.name if e.account else e.organization.name if e.organization else "全部账号",
+                "rule": rule_label(detector, e.value) if e.kind == "rule" else None,
+            }
+            for e in items
+        ]
+    query = {k: v for k, v in params.items() if k not in ("offset", "page")}
+    return _page(
+        request,
+        "exemptions.html",
+        user,
+        rows=rows,
+        total=total,
+        offset=offset,
+        page_size=PAGE_SIZE,
+        query=query,
+        include_deleted=include_deleted,
+    )
+
+
+# -- 账号管理 (administrators: register, import, edit, deactivate) ----------------------------------------
+
+
+@page("/admin/accounts")
+def admin_accounts_page(request: Request) -> Response:
+    user = _user(request)
+    if user is None:
+        return _to_login(request)
+    if not user.has(Role.admin):
+        return _forbidden(request, user, "账号管理需要管理员权限")
+    params = request.query_params
+    q = (params.get("q") or "").strip()[:200] or None
+    offset = _offset(params)
+    with request.app.state.read_sessions() as session:
+        items, total = accounts.list_accounts(session=session, q=q, limit=PAGE_SIZE, offset=offset)
+        rows = [AccountPublic.model_validate(a) for a in items]
+        organizations = [o.name for o in accounts.list_organizations(session=session)]
+    query = {k: v for k, v in params.items() if k not in ("offset", "page")}
+    return _page(
+        request,
+        "admin_accounts.html",
+        user,
+        rows=rows,
+        total=total,
+        offset=offset,
+        page_size=PAGE_SIZE,
+        query=query,
+        q=q or "",
+        organizations=organizations,
+        platforms=[(p.value, p.label) for p in Platform],
+    )

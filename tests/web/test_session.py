@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import docx
@@ -67,7 +69,19 @@ def _login(client: TestClient, token: str) -> None:
     assert response.status_code == 303 and response.headers["location"] == "/review"
 
 
-@pytest.mark.parametrize("path", ["/check", "/review?status=all", "/accounts", "/accounts/1", "/reports"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/check",
+        "/review?status=all",
+        "/accounts",
+        "/accounts/1",
+        "/reports",
+        "/exemptions",
+        "/admin/accounts",
+        "/articles/1",
+    ],
+)
 def test_pages_send_a_visitor_without_a_session_to_login(client: TestClient, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 303
@@ -167,7 +181,19 @@ def test_extract_reads_docx_html_and_gb18030_text(client: TestClient) -> None:
     page = '<html><body><div id="js_content"><p>截止目前</p><script>alert(1)</script></div></body></html>'
     assert extract(data={"html": page}).json()["text"] == "截止目前"
     plain = "<html><head><title>通知</title></head><body><p>他做为党员</p></body></html>"
-    assert extract(data={"html": plain}).json() == {"text": "他做为党员", "title": "通知"}
+    assert extract(data={"html": plain}).json() == {
+        "text": "他做为党员",
+        "title": "通知",
+        "account": None,
+        "published_on": None,
+    }
+    wechat = (Path(__file__).parents[1] / "ingest" / "data" / "wechat_article.html").read_text(encoding="utf-8")
+    extracted = extract(data={"html": wechat}).json()
+    assert (extracted["title"], extracted["account"], extracted["published_on"]) == (
+        "我县召开安全生产工作会议",
+        "某某县发布",
+        "2024-05-01",
+    )
     assert extract(files={"file": ("a.pdf", b"%PDF")}).status_code == 422
     assert extract(files={"file": ("a.docx", b"not a zip")}).status_code == 422
     assert extract(data={"html": "<html><body></body></html>"}).status_code == 422
@@ -178,3 +204,53 @@ def test_mark_context_finds_the_occurrence_at_the_hit() -> None:
     assert mark_context("截止前截止目前", "截止", 3, 20) == ("截止前", "截止", "目前")
     assert mark_context("截止前截止目前", "截止", 0, 20) == ("", "截止", "前截止目前")
     assert mark_context("无关", "截止", 5, 20) == ("无关", "", "")
+
+
+# Each page and role: the status, and for a page shown, a word only that page has.
+PAGES = {
+    # path: (editor, reviewer, admin, marker)
+    "/exemptions": (403, 200, 200, "豁免"),
+    "/admin/accounts": (403, 403, 200, "导入账号表"),
+    "/articles/{own}": (200, 200, 200, "审核记录"),
+    "/articles/{other}": (404, 200, 200, "审核记录"),
+    "/articles/99999": (404, 404, 404, "文章不存在"),
+    "/reports": (403, 200, 200, "季度报告"),
+}
+
+
+@pytest.mark.parametrize("path", sorted(PAGES))
+def test_the_page_role_matrix(client: TestClient, seeded: dict[str, Any], path: str) -> None:
+    articles = {
+        key: client.get(f"/api/hits/{seeded[key]['hits'][0]['id']}", headers=ADMIN).json()["article_id"]
+        for key in ("a", "b")
+    }
+    url = path.format(own=articles["a"], other=articles["b"])
+    *expected, marker = PAGES[path]
+    for role, status in zip(("editor", "reviewer", "admin"), expected, strict=True):
+        client.cookies.clear()
+        _login(client, ADMIN_TOKEN if role == "admin" else seeded[role])
+        response = client.get(url)
+        assert response.status_code == status, (role, url, response.status_code)
+        if status == 200:
+            assert marker in response.text
+        elif status == 403:
+            assert "权限不足" in response.text
+    # The menu offers only the pages a role may open.
+    client.cookies.clear()
+    _login(client, seeded["editor"])
+    menu = client.get("/check").text
+    assert 'href="/exemptions"' not in menu and 'href="/admin/accounts"' not in menu
+    client.cookies.clear()
+    _login(client, ADMIN_TOKEN)
+    menu = client.get("/check").text
+    assert 'href="/exemptions"' in menu and 'href="/admin/accounts"' in menu
+
+
+def test_the_article_page_marks_title_and_body_hits(client: TestClient, seeded: dict[str, Any]) -> None:
+    _login(client, seeded["reviewer"])
+    article_id = client.get(f"/api/hits/{seeded['a']['hits'][0]['id']}", headers=ADMIN).json()["article_id"]
+    page = client.get(f"/articles/{article_id}").text
+    # The stored <script> title stays text; each body hit is a mark.
+    assert "&lt;script&gt;alert(&#39;a&#39;)&lt;/script&gt;通知" in page and "<script>alert" not in page
+    assert len(re.findall(r"<mark [^>]*data-hit-id=", page)) == 2
+    assert ">截止</mark>目前，他<mark" in page

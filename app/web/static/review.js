@@ -138,22 +138,52 @@
     form.elements.scope.querySelector('option[value="organization"]').disabled = !row.dataset.organizationId;
     form.elements.reason.value = note.value.trim();
     dialog.returnValue = "";
+    delete preview.dataset.count;
     dialog.showModal();
     form.elements.reason.focus();
+    updatePreview();
   }
+
+  function exemptBody(row) {
+    const kind = form.elements.kind.value;
+    const scope = form.elements.scope.value;
+    const body = { kind, value: kind === "rule" ? row.dataset.rule : form.elements.phrase.value.trim(), scope };
+    if (scope === "account") body.account_id = Number(row.dataset.accountId);
+    if (scope === "organization") body.organization_id = Number(row.dataset.organizationId);
+    return body;
+  }
+
+  // Before it is made: how many pending hits the exemption will dismiss (POST /api/exemptions/preview).
+  const preview = form.querySelector("[data-testid=exempt-preview]");
+  let previewTimer = null;
+  let previewSeq = 0;
+  function updatePreview() {
+    clearTimeout(previewTimer);
+    const row = current;
+    const body = exemptBody(row);
+    if (!body.value) {
+      preview.textContent = "";
+      return;
+    }
+    preview.textContent = "正在计算将排除的命中……";
+    const seq = ++previewSeq;
+    previewTimer = setTimeout(async () => {
+      try {
+        const result = await request("POST", "/api/exemptions/preview", body);
+        if (seq !== previewSeq) return;
+        preview.textContent = `豁免后将立即排除 ${result.would_dismiss} 条待审核命中（记入审核记录）。`;
+        preview.dataset.count = result.would_dismiss;
+      } catch (err) {
+        if (seq === previewSeq) preview.textContent = err.message;
+      }
+    }, 200);
+  }
+  form.addEventListener("input", (e) => { if (e.target.name !== "reason") updatePreview(); });
+  form.addEventListener("change", (e) => { if (e.target.name !== "reason") updatePreview(); });
 
   async function submitExempt() {
     const row = current;
-    const kind = form.elements.kind.value;
-    const scope = form.elements.scope.value;
-    const body = {
-      kind,
-      value: kind === "rule" ? row.dataset.rule : form.elements.phrase.value.trim(),
-      scope,
-      reason: form.elements.reason.value.trim(),
-    };
-    if (scope === "account") body.account_id = Number(row.dataset.accountId);
-    if (scope === "organization") body.organization_id = Number(row.dataset.organizationId);
+    const body = { ...exemptBody(row), reason: form.elements.reason.value.trim() };
     try {
       const created = await request("POST", "/api/exemptions", body);
       noteUsed();
