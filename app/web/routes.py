@@ -198,6 +198,16 @@ async def logout(request: Request) -> Response:
     return response
 
 
+@page("/favicon.ico")
+def favicon(request: Request) -> Response:
+    # Browsers ask for /favicon.ico whatever the page says; the SVG serves both.
+    return Response(
+        (STATIC / "favicon.svg").read_bytes(),
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
 @page("/")
 def home(request: Request) -> Response:
     return RedirectResponse("/check", status_code=303)

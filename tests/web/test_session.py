@@ -254,3 +254,16 @@ def test_the_article_page_marks_title_and_body_hits(client: TestClient, seeded: 
     assert "&lt;script&gt;alert(&#39;a&#39;)&lt;/script&gt;通知" in page and "<script>alert" not in page
     assert len(re.findall(r"<mark [^>]*data-hit-id=", page)) == 2
     assert ">截止</mark>目前，他<mark" in page
+
+
+def test_an_unknown_page_is_a_chinese_page_and_the_api_keeps_json(client: TestClient) -> None:
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    page = client.get("/no-such-page<script>", headers=browser)
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "页面不存在" in page.text and "<script>" not in page.text.split("</title>")[1]
+    api = client.get("/api/no-such-thing", headers=browser)
+    assert api.status_code == 404 and api.json()["code"] == "not_found"
+    assert client.get("/no-such-page").json()["code"] == "not_found"  # a client that did not ask for HTML
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    assert icon.content.startswith(b"<svg")
