@@ -68,7 +68,10 @@ def _csv_rows(data: bytes) -> list[list[str]]:
             continue
     else:  # pragma: no cover - gb18030 decodes any byte string
         raise AccountsFileError("CSV 文件既不是 UTF-8 也不是 GBK 编码")
-    return list(csv.reader(io.StringIO(text, newline="")))
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:  # a NUL byte, an unterminated quote…: an upload may be anything
+        raise AccountsFileError(f"无法读取 CSV 文件：{exc}") from None
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
