@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, assume, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -87,5 +87,11 @@ schema = schemathesis.openapi.from_dict(
     suppress_health_check=list(HealthCheck),
 )
 def test_fuzz_the_api(case: schemathesis.Case, fuzz_client: TestClient) -> None:
+    if case.media_type == "multipart/form-data":
+        # An upload (POST /api/accounts/import): httpx can encode a file part only from bytes or text, and
+        # schemathesis reads the streamed request back; other generated values never reach the server.
+        assume(isinstance(case.body, dict) and all(isinstance(v, bytes | str) for v in case.body.values()))
     response = fuzz_client.request(**case.as_transport_kwargs(base_url=str(fuzz_client.base_url)))
+    if case.media_type == "multipart/form-data":
+        response.request.read()
     case.validate_response(response, checks=CHECKS)
