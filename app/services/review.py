@@ -200,7 +200,9 @@ def review_matching(
     to = HitStatus(status)
     if to not in REVIEW_STATUSES:
         raise Invalid("bad_status", "审核只能设为 pending、confirmed 或 dismissed")
-    hits = list(session.scalars(_query(filters).order_by(Hit.id).limit(MAX_REVIEW_MATCHING + 1).with_for_update()))
+    # Lock the hits only: PostgreSQL refuses FOR UPDATE on the outer-joined organisation.
+    query = _query(filters).order_by(Hit.id).limit(MAX_REVIEW_MATCHING + 1).with_for_update(of=Hit)
+    hits = list(session.scalars(query))
     if len(hits) > MAX_REVIEW_MATCHING:
         session.rollback()
         raise Invalid(
