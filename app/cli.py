@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
+from app.cli_messages import ChineseGroup
 from app.config import get_settings
 from app.detection.detector import Detector
 from app.detection.hit import Hit
@@ -60,7 +61,7 @@ def _human(name: str, text: str, hits: list[Hit], out: TextIO) -> None:
         out.write(f"{name}:{line}:{col}: [{label}] {hit.text}{arrow}  {hit.message} ({hit.rule_id})\n")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """cuomin（错敏）：政务新媒体错敏信息检查。"""
 
@@ -278,6 +279,7 @@ def _open_database(*, upgrade: bool = False) -> Engine:
     from app.db import SchemaOutOfDate, create_db_engine, ensure_schema
 
     settings = get_settings()
+    _say_which_database()
     engine = create_db_engine(settings.db_url)
     try:
         ensure_schema(engine, auto_upgrade=upgrade or settings.db_embedded)
@@ -290,6 +292,18 @@ def _open_database(*, upgrade: bool = False) -> Engine:
     return engine
 
 
+def _say_which_database() -> None:
+    """On stderr: the database a command works on (a server may use another one)."""
+    from sqlalchemy.engine import make_url
+
+    settings = get_settings()
+    shown = make_url(settings.db_url).render_as_string(hide_password=True)
+    if settings.db_embedded:
+        click.echo(f"数据库：{shown}（未设置 CUOMIN_DATABASE_URL，使用当前目录的内置 SQLite）", err=True)
+    else:
+        click.echo(f"数据库：{shown}（CUOMIN_DATABASE_URL）", err=True)
+
+
 @main.group()
 def db() -> None:
     """数据库（CUOMIN_DATABASE_URL，默认 var/cuomin.db）。"""
@@ -298,13 +312,26 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """把数据库结构升级到本版程序的最新版本（空库则建表）。"""
-    from app.db import current_revision
+    from app.db import create_db_engine, current_revision
 
+    probe = create_db_engine(get_settings().db_url)
+    try:
+        before = current_revision(probe)
+    except Exception as exc:
+        raise click.ClickException(f"无法连接数据库：{exc}") from None
+    finally:
+        probe.dispose()
     engine = _open_database(upgrade=True)
     try:
-        click.echo(f"数据库已是最新结构：{current_revision(engine)}")
+        after = current_revision(engine)
     finally:
         engine.dispose()
+    if before is None:
+        click.echo(f"已在空数据库中建表，结构版本 {after}")
+    elif before != after:
+        click.echo(f"已把数据库结构从 {before} 升级到 {after}")
+    else:
+        click.echo(f"数据库已是最新结构：{after}")
 
 
 @db.command("current")
@@ -410,7 +437,7 @@ def accounts_import(file: Path) -> None:
             report = import_accounts(session=session, rows=rows)
     finally:
         engine.dispose()
-    for message in problems + report.errors:
+    for message in problems + [e.message for e in report.errors]:
         click.echo(message, err=True)
     skipped = len(problems) + len(report.errors)
     click.echo(f"新增 {report.created} 个，更新 {report.updated} 个，未变 {report.unchanged} 个，跳过 {skipped} 行。")
@@ -432,9 +459,10 @@ def tokens() -> None:
     type=click.Choice(["editor", "reviewer", "admin"]),
     help="editor 编辑（须 --org）/ reviewer 审核员 / admin 管理员。",
 )
-@click.option("--org", "organization", default=None, help="编辑所属组织：名称或编号（须已存在）。")
+@click.option("--org", "organization", default=None, help="编辑所属组织：名称或编号（须已存在，或加 --create-org）。")
+@click.option("--create-org", is_flag=True, help="--org 给出的组织名称还不存在时新建它（全新安装、尚未导入账号时用）。")
 @click.option("--name", default=None, help="令牌名称（请求日志里记这个名字），默认 角色-编号。")
-def tokens_create(role: str, organization: str | None, name: str | None) -> None:
+def tokens_create(role: str, organization: str | None, create_org: bool, name: str | None) -> None:
     """创建令牌：标准输出只打印令牌本身（只此一次），说明打印到标准错误。"""
     from app.db import session_factory
     from app.models import Role
@@ -444,6 +472,11 @@ def tokens_create(role: str, organization: str | None, name: str | None) -> None
     engine = _open_database()
     try:
         with session_factory(engine)() as session:
+            if create_org and organization and not organization.strip().isdigit():
+                from app.services.accounts import organization_named
+
+                organization_named(session=session, name=organization.strip())
+                session.commit()
             token, clear = create_token(session=session, role=Role(role), name=name, organization=organization)
             where = f"，组织：{token.organization.name}" if token.organization else ""
             summary = f"已创建令牌 #{token.id}“{token.name}”（{Role(token.role).label}{where}）。"
@@ -606,7 +639,7 @@ def report(
     from app.reports import Quarter
     from app.reports.circular_export import CIRCULAR_FORMATS, annexes
     from app.services.errors import ServiceError
-    from app.services.reports import circular_report
+    from app.services.reports import circular_report, pending_in
 
     try:
         period = Quarter.parse(quarter)
@@ -626,10 +659,18 @@ def report(
                 jurisdiction=settings.jurisdiction,
                 urged=urged,
             )
+            pending = pending_in(session=session, period=period)
     except ServiceError as exc:
         raise click.ClickException(exc.message) from None
     finally:
         engine.dispose()
+    if pending.total:
+        serious = f"（其中严重表述错误 {pending.serious} 条）" if pending.serious else ""
+        click.echo(
+            f"注意：{period.label}还有 {pending.total} 条命中待审核{serious}；"
+            "报告只统计已确认的命中，审核完之前数字还会变化。",
+            err=True,
+        )
     if fmt == "text":
         lines = [result.title, "", result.text]
         for table in annexes(result):

@@ -34,9 +34,13 @@ def test_db_upgrade_and_current(backend: str, tmp_path: Path) -> None:
         refused = run(["ingest", str(tmp_path / "a.jsonl")], url)
         assert refused.returncode == 1 and "请先运行 `cuomin db upgrade`" in refused.stderr
         upgraded = run(["db", "upgrade"], url)
-        assert upgraded.returncode == 0 and "数据库已是最新结构" in upgraded.stdout
+        # An empty database gets its tables, and says so (not "already up to date").
+        assert upgraded.returncode == 0 and "已在空数据库中建表" in upgraded.stdout
+        # Which database: a server may use another one than the shell's default.
+        assert "数据库：" in upgraded.stderr and "CUOMIN_DATABASE_URL" in upgraded.stderr
         assert run(["db", "current"], url).returncode == 0
-        assert run(["db", "upgrade"], url).returncode == 0  # twice is fine
+        again = run(["db", "upgrade"], url)  # twice is fine
+        assert again.returncode == 0 and "数据库已是最新结构" in again.stdout
 
 
 def test_serve_refuses_a_database_behind_head(tmp_path: Path) -> None:
@@ -95,3 +99,16 @@ def test_accounts_import_creates_then_updates(db: DatabaseUnderTest, tmp_path: P
     bad.write_bytes(b"%PDF")
     result = run(["accounts", "import", str(bad)], db.url)
     assert result.returncode == 1 and "不支持的文件类型" in result.stderr
+
+
+def test_click_speaks_chinese(tmp_path: Path) -> None:
+    helped = run(["db", "-h"], f"sqlite:///{tmp_path / 'x.db'}")
+    assert helped.returncode == 0
+    assert "显示本帮助并退出" in helped.stdout and "Show this message" not in helped.stdout
+    assert "用法：" in helped.stdout and "命令" in helped.stdout and "Usage:" not in helped.stdout
+    wrong = run(["tokens", "create"], f"sqlite:///{tmp_path / 'x.db'}")
+    assert wrong.returncode == 2
+    assert "错误：缺少选项 --role。" in wrong.stderr and "Error:" not in wrong.stderr
+    assert "用法：" in wrong.stderr
+    unknown = run(["no-such-command"], f"sqlite:///{tmp_path / 'x.db'}")
+    assert unknown.returncode == 2 and "没有这个命令" in unknown.stderr

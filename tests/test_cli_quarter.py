@@ -26,8 +26,12 @@ def world(db: DatabaseUnderTest, tmp_path: Path) -> None:
         )
         session.commit()
     lines = [
-        {"filing_no": "1001049716300575024", "title": f"动态{n}", "published_at": f"2023-06-{n:02d}",
-         "text": f"第{n}期：推进一带一路战略。"}
+        {
+            "filing_no": "1001049716300575024",
+            "title": f"动态{n}",
+            "published_at": f"2023-06-{n:02d}",
+            "text": f"第{n}期：推进一带一路战略。",
+        }
         for n in range(1, 29, 3)
     ] + [{"filing_no": "72188", "title": "旧闻", "published_at": "2023-05-01", "text": "区里开会。"}]
     path = tmp_path / "articles.jsonl"

@@ -6,7 +6,7 @@ import hashlib
 import json
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app.cli import _hint_first_token
@@ -36,7 +36,10 @@ def test_create_list_revoke(db: DatabaseUnderTest) -> None:
     assert "管理员" in listed.stdout and "张三" in listed.stdout and "某县人民政府办公室" in listed.stdout
     assert token not in listed.stdout and editor.stdout.strip() not in listed.stdout
     rows = [json.loads(line) for line in run(["tokens", "list", "--json"], db.url).stdout.splitlines()]
-    assert [(r["name"], r["role"], r["revoked"]) for r in rows] == [("管理员", "admin", False), ("张三", "editor", False)]
+    assert [(r["name"], r["role"], r["revoked"]) for r in rows] == [
+        ("管理员", "admin", False),
+        ("张三", "editor", False),
+    ]
     assert rows[0]["prefix"] == token[:10]
 
     revoked = run(["tokens", "revoke", str(rows[1]["id"])], db.url)
@@ -52,14 +55,29 @@ def test_create_list_revoke(db: DatabaseUnderTest) -> None:
     ("args", "message"),
     [
         (["--role", "editor"], "编辑令牌必须绑定一个组织"),
-        (["--role", "editor", "--org", "不存在的组织"], "组织不存在"),
+        (["--role", "editor", "--org", "不存在的组织"], "--create-org"),
         (["--role", "reviewer", "--org", "某县"], "不绑定组织"),
-        (["--role", "root"], "Invalid value"),
+        (["--role", "root"], "的值“root”无效"),
     ],
 )
 def test_create_refuses(db: DatabaseUnderTest, args: list[str], message: str) -> None:
     result = run(["tokens", "create", *args], db.url)
     assert result.returncode != 0 and message in result.stderr and result.stdout == ""
+
+
+def test_a_fresh_install_creates_the_editors_organisation_on_request(db: DatabaseUnderTest) -> None:
+    args = ["tokens", "create", "--role", "editor", "--org", "新建的县政府办", "--name", "李四"]
+    refused = run(args, db.url)
+    assert refused.returncode == 1 and "cuomin accounts import" in refused.stderr and "--create-org" in refused.stderr
+    created = run([*args, "--create-org"], db.url)
+    assert created.returncode == 0, created.stderr
+    assert "组织：新建的县政府办" in created.stderr and created.stdout.strip().startswith("cm_")
+    with Session(db.engine) as session:
+        assert session.scalar(select(func.count(Organization.id)).where(Organization.name == "新建的县政府办")) == 1
+    again = run([*args[:-2], "--name", "王五", "--create-org"], db.url)  # an existing one is reused
+    assert again.returncode == 0, again.stderr
+    with Session(db.engine) as session:
+        assert session.scalar(select(func.count(Organization.id)).where(Organization.name == "新建的县政府办")) == 1
 
 
 def test_revoke_unknown(db: DatabaseUnderTest) -> None:

@@ -57,7 +57,9 @@ def integrity(url: str) -> None:
                 assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
                 assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
             orphans = connection.execute(
-                text("SELECT count(*) FROM hit LEFT JOIN article ON article.id = hit.article_id WHERE article.id IS NULL")
+                text(
+                    "SELECT count(*) FROM hit LEFT JOIN article ON article.id = hit.article_id WHERE article.id IS NULL"
+                )
             ).scalar()
             assert orphans == 0
             # An article is stored whole, with its hits, or not at all: every article here has its 1 hit.
@@ -125,7 +127,10 @@ def test_sigkill_mid_batch(backend: str, tmp_path: Path) -> None:
             stored_before = len(ids) - len(told_stored)
             assert 10 <= stored_before < BATCH  # the kill came in the middle
 
-        with serve(url, tmp_path) as (_process, base), httpx.Client(base_url=base, headers=ADMIN, timeout=120) as client:
+        with (
+            serve(url, tmp_path) as (_process, base),
+            httpx.Client(base_url=base, headers=ADMIN, timeout=120) as client,
+        ):
             result = client.post("/api/articles/batch", json=interrupted).json()
             assert result["errors"] == []
             assert len(result["duplicates"]) == stored_before  # those stored before the kill are not stored again

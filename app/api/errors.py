@@ -6,7 +6,7 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.exc import DataError as DBAPIDataError
 from sqlalchemy.exc import StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -36,6 +36,29 @@ _HTTP_MESSAGES = {
 }
 
 
+# An unknown address typed into a browser: a page in Chinese, not the API's JSON. It echoes nothing of the request.
+_NOT_FOUND_PAGE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>页面不存在 · 错敏检查</title><link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/static/cuomin.css"></head>
+<body><main><section class="card error-page"><h1>页面不存在</h1>
+<p>没有这个页面，可能是地址输错了，或者链接已经失效。</p>
+<p><a href="/check">草稿检查</a>　<a href="/review">审核</a>　<a href="/accounts">账号</a></p>
+</section></main></body></html>
+"""
+_API_PREFIXES = ("/api/", "/v2/", "/lt/", "/static/", "/docs", "/redoc", "/openapi.json", "/healthz")
+
+
+def _wants_page(request: Request) -> bool:
+    """A browser asking for a page (not a client of the API, which keeps its JSON errors)."""
+    path = request.url.path
+    return (
+        request.method == "GET"
+        and not path.startswith(_API_PREFIXES)
+        and "text/html" in request.headers.get("accept", "")
+    )
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
@@ -58,7 +81,9 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404 and _wants_page(request):
+            return HTMLResponse(_NOT_FOUND_PAGE, status_code=404, headers={"Cache-Control": "no-store"})
         if exc.status_code == 400:
             # FastAPI's answer to a body it cannot decode (not UTF-8): the same 422 as malformed JSON.
             message = "请求内容无法解析：请求体应为 UTF-8 编码的 JSON"

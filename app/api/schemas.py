@@ -13,10 +13,19 @@ from app.schemas.common import FoundHit
 class CheckRequest(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
-            "examples": [{"text": "截止目前，全县已完成任务。他做为一名党员冲锋在前。", "date": "2025-06-30"}]
+            "examples": [
+                {
+                    "title": "中华人民共合国成立纪念",
+                    "text": "截止目前，全县已完成任务。他做为一名党员冲锋在前。",
+                    "date": "2025-06-30",
+                }
+            ]
         }
     )
 
+    title: str | None = Field(
+        None, max_length=500, description="标题（可选）：单独检查，命中的 field 为 title，排在正文的命中之前"
+    )
     text: str = Field(description="待检查的文本（不超过 CUOMIN_MAX_TEXT_CHARS 个字符）")
     date: dt.date | None = Field(None, description="发布日期，时间相关的规则据此判断；默认今天")
     exempt_rules: list[str] = Field(default=[], description="不检查的规则 id")
@@ -39,6 +48,7 @@ class CheckResponse(BaseModel):
                 {
                     "hits": [
                         {
+                            "field": "body",
                             "start": 0,
                             "end": 2,
                             "text": "截止",

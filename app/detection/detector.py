@@ -8,15 +8,16 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from app.detection import privacy
+from app.detection import listing, privacy
 from app.detection.automaton import Automaton
 from app.detection.context import ContextRules
 from app.detection.exempt import Cover, find_phrases
-from app.detection.hit import Hit
+from app.detection.hit import TITLE, Hit
 from app.detection.leaders import LeaderRules, load_leaders
 from app.detection.lexicon import CanonicalForm, DetectorSpec, Entry, Lexicon, LexiconError, Rule, load_lexicon
 from app.detection.meetings import MeetingRules, load_meetings
@@ -216,7 +217,7 @@ class Detector:
                     cut = end
                     break
                 recount = 2 * len(candidates)
-        for detector, start, end in privacy.find(norm.text):
+        for detector, start, end in chain(privacy.find(norm.text), listing.find(norm.text)):
             if detector in self._detectors and (cut is None or end <= cut):
                 candidates.append(_Candidate(start, end, self._detectors[detector]))
         if self.typo is not None:
@@ -226,6 +227,25 @@ class Detector:
             cut = chosen[self.max_hits].start
             chosen = chosen[: self.max_hits]
         return Findings([self._hit(norm, c) for c in chosen], self._original_cut(norm, cut))
+
+    def check_article(
+        self,
+        title: str | None,
+        text: str,
+        *,
+        date: dt.date | None = None,
+        exempt_rules: Iterable[str] = (),
+        exempt_phrases: Iterable[str] = (),
+        profile: Profile = "draft",
+    ) -> list[Hit]:
+        """The hits of the title (first: it is the most visible text a post has), then those of the text.
+        Each part is checked on its own, so no term is ever found across the join of title and text."""
+        rules, phrases = tuple(exempt_rules), tuple(exempt_phrases)
+        found = [
+            replace(hit, field=TITLE)
+            for hit in self.check(title or "", date=date, exempt_rules=rules, exempt_phrases=phrases, profile=profile)
+        ]
+        return found + self.check(text, date=date, exempt_rules=rules, exempt_phrases=phrases, profile=profile)
 
     def _choose(self, text: str, candidates: list[_Candidate], rules: set[str], phrases: Cover) -> list[_Candidate]:
         candidates = self._exempt(candidates, rules, phrases)

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, Literal
+
+# Which part of an article a hit lies in; offsets count from the start of that part.
+TITLE = "title"
+BODY = "body"
+Field = Literal["title", "body"]
 
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """A flagged span. Offsets refer to the original text: text[start:end] == hit.text."""
+    """A flagged span. Offsets refer to the original text of its field (the title or the body):
+    field_text[start:end] == hit.text."""
 
     start: int
     end: int
@@ -22,6 +28,7 @@ class Hit:
     context: str
     # The statistical typo layer's calibrated certainty (0–1); None for listed terms, which are facts.
     confidence: float | None = None
+    field: Field = BODY
 
     def as_dict(self) -> dict[str, Any]:
         # Field by field: dataclasses.asdict deep-copies each value, several times slower per hit.

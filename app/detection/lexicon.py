@@ -177,16 +177,18 @@ class Entry(BaseModel):
 
 
 class DetectorSpec(BaseModel):
-    """A detector in code (privacy numbers, the statistical typo layer): code finds the spans, the file gives
-    its words, severity, source and examples."""
+    """A detector in code (privacy numbers, lists naming regions beside 中国, the statistical typo layer):
+    code finds the spans, the file gives its words, severity, source and examples."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
     detector: Literal[
         "resident_id",
+        "resident_id_mistyped",
         "mobile",
         "bank_card",
+        "china_beside_regions",
         # Rules in code over the knowledge tables of lexicons/data (meetings, leaders, divisions);
         # each hit carries its own suggestion and message.
         "meeting_jie_ci",

@@ -1,4 +1,5 @@
-"""Detectors for personal information: resident ID numbers, mobile numbers, bank card numbers.
+"""Detectors for personal information: resident ID numbers (and mistyped ones labelled as IDs), mobile
+numbers, bank card numbers.
 
 They run on the normalised text, where full-width digits are already half-width and spaces inside
 a number are already removed. Masked numbers (138****6672) never match: a mask breaks the digits.
@@ -26,8 +27,8 @@ _CARD_CONTEXT = re.compile(r"(卡号|银行卡|储蓄卡|借记卡|信用卡|账
 CARD_CONTEXT_CHARS = 16
 
 
-def resident_id_valid(number: str) -> bool:
-    """An 18-character resident ID number with a valid region, birth date and check digit."""
+def resident_id_shaped(number: str) -> bool:
+    """18 characters with a valid region and birth date, whatever the check digit."""
     if len(number) != 18 or not number[:17].isdigit():
         return False
     if number[:2] not in _PROVINCE_CODES:
@@ -36,10 +37,24 @@ def resident_id_valid(number: str) -> bool:
         born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return False
-    if born.year < 1900 or born > dt.date.today():
+    return 1900 <= born.year and born <= dt.date.today()
+
+
+def resident_id_valid(number: str) -> bool:
+    """An 18-character resident ID number with a valid region, birth date and check digit."""
+    if not resident_id_shaped(number):
         return False
     total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11] == number[17].lower()
+
+
+# "身份证号：", "公民身份号码为" … just before a number: it is meant as an ID, even with a wrong check digit.
+_ID_LABEL = re.compile(r"(身份证|公民身份号码|身份号码|证件号)[号码]{0,2}[：:为是]?\s*[（(]?\s*$")
+ID_LABEL_CHARS = 12
+
+
+def _labelled_as_id(text: str, start: int) -> bool:
+    return _ID_LABEL.search(text[max(0, start - ID_LABEL_CHARS) : start]) is not None
 
 
 def luhn_valid(number: str) -> bool:
@@ -63,6 +78,10 @@ def find(text: str) -> Iterator[tuple[str, int, int]]:
         if resident_id_valid(match.group()):
             ids.append(match.span())
             yield "resident_id", match.start(), match.end()
+        elif resident_id_shaped(match.group()) and _labelled_as_id(text, match.start()):
+            # A mistyped ID (wrong check digit) is still someone's personal data.
+            ids.append(match.span())
+            yield "resident_id_mistyped", match.start(), match.end()
     for match in _MOBILE.finditer(text):
         yield "mobile", match.start(), match.end()
     for match in _CARD.finditer(text):

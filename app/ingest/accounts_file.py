@@ -43,13 +43,18 @@ class RowError:
 
 def read_accounts_file(path: Path) -> list[AccountRow | RowError]:
     """Every data row of a .csv or .xlsx file, parsed or with the reason it could not be."""
-    suffix = path.suffix.lower()
+    return read_accounts_data(path.read_bytes(), path.name)
+
+
+def read_accounts_data(data: bytes, filename: str) -> list[AccountRow | RowError]:
+    """The same, for a file's bytes (an upload); its name tells the format."""
+    suffix = Path(filename).suffix.lower()
     if suffix == ".csv":
-        rows = _csv_rows(path.read_bytes())
+        rows = _csv_rows(data)
     elif suffix in (".xlsx", ".xlsm"):
-        rows = _xlsx_rows(path)
+        rows = _xlsx_rows(data)
     else:
-        raise AccountsFileError(f"不支持的文件类型“{path.suffix}”：请使用 .csv 或 .xlsx")
+        raise AccountsFileError(f"不支持的文件类型“{suffix or filename}”：请使用 .csv 或 .xlsx")
     return list(parse_rows(rows))
 
 
@@ -63,14 +68,17 @@ def _csv_rows(data: bytes) -> list[list[str]]:
             continue
     else:  # pragma: no cover - gb18030 decodes any byte string
         raise AccountsFileError("CSV 文件既不是 UTF-8 也不是 GBK 编码")
-    return list(csv.reader(io.StringIO(text, newline="")))
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:  # a NUL byte, an unterminated quote…: an upload may be anything
+        raise AccountsFileError(f"无法读取 CSV 文件：{exc}") from None
 
 
-def _xlsx_rows(path: Path) -> list[list[str]]:
+def _xlsx_rows(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise AccountsFileError(f"无法读取 Excel 文件：{exc}") from exc
     try:

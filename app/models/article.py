@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
 from app.db import Base
+from app.detection.hit import BODY, TITLE
 from app.models.account import Account
 from app.models.enums import HitStatus
 
@@ -34,7 +35,12 @@ class Article(Base):
     ingested_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     account: Mapped[Account] = relationship(lazy="joined")
-    hits: Mapped[list[Hit]] = relationship(back_populates="article", order_by="Hit.start")
+    # Title hits first ("title" sorts after "body"), then by position.
+    hits: Mapped[list[Hit]] = relationship(back_populates="article", order_by="[Hit.field.desc(), Hit.start]")
+
+    def field_text(self, field: str) -> str:
+        """The text a hit's offsets count in: the title or the body."""
+        return self.title if field == TITLE else self.text
 
 
 class Hit(Base):
@@ -42,18 +48,23 @@ class Hit(Base):
     __table_args__ = (
         CheckConstraint("status IN (" + ", ".join(f"'{s.value}'" for s in HitStatus) + ")", name="status"),
         CheckConstraint('start >= 0 AND "end" >= start', name="span"),
+        CheckConstraint(f"field IN ('{TITLE}', '{BODY}')", name="field"),
         Index("ix_hit_status_severity", "status", "severity"),
-        # One row per span and rule: a second writer of the same hit fails instead of doubling it.
-        Index("uq_hit_article_id_rule_id_start_end", "article_id", "rule_id", "start", "end", unique=True),
+        # One row per field, span and rule: a second writer of the same hit fails instead of doubling it.
+        Index(
+            "uq_hit_article_id_field_rule_id_start_end", "article_id", "field", "rule_id", "start", "end", unique=True
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"), index=True)
     rule_id: Mapped[str] = mapped_column(String(200), index=True)
     lexicon_version: Mapped[str] = mapped_column(String(64))
+    # Which part the hit lies in, "title" or "body"; start and end count from the start of that part.
+    field: Mapped[str] = mapped_column(String(8), default=BODY, server_default=BODY)
     start: Mapped[int]
     end: Mapped[int]
-    text: Mapped[str] = mapped_column(Text)  # the matched text: article.text[start:end]
+    text: Mapped[str] = mapped_column(Text)  # the matched text: article.field_text(field)[start:end]
     context: Mapped[str] = mapped_column(Text)
     category: Mapped[str] = mapped_column(String(64), index=True)
     severity: Mapped[str] = mapped_column(String(16))
@@ -81,6 +92,7 @@ class Hit(Base):
             severity=hit["severity"],
             message=hit["message"],
             suggestions=list(hit["suggestions"]),
+            field=hit.get("field", BODY),
             **fields,
         )
 
@@ -92,6 +104,7 @@ class Hit(Base):
             "article_id": article_id,
             "lexicon_version": lexicon_version,
             "suggestions": list(hit["suggestions"]),
+            "field": hit.get("field", BODY),
             "status": HitStatus.pending.value,
             "created_at": now,
         }

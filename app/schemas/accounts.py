@@ -96,8 +96,13 @@ class AccountsPublic(BaseModel):
     total: int
 
 
+class ImportProblem(BaseModel):
+    line: int = Field(description="文件中的行号（从 1 起，含表头）")
+    message: str = Field(description="中文说明，这一行未导入")
+
+
 class ImportReport(BaseModel):
-    created: int
-    updated: int
-    unchanged: int
-    errors: list[str]
+    created: int = Field(description="新增的账号数")
+    updated: int = Field(description="按备案单号更新的账号数")
+    unchanged: int = Field(description="已有且没有变化的账号数")
+    errors: list[ImportProblem] = Field(description="未导入的行及原因，按行号排序")

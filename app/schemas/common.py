@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -18,6 +18,9 @@ DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
 class FoundHit(BaseModel):
     """What the engine reports of one hit; stored and listed hits add their own fields."""
 
+    field: Literal["title", "body"] = Field(
+        "body", description="命中所在：title 标题 / body 正文；偏移从该部分的开头算起"
+    )
     start: int = Field(description="起始偏移（原文字符下标，含）")
     end: int = Field(description="结束偏移（原文字符下标，不含）")
     text: str = Field(description="命中的原文")

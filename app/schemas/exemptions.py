@@ -57,6 +57,16 @@ class ExemptionCreate(BaseModel):
         return self
 
 
+class ExemptionPreview(ExemptionCreate):
+    """An exemption not yet made: what it would dismiss."""
+
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None  # type: ignore[assignment]
+
+
+class ExemptionPreviewed(BaseModel):
+    would_dismiss: int = Field(description="现在新增这条豁免会排除的待审核命中数")
+
+
 class ExemptionPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

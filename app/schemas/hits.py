@@ -30,6 +30,7 @@ class HitRecordPublic(BaseModel):
     account_id: int
     account_name: str
     organization_id: int | None
+    field: Literal["title", "body"] = Field(description="命中所在：title 标题 / body 正文")
     start: int
     end: int
     text: str = Field(description="命中的原文")
@@ -65,6 +66,7 @@ class HitRecordPublic(BaseModel):
 _HIT_FIELDS = (
     "id",
     "article_id",
+    "field",
     "start",
     "end",
     "text",
@@ -128,3 +130,44 @@ class ReviewLogPublic(BaseModel):
 class ReviewLogsPublic(BaseModel):
     items: list[ReviewLogPublic]
     total: int
+
+
+class HitFilterBody(BaseModel):
+    """The filters of GET /api/hits, as a request body."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    account_id: DbId | None = None
+    organization_id: DbId | None = None
+    category: Annotated[str, StringConstraints(max_length=64)] | None = None
+    severity: Literal["serious", "warning", "info"] | None = None
+    status: Literal["pending", "confirmed", "dismissed", "obsolete"] | None = None
+    rule_id: Annotated[str, StringConstraints(max_length=200)] | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    q: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+
+class HitsReviewMatching(HitUpdate):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "filter": {"status": "pending", "rule_id": "typo.jie-zhi", "date_from": "2023-04-01"},
+                    "expected": 312,
+                    "status": "dismissed",
+                    "note": "均为“截止日期”的正确用法",
+                }
+            ]
+        },
+    )
+
+    filter: HitFilterBody = Field(description="与 GET /api/hits 相同的筛选条件")
+    expected: int = Field(ge=0, description="页面上显示的符合筛选的命中数；与实际不符时 409，什么也不改")
+
+
+class HitsReviewedMatching(BaseModel):
+    ids: list[int] = Field(description="设为该状态的命中编号（已过时的不在内）")
+    updated: int = Field(description="状态或备注有变化的命中数")
+    obsolete: int = Field(description="符合筛选但已过时、未审核的命中数")

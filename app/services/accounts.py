@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.ingest.accounts_file import AccountRow
 from app.models import Account, Organization, Platform
-from app.schemas.accounts import AccountCreate, AccountUpdate, ImportReport
+from app.schemas.accounts import AccountCreate, AccountUpdate, ImportProblem, ImportReport
 from app.services.errors import Conflict, Invalid, NotFound
 
 
@@ -164,10 +164,11 @@ def import_accounts(*, session: Session, rows: Iterable[AccountRow]) -> ImportRe
     """Create or update accounts by filing number, in one transaction."""
     created = updated = unchanged = 0
     seen: dict[str, int] = {}
-    errors: list[str] = []
+    errors: list[ImportProblem] = []
     for row in rows:
         if row.filing_no in seen:
-            errors.append(f"第 {row.line} 行：备案单号 {row.filing_no} 与第 {seen[row.filing_no]} 行重复，已跳过")
+            message = f"第 {row.line} 行：备案单号 {row.filing_no} 与第 {seen[row.filing_no]} 行重复，已跳过"
+            errors.append(ImportProblem(line=row.line, message=message))
             continue
         seen[row.filing_no] = row.line
         organization = organization_named(session=session, name=row.organization) if row.organization else None

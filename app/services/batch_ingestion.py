@@ -92,7 +92,10 @@ def ingest_many(
     for first in range(0, len(fresh), CHUNK):
         chunk = fresh[first : first + CHUNK]
         jobs = [
-            ScanJob(n.prepared.text, cst_date(n.prepared.published_at), n.exempt_phrases, n.exempt_rules) for n in chunk
+            ScanJob(
+                n.prepared.text, cst_date(n.prepared.published_at), n.exempt_phrases, n.exempt_rules, n.prepared.title
+            )
+            for n in chunk
         ]
         try:
             found = pool.check(jobs)

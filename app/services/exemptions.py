@@ -43,8 +43,7 @@ def _in_scope(exemption: Exemption) -> ColumnElement[bool]:
     return Hit.id.is_not(None)
 
 
-def create_exemption(*, session: Session, detector: Detector, exemption_in: ExemptionCreate) -> tuple[Exemption, int]:
-    """Store the exemption and dismiss the pending hits it covers, in one transaction."""
+def _check(session: Session, detector: Detector, exemption_in: ExemptionCreate) -> None:
     if exemption_in.organization_id is not None and session.get(Organization, exemption_in.organization_id) is None:
         raise NotFound("organization_not_found", f"组织不存在：编号 {exemption_in.organization_id}")
     if exemption_in.account_id is not None and session.get(Account, exemption_in.account_id) is None:
@@ -57,6 +56,38 @@ def create_exemption(*, session: Session, detector: Detector, exemption_in: Exem
     elif not normalize_term(exemption_in.value):
         raise Invalid("empty_phrase", "豁免词语不能只有空白或格式字符")
 
+
+def _covered(session: Session, exemption: Exemption) -> list[Hit]:
+    """The pending hits the exemption would dismiss."""
+    pending = (
+        select(Hit)
+        .join(Article, Hit.article_id == Article.id)
+        .join(Account, Article.account_id == Account.id)
+        .where(Hit.status == HitStatus.pending.value, _in_scope(exemption))
+    )
+    if exemption.kind == ExemptionKind.rule.value:
+        return list(session.scalars(pending.where(Hit.rule_id == exemption.value)))
+    return _covered_by_phrase(session, pending, exemption.value)
+
+
+def preview_exemption(*, session: Session, detector: Detector, exemption_in: ExemptionCreate) -> int:
+    """How many pending hits the exemption would dismiss now; nothing is written."""
+    _check(session, detector, exemption_in)
+    probe = Exemption(
+        kind=exemption_in.kind.value,
+        value=exemption_in.value,
+        scope=exemption_in.scope.value,
+        organization_id=exemption_in.organization_id,
+        account_id=exemption_in.account_id,
+    )
+    count = len(_covered(session, probe))
+    session.rollback()
+    return count
+
+
+def create_exemption(*, session: Session, detector: Detector, exemption_in: ExemptionCreate) -> tuple[Exemption, int]:
+    """Store the exemption and dismiss the pending hits it covers, in one transaction."""
+    _check(session, detector, exemption_in)
     exemption = Exemption(
         kind=exemption_in.kind.value,
         value=exemption_in.value,
@@ -69,16 +100,7 @@ def create_exemption(*, session: Session, detector: Detector, exemption_in: Exem
     session.add(exemption)
     session.flush()
 
-    pending = (
-        select(Hit)
-        .join(Article, Hit.article_id == Article.id)
-        .join(Account, Article.account_id == Account.id)
-        .where(Hit.status == HitStatus.pending.value, _in_scope(exemption))
-    )
-    if exemption.kind == ExemptionKind.rule.value:
-        covered = list(session.scalars(pending.where(Hit.rule_id == exemption.value)))
-    else:
-        covered = _covered_by_phrase(session, pending, exemption.value)
+    covered = _covered(session, exemption)
     note = f"豁免 #{exemption.id}：{exemption.reason}"
     for hit in covered:
         change_status(
@@ -102,9 +124,11 @@ def _covered_by_phrase(session: Session, pending: Select[tuple[Hit]], phrase: st
             candidates[hit.article_id].append(hit)
     covered = []
     for article_id, hits in candidates.items():
-        text = session.scalar(select(Article.text).where(Article.id == article_id)) or ""
-        cover = Cover(phrase_spans(text, [phrase]))  # what the engine exempts, the same way
-        covered += [h for h in hits if cover.covers(h.start, h.end)]
+        article = session.get(Article, article_id)
+        assert article is not None  # the hits were just read through it
+        # what the engine exempts, the same way, in the field each hit lies in
+        covers = {where: Cover(phrase_spans(article.field_text(where), [phrase])) for where in {h.field for h in hits}}
+        covered += [h for h in hits if covers[h.field].covers(h.start, h.end)]
     return covered
 
 

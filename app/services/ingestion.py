@@ -114,8 +114,13 @@ def ingest_article(
     # End the read transaction before scanning: on SQLite it holds the write lock.
     session.commit()
 
-    hits = detector.check(
-        text, date=cst_date(published_at), exempt_phrases=phrases, exempt_rules=rules, profile=STORED_PROFILE
+    hits = detector.check_article(
+        title,
+        text,
+        date=cst_date(published_at),
+        exempt_phrases=phrases,
+        exempt_rules=rules,
+        profile=STORED_PROFILE,
     )
     article = Article(
         account_id=account_id,

@@ -4,6 +4,7 @@ publication dates, and the hits reviewers confirmed. `app.reports.build_report` 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,6 +19,30 @@ from app.services.errors import Invalid
 
 def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=CST)
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """Hits of the period still awaiting review: the report counts only confirmed ones, so these may
+    still change it."""
+
+    total: int
+    serious: int
+
+
+def pending_in(*, session: Session, period: Period) -> Pending:
+    rows = session.execute(
+        select(Hit.severity, func.count(Hit.id))
+        .join(Hit.article)
+        .where(
+            Hit.status == HitStatus.pending.value,
+            Article.published_at >= _midnight(period.start),
+            Article.published_at < _midnight(period.end + dt.timedelta(days=1)),
+        )
+        .group_by(Hit.severity)
+    ).all()
+    counts = dict(rows)
+    return Pending(total=sum(counts.values()), serious=counts.get("serious", 0))
 
 
 def quarter_report(

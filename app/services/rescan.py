@@ -50,11 +50,15 @@ log = logging.getLogger("cuomin.rescan")
 
 ACTOR = "重新扫描"
 BATCH = 200
+# The first batch is small, so that progress shows within a moment of the start (workers need a few
+# seconds to load the lexicons before anything is scanned).
+FIRST_BATCH = 20
 # A running job whose heartbeat is older than this was killed; a new re-scan may take over.
 STALE_AFTER = dt.timedelta(minutes=2)
 
-Key = tuple[str, int, int]
-Item = tuple[str, dt.date, tuple[str, ...], tuple[str, ...]]  # text, date, exempted phrases, exempted rules
+Key = tuple[str, str, int, int]  # field, rule, start, end
+# What a re-scan checks of one article: title, body, publication day, exempted phrases, exempted rules.
+Item = tuple[str, str, dt.date, tuple[str, ...], tuple[str, ...]]
 
 _HOST = socket.gethostname()
 _ACTIVE: set[str] = set()  # the runners of jobs running in this process
@@ -222,11 +226,11 @@ def _follow_parent(parent: int) -> None:
 
 
 def _check(detector: Detector, item: Item) -> list[dict[str, Any]]:
-    text, day, phrases, rules = item
-    return [
-        h.as_dict()
-        for h in detector.check(text, date=day, exempt_phrases=phrases, exempt_rules=rules, profile=STORED_PROFILE)
-    ]
+    title, text, day, phrases, rules = item
+    hits = detector.check_article(
+        title, text, date=day, exempt_phrases=phrases, exempt_rules=rules, profile=STORED_PROFILE
+    )
+    return [h.as_dict() for h in hits]
 
 
 def _scan_in_worker(item: Item) -> list[dict[str, Any]]:
@@ -346,10 +350,11 @@ def _next_batch(
                 select(Article)
                 .where(_in_range(job.since, job.until), Article.id > checkpoint)
                 .order_by(Article.id)
-                .limit(BATCH)
+                # a small first batch: the progress shows numbers within seconds
+                .limit(BATCH if job.done else FIRST_BATCH)
             )
         )
-        items = [(a.text, cst_date(a.published_at), *exemptions.of(session, a.account)) for a in batch]
+        items = [(a.title, a.text, cst_date(a.published_at), *exemptions.of(session, a.account)) for a in batch]
     found = scanner.scan(items) if batch else []
     with sessions() as session:
         job = get_job(session=session, job_id=job_id)
@@ -366,7 +371,7 @@ def _next_batch(
             stored[hit.article_id].append(hit)
         tally = Tally()
         for article, item, hits in zip(batch, items, found, strict=True):
-            _reconcile(session, article.id, article.text, stored[article.id], hits, version, item[2], item[3], tally)
+            _reconcile(session, article, stored[article.id], hits, version, item[3], item[4], tally)
             if article.lexicon_version != version:
                 session.execute(
                     update(Article)
@@ -386,8 +391,7 @@ def _next_batch(
 
 def _reconcile(
     session: Session,
-    article_id: int,
-    text: str,
+    article: Article,
     stored: list[Hit],
     found: list[dict[str, Any]],
     version: str,
@@ -397,24 +401,23 @@ def _reconcile(
 ) -> None:
     existing: dict[Key, Hit] = {}
     for hit in stored:
-        existing.setdefault((hit.rule_id, hit.start, hit.end), hit)
-    cover: Cover | None = None  # found only when a stored hit is no longer found
+        existing.setdefault((hit.field, hit.rule_id, hit.start, hit.end), hit)
+    covers: dict[str, Cover] = {}  # per field, found only when a stored hit is no longer found
 
     def exempted(hit: Hit) -> bool:
         # A stored hit the engine now leaves out because of an exemption keeps its status (the exemption
         # dismissed it, logged): only a hit the lexicons no longer find becomes obsolete.
-        nonlocal cover
         if hit.rule_id in rules:
             return True
         if not phrases:
             return False
-        if cover is None:
-            cover = Cover(phrase_spans(text, phrases))
-        return cover.covers(hit.start, hit.end)
+        if hit.field not in covers:
+            covers[hit.field] = Cover(phrase_spans(article.field_text(hit.field), phrases))
+        return covers[hit.field].covers(hit.start, hit.end)
 
     seen: set[Key] = set()
     for item in found:
-        key = (item["rule_id"], item["start"], item["end"])
+        key = (item["field"], item["rule_id"], item["start"], item["end"])
         seen.add(key)
         hit = existing.get(key)
         if hit is not None:
@@ -423,7 +426,7 @@ def _reconcile(
                 _restore(session, hit, version)
             tally.kept += 1
         else:
-            session.add(Hit.found(item, version, article_id=article_id))
+            session.add(Hit.found(item, version, article_id=article.id))
             tally.added += 1
     for key, hit in existing.items():
         if key not in seen and hit.status != HitStatus.obsolete.value and not exempted(hit):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, contains_eager
 
 from app.clock import CST, utcnow
@@ -14,6 +15,8 @@ from app.models import REVIEW_STATUSES, Account, Article, Hit, HitStatus, Review
 from app.services.errors import Conflict, Invalid, NotFound
 
 MAX_REVIEW_IDS = 1000
+# Reviewing "all that match the filter" at once; larger sets are narrowed first (a quarter, an account).
+MAX_REVIEW_MATCHING = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,16 +73,49 @@ def _cst_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=CST)
 
 
-def list_hits(*, session: Session, filters: HitFilter, limit: int = 50, offset: int = 0) -> tuple[list[Hit], int]:
-    """Newest articles first, then in text order."""
+_SEVERITY_RANK = case({"serious": 0, "warning": 1, "info": 2}, value=Hit.severity, else_=3)
+# Within an article: the title's hits first ("title" sorts after "body"), then in text order.
+_IN_ARTICLE = (Article.id.desc(), Hit.field.desc(), Hit.start, Hit.id)
+SORTS: dict[str, tuple[str, tuple[Any, ...]]] = {
+    "newest": ("发布日期（新的在前）", (Article.published_at.desc(), *_IN_ARTICLE)),
+    "oldest": ("发布日期（早的在前）", (Article.published_at, *_IN_ARTICLE)),
+    "severity": ("严重程度", (_SEVERITY_RANK, Article.published_at.desc(), *_IN_ARTICLE)),
+    "account": ("账号", (Account.name, Account.id, Article.published_at.desc(), *_IN_ARTICLE)),
+}
+
+
+def list_hits(
+    *, session: Session, filters: HitFilter, limit: int = 50, offset: int = 0, sort: str = "newest"
+) -> tuple[list[Hit], int]:
+    """Newest articles first (or by another of SORTS), then the title's hits, then in text order."""
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         raise Invalid("bad_date_range", "起始日期不能晚于截止日期")
     query = _query(filters)
     total = session.scalar(select(func.count()).select_from(query.with_only_columns(Hit.id).subquery())) or 0
-    items = session.scalars(
-        query.order_by(Article.published_at.desc(), Article.id.desc(), Hit.start, Hit.id).limit(limit).offset(offset)
-    ).all()
+    order = SORTS.get(sort, SORTS["newest"])[1]
+    items = session.scalars(query.order_by(*order).limit(limit).offset(offset)).all()
     return list(items), total
+
+
+def quarters_with_data(*, session: Session) -> list[tuple[int, int]]:
+    """(year, quarter) of every quarter in which an article was published (Beijing time), newest first."""
+    months = set()
+    for (when,) in session.execute(
+        select(func.min(Article.published_at)).union_all(select(func.max(Article.published_at)))
+    ):
+        if when is not None:
+            local = when.astimezone(CST)
+            months.add((local.year, (local.month - 1) // 3 + 1))
+    if not months:
+        return []
+    first, last = min(months), max(months)
+    # Every quarter between the first and the last article: a quarter with no article is rare, and
+    # listing it costs nothing (its queue is simply empty).
+    quarters, (year, quarter) = [], last
+    while (year, quarter) >= first:
+        quarters.append((year, quarter))
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    return quarters
 
 
 def get_hit(*, session: Session, hit_id: int) -> Hit:
@@ -149,3 +185,38 @@ def review_hits(
 def hit_log(*, session: Session, hit_id: int) -> list[ReviewLog]:
     get_hit(session=session, hit_id=hit_id)
     return list(session.scalars(select(ReviewLog).where(ReviewLog.hit_id == hit_id).order_by(ReviewLog.id)))
+
+
+@dataclass(frozen=True, slots=True)
+class MatchingReviewed:
+    ids: list[int]  # the hits set to the status (obsolete ones are left alone)
+    changed: int
+    obsolete: int
+
+
+def review_matching(
+    *, session: Session, filters: HitFilter, expected: int, status: str, note: str | None, reviewer: str | None
+) -> MatchingReviewed:
+    """Review every hit the filters match, in one transaction; 409 when the set is no longer the one the
+    reviewer saw (expected is the count the page showed), so nothing is changed behind their back."""
+    to = HitStatus(status)
+    if to not in REVIEW_STATUSES:
+        raise Invalid("bad_status", "审核只能设为 pending、confirmed 或 dismissed")
+    # Lock the hits only: PostgreSQL refuses FOR UPDATE on the outer-joined organisation.
+    query = _query(filters).order_by(Hit.id).limit(MAX_REVIEW_MATCHING + 1).with_for_update(of=Hit)
+    hits = list(session.scalars(query))
+    if len(hits) > MAX_REVIEW_MATCHING:
+        session.rollback()
+        raise Invalid(
+            "too_many_hits", f"符合筛选的命中超过 {MAX_REVIEW_MATCHING:,} 条，请先缩小范围（如按季度、账号筛选）"
+        )
+    if len(hits) != expected:
+        session.rollback()
+        raise Conflict(
+            "selection_changed",
+            f"符合筛选的命中已有变化（现在 {len(hits)} 条，页面上是 {expected} 条），请刷新页面后再操作",
+        )
+    live = [h for h in hits if h.status != HitStatus.obsolete.value]
+    changed = sum(change_status(session=session, hit=h, to=to, actor=reviewer, note=note) for h in live)
+    session.commit()
+    return MatchingReviewed(ids=[h.id for h in live], changed=changed, obsolete=len(hits) - len(live))

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.detection.detector import Detector
+from app.config import get_settings
+from app.detection.detector import STORED_PROFILE, Detector
 
 HitDict = dict[str, Any]
 # Fewer texts than this are checked in the calling process: shipping them costs more than it saves.
@@ -31,6 +32,7 @@ class ScanJob:
     date: dt.date
     exempt_phrases: tuple[str, ...] = ()
     exempt_rules: tuple[str, ...] = ()
+    title: str = ""
 
 
 def default_workers() -> int:
@@ -38,7 +40,14 @@ def default_workers() -> int:
 
 
 def _check(detector: Detector, job: ScanJob) -> list[HitDict]:
-    hits = detector.check(job.text, date=job.date, exempt_phrases=job.exempt_phrases, exempt_rules=job.exempt_rules)
+    hits = detector.check_article(
+        job.title,
+        job.text,
+        date=job.date,
+        exempt_phrases=job.exempt_phrases,
+        exempt_rules=job.exempt_rules,
+        profile=STORED_PROFILE,
+    )
     return [h.as_dict() for h in hits]
 
 
@@ -57,7 +66,9 @@ def _init_worker(lexicon_dir: str, cache_dir: str | None, context_chars: int, ve
 
     global _worker
     threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True, name="parent-watch").start()
-    _worker = load_detector(lexicon_dir, cache_dir=cache_dir, context_chars=context_chars)
+    _worker = load_detector(
+        lexicon_dir, cache_dir=cache_dir, context_chars=context_chars, typo=get_settings().typo_layer
+    )
     if _worker.version != version:
         raise RuntimeError(f"词库在检查期间被修改（{version} → {_worker.version}）")
 

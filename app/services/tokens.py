@@ -43,7 +43,9 @@ def organization_for(*, session: Session, organization: str) -> Organization:
     if found is None:
         raise NotFound(
             "organization_not_found",
-            f"组织不存在：{organization}（组织随账号登记产生：先登记或导入账号，再用 GET /api/organizations 查名称）",
+            f"组织不存在：{organization}。组织随账号登记产生：先用 cuomin accounts import 导入账号表"
+            "（或在网页“账号管理”登记账号）；全新安装时也可以在 cuomin tokens create 后加"
+            " --create-org 直接新建这个组织",
         )
     return found
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 from fastapi import APIRouter, Request
@@ -28,6 +28,7 @@ from starlette.templating import Jinja2Templates
 from app.api import auth
 from app.api.auth import Principal
 from app.clock import CST, cst_date
+from app.detection.labels import rule_label
 from app.ingest import wechat
 from app.ingest.docx_file import DocxError, docx_text
 from app.models import HitStatus, Platform, Role
@@ -36,9 +37,10 @@ from app.reports.findings import SEVERITY_LABELS
 from app.reports.platforms import PLATFORM_ANNEX_COLUMNS
 from app.schemas.accounts import AccountPublic
 from app.schemas.hits import HitRecordPublic
-from app.services import accounts, overview, review, web_sessions
+from app.services import accounts, exemptions, ingestion, overview, review, web_sessions
 from app.services.errors import NotFound, ServiceError
-from app.services.reports import circular_report
+from app.services.reports import circular_report, pending_in
+from app.web.marking import pieces
 from app.web.session import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -85,6 +87,7 @@ _env.globals.update(
     STATUS_LABELS=STATUS_LABELS,
     ANNEX_COLUMNS=ANNEX_COLUMNS,
     CSRF_FIELD=CSRF_FIELD,
+    ROLE_ADMIN=Role.admin,
 )
 _env.filters["cst"] = lambda value, fmt="%Y-%m-%d %H:%M": value.astimezone(CST).strftime(fmt) if value else ""
 
@@ -138,6 +141,10 @@ def _page(request: Request, name: str, user: Principal, status_code: int = 200, 
 
 def _error(request: Request, user: Principal, status_code: int, title: str, message: str) -> Response:
     return _page(request, "error.html", user, status_code=status_code, title=title, message=message)
+
+
+def _forbidden(request: Request, user: Principal, needed: str) -> Response:
+    return _error(request, user, 403, "权限不足", f"{needed}，当前令牌“{user.name}”是{user.role.label}")
 
 
 def _safe_next(target: str | None) -> str:
@@ -228,6 +235,16 @@ async def logout(request: Request) -> Response:
     return response
 
 
+@page("/favicon.ico")
+def favicon(request: Request) -> Response:
+    # Browsers ask for /favicon.ico whatever the page says; the SVG serves both.
+    return Response(
+        (STATIC / "favicon.svg").read_bytes(),
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
 @page("/")
 def home(request: Request) -> Response:
     return RedirectResponse("/check", status_code=303)
@@ -245,17 +262,20 @@ def check_page(request: Request) -> Response:
     return _page(request, "check.html", user, today=today.isoformat())
 
 
-def _html_text(html: str) -> tuple[str, str | None]:
-    """The text of a WeChat article page (its #js_content), or of any other page's body."""
+def _html_text(html: str) -> dict[str, str | None]:
+    """The text of a WeChat article page (its #js_content) with its title, account and publication date,
+    or the text and title of any other page."""
     try:
         page = wechat.parse(html)
-        return page.text, page.title
+        published = cst_date(page.published_at).isoformat() if page.published_at else None
+        return {"text": page.text, "title": page.title, "account": page.nickname, "published_on": published}
     except wechat.WechatPageError:
         pass
     soup = BeautifulSoup(html, "lxml")
     root = soup.body or soup
     title = soup.title.get_text(strip=True) if soup.title else None
-    return (wechat.body_text(root) if isinstance(root, Tag) else ""), title
+    text = wechat.body_text(root) if isinstance(root, Tag) else ""
+    return {"text": text, "title": title, "account": None, "published_on": None}
 
 
 def _extract_error(message: str) -> JSONResponse:
@@ -277,28 +297,28 @@ async def extract(request: Request) -> Response:
     except (MultiPartException, HTTPException) as exc:  # Starlette turns the first into a 400 with its words
         return _extract_error(_form_problem(str(getattr(exc, "detail", exc)), most))
     file, html = form.get("file"), form.get("html")
-    title = None
+    extracted: dict[str, str | None] = {"title": None, "account": None, "published_on": None}
     if isinstance(file, UploadFile):
         data = await file.read()
         name = (file.filename or "").lower()
         if name.endswith(".docx"):
             try:
-                text = await run_in_threadpool(docx_text, data)
+                extracted["text"] = await run_in_threadpool(docx_text, data)
             except DocxError as exc:
                 return _extract_error(str(exc))
         elif name.endswith((".html", ".htm")):
-            text, title = await run_in_threadpool(_html_text, _decode(data))
+            extracted = await run_in_threadpool(_html_text, _decode(data))
         elif name.endswith(".txt") or not name:
-            text = _decode(data)
+            extracted["text"] = _decode(data)
         else:
             return _extract_error("只支持 .txt、.docx、.html 文件")
     elif isinstance(html, str):
-        text, title = await run_in_threadpool(_html_text, html)
+        extracted = await run_in_threadpool(_html_text, html)
     else:
         return _extract_error("没有收到文件或网页内容")
-    if not text.strip():
+    if not (extracted.get("text") or "").strip():
         return _extract_error("文件中没有找到正文")
-    return JSONResponse({"text": text, "title": title})
+    return JSONResponse(extracted)
 
 
 def _form_problem(detail: str, most: int) -> str:
@@ -330,6 +350,14 @@ def _int(value: str | None) -> int | None:
     return number if number is not None and 1 <= number < 2**31 else None
 
 
+def _offset(params: Any) -> int:
+    """Where a listing starts: ?page=N (the pager's jump box) or ?offset=."""
+    page_number = _int(params.get("page"))
+    if page_number is not None:
+        return min((page_number - 1) * PAGE_SIZE, 10**9)
+    return max(0, min(_int(params.get("offset")) or 0, 10**9))
+
+
 def mark_context(context: str, text: str, start: int, context_chars: int) -> tuple[str, str, str]:
     """context split around the hit's text: (before, text, after); the occurrence nearest the hit's place."""
     expected = min(start, context_chars)
@@ -355,12 +383,15 @@ def review_page(request: Request) -> Response:
     quarter_key = (params.get("quarter") or "").strip()
     date_from = date_to = None
     notice = None
+    period = None
     if quarter_key:
         try:
             period = Quarter.parse(quarter_key)
             date_from, date_to, quarter_key = period.start, period.end, period.key
         except ValueError as exc:
             notice, quarter_key = str(exc), ""
+    sort = params.get("sort") or "newest"
+    sort = sort if sort in review.SORTS else "newest"
     filters = review.HitFilter(
         account_id=_int(params.get("account_id")),
         organization_id=_int(params.get("organization_id")),
@@ -372,10 +403,10 @@ def review_page(request: Request) -> Response:
         q=(params.get("q") or "").strip()[:200] or None,
         organization_scope=user.organization_scope,
     )
-    offset = max(0, min(_int(params.get("offset")) or 0, 10**9))
+    offset = _offset(params)
     settings = request.app.state.settings
     with request.app.state.read_sessions() as session:
-        hits, total = review.list_hits(session=session, filters=filters, limit=PAGE_SIZE, offset=offset)
+        hits, total = review.list_hits(session=session, filters=filters, limit=PAGE_SIZE, offset=offset, sort=sort)
         rows = [
             {
                 "hit": HitRecordPublic.of(h),
@@ -384,9 +415,10 @@ def review_page(request: Request) -> Response:
             for h in hits
         ]
         choices = _filter_choices(session, user)
+        quarters = _quarter_choices(session, period)
     detector = request.app.state.detectors.current
     categories = sorted({rule.category for rule in detector.lexicon.rules})
-    query = {k: v for k, v in params.items() if k != "offset"}
+    query = {k: v for k, v in params.items() if k not in ("offset", "page")}
     return _page(
         request,
         "review.html",
@@ -406,10 +438,31 @@ def review_page(request: Request) -> Response:
         },
         query=query,
         categories=categories,
-        quarters=_recent_quarters(),
+        quarters=quarters,
+        sort=sort,
+        sorts={key: label for key, (label, _) in review.SORTS.items()},
+        rule_labels={row["hit"].rule_id: rule_label(detector, row["hit"].rule_id) for row in rows},
+        export_query=urlencode(_api_filters(filters, sort)),
+        api_filter={k: v for k, v in _api_filters(filters, sort).items() if k != "sort"},
         notice=notice,
         **choices,
     )
+
+
+def _api_filters(filters: review.HitFilter, sort: str) -> dict[str, Any]:
+    """The page's filters as GET /api/hits (and its export) take them."""
+    fields = {
+        "account_id": filters.account_id,
+        "organization_id": filters.organization_id,
+        "category": filters.category,
+        "severity": filters.severity,
+        "status": filters.status,
+        "date_from": filters.date_from.isoformat() if filters.date_from else None,
+        "date_to": filters.date_to.isoformat() if filters.date_to else None,
+        "q": filters.q,
+        "sort": sort,
+    }
+    return {k: v for k, v in fields.items() if v is not None}
 
 
 def _filter_choices(session: Session, user: Principal) -> dict[str, Any]:
@@ -421,12 +474,12 @@ def _filter_choices(session: Session, user: Principal) -> dict[str, Any]:
     }
 
 
-def _recent_quarters(count: int = 8) -> list[Quarter]:
+def _quarter_choices(session: Session, *keep: Quarter | None) -> list[Quarter]:
+    """Every quarter with articles, the current and the last one, and any quarter asked for: newest first."""
     current = Quarter.containing(dt.datetime.now(CST).date())
-    quarters = [current]
-    for _ in range(count - 1):
-        quarters.append(quarters[-1].previous())
-    return quarters
+    quarters = {current, current.previous(), *(q for q in keep if q is not None)}
+    quarters.update(Quarter(year, number) for year, number in review.quarters_with_data(session=session))
+    return sorted(quarters, reverse=True)
 
 
 # -- 账号 ---------------------------------------------------------------------------------------------
@@ -440,7 +493,7 @@ def accounts_page(request: Request) -> Response:
     params = request.query_params
     q = (params.get("q") or "").strip()[:200] or None
     organization_id = _int(params.get("organization_id"))
-    offset = max(0, min(_int(params.get("offset")) or 0, 10**9))
+    offset = _offset(params)
     settings = request.app.state.settings
     today = dt.datetime.now(CST).date()
     with request.app.state.read_sessions() as session:
@@ -462,7 +515,7 @@ def accounts_page(request: Request) -> Response:
             for a in items
         ]
         organizations = accounts.list_organizations(session=session, organization_scope=user.organization_scope)
-    query = {k: v for k, v in params.items() if k != "offset"}
+    query = {k: v for k, v in params.items() if k not in ("offset", "page")}
     return _page(
         request,
         "accounts.html",
@@ -573,16 +626,14 @@ def report_page(request: Request) -> Response:
     if user is None:
         return _to_login(request)
     if not user.has(Role.reviewer):
-        return _error(
-            request, user, 403, "权限不足", f"季度报告需要审核员或更高权限，当前令牌“{user.name}”是{user.role.label}"
-        )
-    quarters = _recent_quarters()
+        return _forbidden(request, user, "季度报告需要审核员或更高权限")
+    last_quarter = Quarter.containing(dt.datetime.now(CST).date()).previous()
     wanted = (request.query_params.get("quarter") or "").strip()
     notice = None
     try:
-        period = Quarter.parse(wanted) if wanted else quarters[1]
+        period = Quarter.parse(wanted) if wanted else last_quarter
     except ValueError as exc:
-        notice, period = str(exc), quarters[1]
+        notice, period = str(exc), last_quarter
     settings = request.app.state.settings
     with request.app.state.read_sessions() as session:
         try:
@@ -594,8 +645,8 @@ def report_page(request: Request) -> Response:
             )
         except ServiceError as exc:
             return _error(request, user, 422, "无法生成报告", exc.message)
-    if period not in quarters:
-        quarters = sorted({*quarters, period}, reverse=True)
+        pending = pending_in(session=session, period=period)
+        quarters = _quarter_choices(session, period)
     return _page(
         request,
         "report.html",
@@ -603,6 +654,7 @@ def report_page(request: Request) -> Response:
         report=circular.report,
         circular=circular,
         platform_columns=PLATFORM_ANNEX_COLUMNS,
+        pending=pending,
         period=period,
         quarters=quarters,
         notice=notice,
@@ -616,3 +668,107 @@ def platform_label(code: str) -> str:
 
 _env.filters["platform"] = platform_label
 _env.filters["cst_date"] = lambda value: cst_date(value).isoformat() if value else ""
+
+
+# -- 文章 (the full article with its hits: an intranet cannot open the external link) -----------------
+
+
+@page("/articles/{article_id:int}")
+def article_page(request: Request) -> Response:
+    article_id: int = request.path_params["article_id"]
+    user = _user(request)
+    if user is None:
+        return _to_login(request)
+    missing = NotFound("article_not_found", f"文章不存在：编号 {article_id}")
+    with request.app.state.read_sessions() as session:
+        try:
+            if not 1 <= article_id < 2**31:
+                raise missing
+            article = ingestion.get_article(session=session, article_id=article_id)
+            auth.ensure_visible(user, article.account.organization_id, missing)
+        except ServiceError as exc:
+            return _error(request, user, 404, "文章不存在", exc.message)
+        live = [h for h in article.hits if h.status != HitStatus.obsolete.value]
+        detector = request.app.state.detectors.current
+        context = {
+            "article": article,
+            "account": article.account,
+            "title_pieces": pieces(article.title, [h for h in live if h.field == "title"]),
+            "body_pieces": pieces(article.text, [h for h in live if h.field == "body"]),
+            "hits": [HitRecordPublic.of(h) for h in article.hits],
+            "rule_labels": {h.rule_id: rule_label(detector, h.rule_id) for h in article.hits},
+        }
+        return _page(request, "article.html", user, **context)
+
+
+# -- 豁免 (reviewers: list and revoke) -----------------------------------------------------------------
+
+
+@page("/exemptions")
+def exemptions_page(request: Request) -> Response:
+    user = _user(request)
+    if user is None:
+        return _to_login(request)
+    if not user.has(Role.reviewer):
+        return _forbidden(request, user, "豁免需要审核员或更高权限")
+    params = request.query_params
+    include_deleted = params.get("deleted") == "1"
+    offset = _offset(params)
+    detector = request.app.state.detectors.current
+    with request.app.state.read_sessions() as session:
+        items, total = exemptions.list_exemptions(
+            session=session, include_deleted=include_deleted, limit=PAGE_SIZE, offset=offset
+        )
+        rows = [
+            {
+                "exemption": e,
+                "scope": e.account.name if e.account else e.organization.name if e.organization else "全部账号",
+                "rule": rule_label(detector, e.value) if e.kind == "rule" else None,
+            }
+            for e in items
+        ]
+    query = {k: v for k, v in params.items() if k not in ("offset", "page")}
+    return _page(
+        request,
+        "exemptions.html",
+        user,
+        rows=rows,
+        total=total,
+        offset=offset,
+        page_size=PAGE_SIZE,
+        query=query,
+        include_deleted=include_deleted,
+    )
+
+
+# -- 账号管理 (administrators: register, import, edit, deactivate) ----------------------------------------
+
+
+@page("/admin/accounts")
+def admin_accounts_page(request: Request) -> Response:
+    user = _user(request)
+    if user is None:
+        return _to_login(request)
+    if not user.has(Role.admin):
+        return _forbidden(request, user, "账号管理需要管理员权限")
+    params = request.query_params
+    q = (params.get("q") or "").strip()[:200] or None
+    offset = _offset(params)
+    with request.app.state.read_sessions() as session:
+        items, total = accounts.list_accounts(session=session, q=q, limit=PAGE_SIZE, offset=offset)
+        rows = [AccountPublic.model_validate(a) for a in items]
+        organizations = [o.name for o in accounts.list_organizations(session=session)]
+    query = {k: v for k, v in params.items() if k not in ("offset", "page")}
+    return _page(
+        request,
+        "admin_accounts.html",
+        user,
+        rows=rows,
+        total=total,
+        offset=offset,
+        page_size=PAGE_SIZE,
+        query=query,
+        q=q or "",
+        organizations=organizations,
+        platforms=[(p.value, p.label) for p in Platform],
+    )

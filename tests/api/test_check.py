@@ -29,6 +29,26 @@ def test_check_returns_hits_with_original_offsets(client: TestClient) -> None:
         assert text[hit["start"] : hit["end"]] == hit["text"]
 
 
+def test_a_title_is_checked_on_its_own_and_its_hits_come_first(client: TestClient) -> None:
+    title, text = "他做为党员", "截止目前，他做为党员。"
+    body = client.post("/api/check", json={"title": title, "text": text}).json()
+    assert [(h["field"], h["rule_id"], h["start"]) for h in body["hits"]] == [
+        ("title", "test.zuo-wei", 1),
+        ("body", "test.jie-zhi", 0),
+        ("body", "test.zuo-wei", 6),
+    ]
+    for hit in body["hits"]:
+        assert (title if hit["field"] == "title" else text)[hit["start"] : hit["end"]] == hit["text"]
+    # No term is found across the join of title and text ("做" + "为").
+    joined = client.post("/api/check", json={"title": "他做", "text": "为党员。"}).json()["hits"]
+    assert joined == []
+    # Exemptions apply to the title as well.
+    hits = client.post("/api/check", json={"title": title, "text": "好", "exempt_phrases": ["他做为"]}).json()["hits"]
+    assert hits == []
+    without = client.post("/api/check", json={"text": text}).json()["hits"]
+    assert {h["field"] for h in without} == {"body"}
+
+
 def test_check_honours_date_and_exemptions(client: TestClient) -> None:
     text = "县国土资源局开展检查，他做为党员。"
     hits = client.post("/api/check", json={"text": text, "date": "2017-01-01"}).json()["hits"]
@@ -46,6 +66,7 @@ def test_check_honours_date_and_exemptions(client: TestClient) -> None:
         ({}, 422, "invalid_request", "缺少字段“文本”"),
         ({"text": 5}, 422, "invalid_request", "“文本”应为字符串"),
         ({"text": "a", "date": "2024-02-30"}, 422, "invalid_request", "“日期”应为 YYYY-MM-DD 格式的日期"),
+        ({"text": "a", "title": "题" * 501}, 422, "invalid_request", "“标题”"),
     ],
 )
 def test_bad_input_gets_a_chinese_message(client: TestClient, body: dict, status: int, code: str, message: str) -> None:
@@ -84,7 +105,9 @@ def test_admin_reloads_the_lexicon_and_a_broken_one_keeps_the_old(tmp_path) -> N
     with TestClient(create_app(settings), headers=ADMIN) as client:
         before = client.get("/api/lexicon").json()["version"]
         path = directory / "mini.yaml"
-        path.write_text(path.read_text(encoding="utf-8").replace("term: 做为", "terms: [做为, 当做为]"), encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("term: 做为", "terms: [做为, 当做为]"), encoding="utf-8"
+        )
         reloaded = client.post("/api/lexicon/reload")
         assert reloaded.status_code == 200 and reloaded.json()["version"] != before
         assert client.get("/healthz").json()["lexicon_version"] == reloaded.json()["version"]

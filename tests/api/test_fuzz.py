@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, assume, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -60,7 +60,12 @@ def fuzz_client(database: DatabaseUnderTest) -> Iterator[TestClient]:
         for n, organization in ((1, "甲县"), (2, "乙县")):
             body = {"filing_no": f"F-{n}", "name": f"账号{n}", "platform": "微信", "organization": organization}
             assert client.post("/api/accounts", json=body).status_code == 201
-            article = {"filing_no": f"F-{n}", "title": f"稿{n}", "published_at": "2024-05-01", "text": "截止目前，他做为党员。"}
+            article = {
+                "filing_no": f"F-{n}",
+                "title": f"稿{n}",
+                "published_at": "2024-05-01",
+                "text": "截止目前，他做为党员。",
+            }
             assert client.post("/api/articles", json=article).status_code == 201
         yield client
     with database.engine.begin() as connection:
@@ -69,7 +74,9 @@ def fuzz_client(database: DatabaseUnderTest) -> Iterator[TestClient]:
 
 
 # The document does not depend on the database: read it once, at collection, from an app never started.
-schema = schemathesis.openapi.from_dict(create_app(Settings(lexicon_dir=MINI_LEXICON, admin_token=ADMIN_TOKEN)).openapi())
+schema = schemathesis.openapi.from_dict(
+    create_app(Settings(lexicon_dir=MINI_LEXICON, admin_token=ADMIN_TOKEN)).openapi()
+)
 
 
 @schema.parametrize()
@@ -80,5 +87,11 @@ schema = schemathesis.openapi.from_dict(create_app(Settings(lexicon_dir=MINI_LEX
     suppress_health_check=list(HealthCheck),
 )
 def test_fuzz_the_api(case: schemathesis.Case, fuzz_client: TestClient) -> None:
+    if case.media_type == "multipart/form-data":
+        # An upload (POST /api/accounts/import): httpx can encode a file part only from bytes or text, and
+        # schemathesis reads the streamed request back; other generated values never reach the server.
+        assume(isinstance(case.body, dict) and all(isinstance(v, bytes | str) for v in case.body.values()))
     response = fuzz_client.request(**case.as_transport_kwargs(base_url=str(fuzz_client.base_url)))
+    if case.media_type == "multipart/form-data":
+        response.request.read()
     case.validate_response(response, checks=CHECKS)

@@ -57,7 +57,9 @@ def test_check_is_rate_limited_per_token_with_retry_after(db: DatabaseUnderTest)
         assert refused.json()["code"] == "rate_limited" and "每分钟最多检查 3 次" in refused.json()["message"]
         assert 1 <= int(refused.headers["retry-after"]) <= 20
         # /v2/check draws on the same allowance, and answers as LanguageTool does
-        v2 = client.post("/v2/check", data={"text": "他做为党员", "language": "zh-CN", "apiKey": editor["Authorization"][7:]})
+        v2 = client.post(
+            "/v2/check", data={"text": "他做为党员", "language": "zh-CN", "apiKey": editor["Authorization"][7:]}
+        )
         assert v2.status_code == 429 and v2.text.startswith("Error: ") and v2.headers["retry-after"]
         # another token has its own allowance; other endpoints are not counted
         assert client.post("/api/check", json={"text": "他做为党员"}, headers=ADMIN).status_code == 200

@@ -27,22 +27,31 @@ def flagged(detector: Detector, text: str, date: dt.date = LATER) -> list[tuple[
     return [(h.text, h.rule_id, h.suggestions) for h in detector.check(text, date=date)]
 
 
-@pytest.mark.parametrize(("text", "wrong", "rule_id", "suggestion"), [
-    ("中华人民共合国成立七十五周年。", "中华人民共合国", "canon.prc", "中华人民共和国"),
-    ("区攻府办公室发布通知。", "攻府", "canon.government", "政府"),
-    ("深入开展扫黑险恶专项斗争。", "扫黑险恶专项斗争", "canon.anti-gang", "扫黑除恶专项斗争"),
-    ("向社会注意现代化国家迈进。", "社会注意现代化国家", "canon.modern-country", "社会主义现代化国家"),
-    ("坚持一郭两制方针。", "一郭两制", "canon.one-country-two-systems", "一国两制"),
-    ("要不忘实心、牢记使命。", "不忘实心、牢记使命", "canon.original-aspiration", "不忘初心、牢记使命"),
-    ("学习习近平近新时代中国特色社会主义思想。", "习近平近新时代中国特色社会主义思想", "canon.xi-thought",
-     "习近平新时代中国特色社会主义思想"),                                   # an extra character
-    ("该项目由财拨款保障。", "财拨款", "canon.fiscal-appropriation", "财政拨款"),  # a missing one
-    ("学习习平近在会上的讲话。", "习平近", "canon.xi", "习近平"),            # two characters swapped
-    ("湖北省张家界市文旅局发布通知。", "湖北省张家界市", "place.430800", "湖南省张家界市"),  # wrong province
-    ("坚定文化自新。", "文化自新", "canon.culture-confidence", "文化自信"),
-    ("游客来到张家介市。", "张家介市", "place.430800", "张家界市"),
-])
-def test_slips_in_the_issue_are_caught(detector: Detector, text: str, wrong: str, rule_id: str, suggestion: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "wrong", "rule_id", "suggestion"),
+    [
+        ("中华人民共合国成立七十五周年。", "中华人民共合国", "canon.prc", "中华人民共和国"),
+        ("区攻府办公室发布通知。", "攻府", "canon.government", "政府"),
+        ("深入开展扫黑险恶专项斗争。", "扫黑险恶专项斗争", "canon.anti-gang", "扫黑除恶专项斗争"),
+        ("向社会注意现代化国家迈进。", "社会注意现代化国家", "canon.modern-country", "社会主义现代化国家"),
+        ("坚持一郭两制方针。", "一郭两制", "canon.one-country-two-systems", "一国两制"),
+        ("要不忘实心、牢记使命。", "不忘实心、牢记使命", "canon.original-aspiration", "不忘初心、牢记使命"),
+        (
+            "学习习近平近新时代中国特色社会主义思想。",
+            "习近平近新时代中国特色社会主义思想",
+            "canon.xi-thought",
+            "习近平新时代中国特色社会主义思想",
+        ),  # an extra character
+        ("该项目由财拨款保障。", "财拨款", "canon.fiscal-appropriation", "财政拨款"),  # a missing one
+        ("学习习平近在会上的讲话。", "习平近", "canon.xi", "习近平"),  # two characters swapped
+        ("湖北省张家界市文旅局发布通知。", "湖北省张家界市", "place.430800", "湖南省张家界市"),  # wrong province
+        ("坚定文化自新。", "文化自新", "canon.culture-confidence", "文化自信"),
+        ("游客来到张家介市。", "张家介市", "place.430800", "张家界市"),
+    ],
+)
+def test_slips_in_the_issue_are_caught(
+    detector: Detector, text: str, wrong: str, rule_id: str, suggestion: str
+) -> None:
     assert flagged(detector, text) == [(wrong, rule_id, (suggestion,))]
 
 

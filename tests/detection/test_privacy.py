@@ -36,7 +36,11 @@ def test_luhn() -> None:
 @pytest.mark.parametrize(("text", "expected"), [
     ("身份证号：11010519491231002X。", [("privacy.resident-id", "11010519491231002X")]),
     ("身份证号：１１０１０５１９４９１２３１００２Ｘ。", [("privacy.resident-id", "１１０１０５１９４９１２３１００２Ｘ")]),
-    ("身份证号：110105194912310021。", []),                 # check digit wrong
+    # A wrong check digit right after 身份证号: a mistyped ID, still personal data.
+    ("身份证号：110105194912310021。", [("privacy.resident-id-mistyped", "110105194912310021")]),
+    ("公民身份号码为（110105194912310021）", [("privacy.resident-id-mistyped", "110105194912310021")]),
+    ("订单号110105194912310021。", []),                     # wrong check digit, not labelled as an ID
+    ("身份证号：110105194913310021。", []),                 # month 13: not an ID at all
     ("身份证号：110105********002X。", []),                 # masked
     ("联系电话13812345678。", [("privacy.mobile", "13812345678")]),
     ("联系电话138-1234-5678。", [("privacy.mobile", "138-1234-5678")]),
@@ -52,3 +56,28 @@ def test_luhn() -> None:
 ])
 def test_privacy_detectors(detector: Detector, text: str, expected: list) -> None:
     assert kinds(detector, text) == expected
+
+
+def test_a_mistyped_id_says_why(detector: Detector) -> None:
+    (hit,) = [h for h in detector.check("身份证号：110105194912310021") if h.category == "隐私信息"]
+    assert hit.severity == "serious" and "校验码不符" in hit.message and "个人信息" in hit.message
+
+
+# fmt: off
+@pytest.mark.parametrize(("text", "listed"), [
+    ("来自中国、日本、台湾等国家和地区的游客", "中国、日本、台湾"),
+    ("参展企业来自中国、香港、澳门和台湾。", "中国、香港、澳门和台湾"),
+    ("与会代表来自美国、日本、香港和中国。", "香港和中国"),
+    ("台湾、中国两地的学者", "台湾、中国"),
+    ("中国、台湾地区", "中国、台湾地区"),
+    ("中国、澳门特别行政区", "中国、澳门特别行政区"),
+    ("参展企业来自中国内地、香港、澳门和台湾。", None),   # 内地 is what 香港 and 澳门 pair with
+    ("来自中国香港、中国台湾的选手", None),
+    ("祖国大陆和香港、澳门、台湾", None),
+    ("来自中国、美国、日本等国家的游客", None),             # no region in the list
+    ("北京、上海、香港三地", None),                          # no 中国 in the list
+    ("中国，香港警方表示", None),                            # a comma between clauses is not a list
+])
+def test_regions_listed_beside_china(detector: Detector, text: str, listed: str | None) -> None:
+    found = [h.text for h in detector.check(text) if h.rule_id == "sovereignty.china-beside-regions"]
+    assert found == ([listed] if listed else [])

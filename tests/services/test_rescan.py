@@ -128,6 +128,26 @@ def test_decisions_survive_and_vanished_hits_become_obsolete(sessions, lexicon: 
     assert final[(b, "test.zuo-wei", 1)] == "dismissed" and final[(a, "test.zuo-wei", 6)] == "pending"
 
 
+def test_title_hits_are_kept_added_and_made_obsolete_by_field(sessions, lexicon: Path) -> None:
+    first = Detector.from_dir(lexicon)
+    with sessions() as session:
+        article_in = ArticleCreate(
+            filing_no="A", title="他做为党员", url="https://a/t", published_at="2023-05-01", text="他做为村民。"
+        )
+        ingestion.ingest_article(session=session, detector=first, article_in=article_in, max_article_bytes=10**6)
+    with sessions() as session:
+        rows = session.execute(select(Hit.field, Hit.rule_id, Hit.start)).all()
+    assert sorted(rows) == [("body", "test.zuo-wei", 1), ("title", "test.zuo-wei", 1)]
+    # Same span in title and body: an unchanged lexicon keeps both, each in its own field.
+    job = run(sessions, first)
+    assert (job.added, job.kept, job.obsolete) == (0, 2, 0)
+    job = run(sessions, edit(lexicon, "term: 做为", "term: 党员"))
+    assert (job.added, job.kept, job.obsolete) == (1, 0, 2)
+    with sessions() as session:
+        rows = session.execute(select(Hit.field, Hit.text, Hit.status)).all()
+    assert sorted(rows) == [("body", "做为", "obsolete"), ("title", "做为", "obsolete"), ("title", "党员", "pending")]
+
+
 def test_an_exempted_new_hit_is_not_stored(sessions, lexicon: Path) -> None:
     first = Detector.from_dir(lexicon)
     article = ingest(sessions, first, 1, "2023-05-01", "他是村干部。")
@@ -145,6 +165,7 @@ def test_a_killed_rescan_resumes_and_loses_nothing(sessions, lexicon: Path, monk
         ingest(sessions, first, n, f"2023-05-{n + 1:02d}", f"第{n}篇，他做为党员。")
     second = edit(lexicon, "term: 做为", "terms: [做为, 党员]")
     monkeypatch.setattr(rescan, "BATCH", 3)
+    monkeypatch.setattr(rescan, "FIRST_BATCH", 2)  # the first commit comes early: progress shows at once
     with sessions() as session:
         job = rescan.start_job(
             session=session, since=Q2[0], until=Q2[1], label="2023Q2", lexicon_version=second.version
@@ -156,7 +177,7 @@ def test_a_killed_rescan_resumes_and_loses_nothing(sessions, lexicon: Path, monk
     with pytest.raises(KeyboardInterrupt):
         rescan.run_job(sessions=sessions, job_id=job.id, detector=second, progress=killed)
     with sessions() as session:
-        assert session.get(RescanJob, job.id).done == 3
+        assert session.get(RescanJob, job.id).done == 2
         # Run by a process of another host, with a fresh heartbeat: it may still be running.
         session.get(RescanJob, job.id).runner = "another-host:4242:0a0b0c0d"
         session.commit()

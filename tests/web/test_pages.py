@@ -61,8 +61,10 @@ def test_draft_check_highlights_adopt_and_verdict(page: Any, world: World, tmp_p
     assert "存在严重表述错误" in page.inner_text("#verdict")
     counts = page.inner_text("#counts")
     assert "常见错别字" in counts and "2" in counts and "过时表述" in counts
+    # The list: the most serious first, then by position.
     items = page.locator("#hits > li")
-    assert items.count() == 3 and "截至" in items.nth(0).inner_text()
+    assert items.count() == 3
+    assert [items.nth(i).locator(".wrong").inner_text() for i in range(3)] == ["一带一路战略", "截止", "做为"]
 
     # Hover shows the message, the suggestion and the source.
     page.hover("#annotated mark.sev-serious")
@@ -89,6 +91,85 @@ def test_draft_check_highlights_adopt_and_verdict(page: Any, world: World, tmp_p
     page.click("#copy")
     page.wait_for_selector("#toast:has-text('已复制')")
     assert page.evaluate("navigator.clipboard.readText()") == corrected
+
+
+WECHAT_PAGE = (Path(__file__).parents[1] / "ingest" / "data" / "wechat_article.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_draft_title_stale_result_undo_and_choices(page: Any, world: World, tmp_path: Path, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 860})
+    login(page, world.tokens["editor_a"])
+    page.fill("#title", "中华人民共合国成立纪念")
+    page.fill("#draft", "他做为党员，曾在铁道部工作。")
+    page.click("#run")
+    # The title is checked too, and its serious hit leads the list.
+    page.wait_for_selector("#annotated-title mark.sev-serious")
+    assert page.inner_text("#annotated-title mark.hit") == "中华人民共合国"
+    first = page.locator("#hits > li").first
+    assert "标题" in first.inner_text() and "中华人民共合国" in first.inner_text()
+    assert page.get_attribute("#verdict", "data-verdict") == "serious"
+    assert page.locator("#annotated mark.hit").count() == 2
+
+    # Typing after the check: the result is marked out of date and its buttons refuse to act on it.
+    page.locator("#draft").press("End")
+    page.locator("#draft").type("截止目前")
+    expect(page.locator("#stale")).to_be_visible()
+    expect(page.locator("#apply-all")).to_be_disabled()
+    expect(page.locator("#hits button[data-adopt]").first).to_be_disabled()
+    screenshot(page, f"check-stale-{width}", tmp_path, full_page=True)
+    page.click("#recheck")
+    expect(page.locator("#stale")).to_be_hidden()
+    expect(page.locator("#annotated mark.hit")).to_have_count(3)  # the typed 截止 is checked: nothing was lost
+
+    # 全部采纳 takes only single suggestions; 铁道部 has two and waits for the editor's choice.
+    page.click("#apply-all")
+    page.wait_for_selector("#toast:has-text('1 处有多个建议')")
+    expect(page.locator("#title")).to_have_value("中华人民共和国成立纪念")
+    expect(page.locator("#draft")).to_have_value("他作为党员，曾在铁道部工作。截至目前")
+    expect(page.locator("#annotated mark.hit")).to_have_count(1)
+    assert page.inner_text("#annotated mark.hit") == "铁道部"
+    assert page.inner_text("#text-heading") == "修改后的文本"
+    changes = page.locator("#change-list li")
+    expect(changes).to_have_count(3)
+    assert [changes.nth(i).inner_text() for i in range(3)] == [
+        "标题：中华人民共合国→中华人民共和国",
+        "做为→作为",
+        "截止→截至",
+    ]
+    choices = page.locator("#hits button[data-adopt]")
+    assert [choices.nth(i).inner_text() for i in range(2)] == ["采纳：国家铁路局", "采纳：中国国家铁路集团有限公司"]
+    choices.nth(1).click()
+    expect(page.locator("#draft")).to_have_value("他作为党员，曾在中国国家铁路集团有限公司工作。截至目前")
+    expect(changes).to_have_count(4)
+    screenshot(page, f"check-changes-{width}", tmp_path, full_page=True)
+
+    # Undo, step by step, back to the text as checked.
+    page.click("#undo")
+    expect(page.locator("#draft")).to_have_value("他作为党员，曾在铁道部工作。截至目前")
+    expect(changes).to_have_count(3)
+    page.click("#undo")
+    expect(page.locator("#draft")).to_have_value("他做为党员，曾在铁道部工作。截止目前")
+    expect(page.locator("#title")).to_have_value("中华人民共合国成立纪念")
+    expect(page.locator("#changes")).to_be_hidden()
+    expect(page.locator("#undo")).to_be_disabled()
+    assert page.inner_text("#text-heading") == "原文"
+
+
+def test_a_refused_upload_leaves_no_old_result_and_wechat_fills_the_date(page: Any, world: World) -> None:
+    login(page, world.tokens["editor_a"])
+    page.fill("#draft", "他做为党员。")
+    page.click("#run")
+    expect(page.locator("#annotated mark.hit")).to_have_count(1)
+    page.set_input_files("#file", {"name": "稿件.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"})
+    page.wait_for_selector("#toast:has-text('只支持')")
+    expect(page.locator("#result")).to_be_hidden()
+    page.set_input_files("#file", {"name": "文章.html", "mimeType": "text/html", "buffer": WECHAT_PAGE.encode("utf-8")})
+    expect(page.locator("#annotated mark.hit")).to_have_count(2)
+    expect(page.locator("#date")).to_have_value("2024-05-01")
+    expect(page.locator("#title")).to_have_value("我县召开安全生产工作会议")
+    extracted = page.inner_text("#extracted")
+    assert "我县召开安全生产工作会议" in extracted and "某某县发布" in extracted and "2024-05-01" in extracted
 
 
 def test_script_in_a_draft_stays_text(page: Any, world: World) -> None:
@@ -218,7 +299,9 @@ def test_an_editor_sees_only_their_organisation(page: Any, world: World) -> None
 def test_accounts_and_one_account(page: Any, world: World, tmp_path: Path) -> None:
     login(page, world.tokens["reviewer"], "/accounts")
     rows = page.locator("table[data-testid=accounts] tbody tr")
-    assert rows.count() == 4
+    # The seeded accounts (other tests of the session may have added theirs).
+    for account in world.accounts.values():
+        assert rows.filter(has_text=account["filing_no"]).count() == 1
     weibo = rows.filter(has_text="万店发布")
     assert "超2周未更新" in weibo.inner_text()  # 45 days without an article
     assert "超2周未更新" not in rows.filter(has_text="新时代新万店").inner_text()
@@ -265,5 +348,27 @@ def test_quarter_report_download_and_rescan(page: Any, world: World, tmp_path: P
 
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#rescan")
+    # At once: it has started (never a bare 0 / N), then the counts as it goes.
+    progress = page.locator("[data-testid=rescan-progress]")
+    expect(progress).to_contain_text("重新扫描")
     page.wait_for_selector("[data-testid=rescan-progress][data-status=done]", timeout=60_000)
     assert "重新扫描完成" in page.inner_text("[data-testid=rescan-progress]")
+    assert "100%" in page.inner_text("[data-testid=rescan-progress]")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_report_says_what_still_awaits_review(page: Any, world: World, tmp_path: Path, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 860})
+    login(page, world.tokens["reviewer"], f"/reports?quarter={LAST_QUARTER.key}")
+    report = httpx.get(f"{world.url}/api/reports/{LAST_QUARTER.key}", headers=ADMIN, timeout=10).json()
+    assert report["pending_hits"] > 0  # the seed leaves the last quarter's warnings pending
+    note = page.locator("[data-testid=pending]")
+    expect(note).to_contain_text(f"本季度还有 {report['pending_hits']} 条待审核")
+    screenshot(page, f"report-pending-{width}", tmp_path)
+    # The page is no wider than the screen; the annex scrolls sideways inside its own box.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.click("[data-testid=pending-link]")
+    page.wait_for_url(f"**/review?quarter={LAST_QUARTER.key}&status=pending")
+    rows = page.locator("#queue li.hit-row")
+    expect(rows.first).to_be_visible()
+    assert page.inner_text("[data-testid=total]") == f"共 {report['pending_hits']} 条"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import docx
@@ -68,7 +70,19 @@ def _login(client: TestClient, token: str) -> None:
     assert response.status_code == 303 and response.headers["location"] == "/review"
 
 
-@pytest.mark.parametrize("path", ["/check", "/review?status=all", "/accounts", "/accounts/1", "/reports"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/check",
+        "/review?status=all",
+        "/accounts",
+        "/accounts/1",
+        "/reports",
+        "/exemptions",
+        "/admin/accounts",
+        "/articles/1",
+    ],
+)
 def test_pages_send_a_visitor_without_a_session_to_login(client: TestClient, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 303
@@ -168,7 +182,19 @@ def test_extract_reads_docx_html_and_gb18030_text(client: TestClient) -> None:
     page = '<html><body><div id="js_content"><p>截止目前</p><script>alert(1)</script></div></body></html>'
     assert extract(data={"html": page}).json()["text"] == "截止目前"
     plain = "<html><head><title>通知</title></head><body><p>他做为党员</p></body></html>"
-    assert extract(data={"html": plain}).json() == {"text": "他做为党员", "title": "通知"}
+    assert extract(data={"html": plain}).json() == {
+        "text": "他做为党员",
+        "title": "通知",
+        "account": None,
+        "published_on": None,
+    }
+    wechat = (Path(__file__).parents[1] / "ingest" / "data" / "wechat_article.html").read_text(encoding="utf-8")
+    extracted = extract(data={"html": wechat}).json()
+    assert (extracted["title"], extracted["account"], extracted["published_on"]) == (
+        "我县召开安全生产工作会议",
+        "某某县发布",
+        "2024-05-01",
+    )
     assert extract(files={"file": ("a.pdf", b"%PDF")}).status_code == 422
     assert extract(files={"file": ("a.docx", b"not a zip")}).status_code == 422
     assert extract(data={"html": "<html><body></body></html>"}).status_code == 422
@@ -255,3 +281,66 @@ def test_the_session_lives_on_the_server_not_in_the_cookie(client: TestClient, d
             row.expires_at = row.created_at
         session.commit()
     assert client.get("/api/me").status_code == 401
+
+
+# Each page and role: the status, and for a page shown, a word only that page has.
+PAGES = {
+    # path: (editor, reviewer, admin, marker)
+    "/exemptions": (403, 200, 200, "豁免"),
+    "/admin/accounts": (403, 403, 200, "导入账号表"),
+    "/articles/{own}": (200, 200, 200, "审核记录"),
+    "/articles/{other}": (404, 200, 200, "审核记录"),
+    "/articles/99999": (404, 404, 404, "文章不存在"),
+    "/reports": (403, 200, 200, "季度报告"),
+}
+
+
+@pytest.mark.parametrize("path", sorted(PAGES))
+def test_the_page_role_matrix(client: TestClient, seeded: dict[str, Any], path: str) -> None:
+    articles = {
+        key: client.get(f"/api/hits/{seeded[key]['hits'][0]['id']}", headers=ADMIN).json()["article_id"]
+        for key in ("a", "b")
+    }
+    url = path.format(own=articles["a"], other=articles["b"])
+    *expected, marker = PAGES[path]
+    for role, status in zip(("editor", "reviewer", "admin"), expected, strict=True):
+        client.cookies.clear()
+        _login(client, ADMIN_TOKEN if role == "admin" else seeded[role])
+        response = client.get(url)
+        assert response.status_code == status, (role, url, response.status_code)
+        if status == 200:
+            assert marker in response.text
+        elif status == 403:
+            assert "权限不足" in response.text
+    # The menu offers only the pages a role may open.
+    client.cookies.clear()
+    _login(client, seeded["editor"])
+    menu = client.get("/check").text
+    assert 'href="/exemptions"' not in menu and 'href="/admin/accounts"' not in menu
+    client.cookies.clear()
+    _login(client, ADMIN_TOKEN)
+    menu = client.get("/check").text
+    assert 'href="/exemptions"' in menu and 'href="/admin/accounts"' in menu
+
+
+def test_the_article_page_marks_title_and_body_hits(client: TestClient, seeded: dict[str, Any]) -> None:
+    _login(client, seeded["reviewer"])
+    article_id = client.get(f"/api/hits/{seeded['a']['hits'][0]['id']}", headers=ADMIN).json()["article_id"]
+    page = client.get(f"/articles/{article_id}").text
+    # The stored <script> title stays text; each body hit is a mark.
+    assert "&lt;script&gt;alert(&#39;a&#39;)&lt;/script&gt;通知" in page and "<script>alert" not in page
+    assert len(re.findall(r"<mark [^>]*data-hit-id=", page)) == 2
+    assert ">截止</mark>目前，他<mark" in page
+
+
+def test_an_unknown_page_is_a_chinese_page_and_the_api_keeps_json(client: TestClient) -> None:
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    page = client.get("/no-such-page<script>", headers=browser)
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "页面不存在" in page.text and "<script>" not in page.text.split("</title>")[1]
+    api = client.get("/api/no-such-thing", headers=browser)
+    assert api.status_code == 404 and api.json()["code"] == "not_found"
+    assert client.get("/no-such-page").json()["code"] == "not_found"  # a client that did not ask for HTML
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    assert icon.content.startswith(b"<svg")

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, UploadFile
+from starlette.concurrency import run_in_threadpool
 
 from app.api.auth import Admin, CurrentUser, ensure_visible
 from app.api.deps import IdPath, IdQuery, Limit, Offset, ReadSessionDep, SessionDep
 from app.api.schemas import ErrorResponse
+from app.ingest.accounts_file import AccountRow, AccountsFileError, RowError, read_accounts_data
 from app.models import Platform
 from app.schemas.accounts import (
     AccountCreate,
     AccountPublic,
     AccountsPublic,
     AccountUpdate,
+    ImportProblem,
+    ImportReport,
     OrganizationPublic,
     OrganizationsPublic,
 )
@@ -28,6 +34,26 @@ _ERRORS = {404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}, 422: {"
 def create_account(body: AccountCreate, session: SessionDep, _user: Admin) -> AccountPublic:
     """登记账号（备案单号唯一；类型可用代码或中文名称；所属组织按名称，不存在时创建）。仅管理员。"""
     return AccountPublic.model_validate(accounts.create_account(session=session, account_in=body))
+
+
+@router.post("/accounts/import", response_model=ImportReport, responses=_ERRORS)
+async def import_accounts(
+    session: SessionDep,
+    _user: Admin,
+    file: Annotated[UploadFile, File(description="账号表 .xlsx 或 .csv（备案单号、政务新媒体名称、类型、所属组织）")],
+) -> ImportReport:
+    """导入账号表（与 `cuomin accounts import` 相同）：按备案单号新增或更新；有问题的行不导入，在 errors 里给出行号
+    和原因，其余照常导入。仅管理员。"""
+    data = await file.read()
+    try:
+        parsed = await run_in_threadpool(read_accounts_data, data, file.filename or "")
+    except AccountsFileError as exc:
+        raise Invalid("bad_accounts_file", str(exc)) from None
+    rows = [row for row in parsed if isinstance(row, AccountRow)]
+    report = await run_in_threadpool(accounts.import_accounts, session=session, rows=rows)
+    problems = [ImportProblem(line=row.line, message=row.message) for row in parsed if isinstance(row, RowError)]
+    report.errors = sorted(problems + report.errors, key=lambda problem: problem.line)
+    return report
 
 
 @router.get("/accounts", response_model=AccountsPublic, responses=_ERRORS)

@@ -8,7 +8,14 @@ from app.api.auth import Reviewer
 from app.api.deps import DetectorDep, IdPath, IdQuery, Limit, Offset, ReadSessionDep, SessionDep
 from app.api.schemas import ErrorResponse
 from app.models import ExemptionScope
-from app.schemas.exemptions import ExemptionCreate, ExemptionCreated, ExemptionPublic, ExemptionsPublic
+from app.schemas.exemptions import (
+    ExemptionCreate,
+    ExemptionCreated,
+    ExemptionPreview,
+    ExemptionPreviewed,
+    ExemptionPublic,
+    ExemptionsPublic,
+)
 from app.services import exemptions
 
 router = APIRouter(prefix="/api", tags=["豁免"])
@@ -26,6 +33,15 @@ def create_exemption(
         body = body.model_copy(update={"created_by": user.name})
     exemption, dismissed = exemptions.create_exemption(session=session, detector=detector, exemption_in=body)
     return ExemptionCreated(**ExemptionPublic.model_validate(exemption).model_dump(), dismissed=dismissed)
+
+
+@router.post("/exemptions/preview", response_model=ExemptionPreviewed, responses=_ERRORS)
+def preview_exemption(
+    body: ExemptionPreview, session: ReadSessionDep, detector: DetectorDep, _user: Reviewer
+) -> ExemptionPreviewed:
+    """新增豁免之前：它现在会排除多少条待审核命中（请求体同 POST /api/exemptions，理由可省略）。不保存任何内容。"""
+    count = exemptions.preview_exemption(session=session, detector=detector, exemption_in=body)
+    return ExemptionPreviewed(would_dismiss=count)
 
 
 @router.get("/exemptions", response_model=ExemptionsPublic, responses=_ERRORS)

@@ -4,24 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Literal
+from urllib.parse import quote
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from app.api.auth import CurrentUser, Principal, Reviewer, ensure_visible
-from app.api.deps import IdPath, IdQuery, Limit, Offset, ReadSessionDep, SessionDep
+from app.api.deps import DetectorDep, IdPath, IdQuery, Limit, Offset, ReadSessionDep, SessionDep
 from app.api.schemas import ErrorResponse
+from app.detection.labels import rule_label
 from app.models import Hit
 from app.schemas.hits import (
     HitRecordPublic,
     HitRecordsPublic,
     HitsReview,
     HitsReviewed,
+    HitsReviewedMatching,
+    HitsReviewMatching,
     HitUpdate,
     ReviewLogPublic,
     ReviewLogsPublic,
 )
-from app.services import review
+from app.services import hit_export, review
 from app.services.errors import NotFound
 
 router = APIRouter(prefix="/api", tags=["命中审核"])
@@ -29,9 +34,7 @@ router = APIRouter(prefix="/api", tags=["命中审核"])
 _ERRORS = {404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
 
 
-@router.get("/hits", response_model=HitRecordsPublic, responses={422: {"model": ErrorResponse}})
-def read_hits(
-    session: ReadSessionDep,
+def hit_filter(
     user: CurrentUser,
     account_id: IdQuery = None,
     organization_id: IdQuery = None,
@@ -42,12 +45,9 @@ def read_hits(
     date_from: Annotated[dt.date | None, Query(description="发布日期起（含，北京时间）")] = None,
     date_to: Annotated[dt.date | None, Query(description="发布日期止（含）")] = None,
     q: str | None = Query(None, max_length=200, description="命中文字、上下文或文章标题中包含的文字"),
-    limit: Limit = 50,
-    offset: Offset = 0,
-) -> HitRecordsPublic:
-    """按账号、组织、类别、严重程度、状态、日期范围和文字筛选命中，分页返回（新文章在前）。
-    编辑只看到本组织账号的命中。"""
-    filters = review.HitFilter(
+) -> review.HitFilter:
+    """The hit filters of the query string; an editor's are limited to their organisation."""
+    return review.HitFilter(
         account_id=account_id,
         organization_id=organization_id,
         category=category,
@@ -59,8 +59,65 @@ def read_hits(
         q=q,
         organization_scope=user.organization_scope,
     )
-    items, total = review.list_hits(session=session, filters=filters, limit=limit, offset=offset)
+
+
+HitFilterDep = Annotated[review.HitFilter, Depends(hit_filter)]
+Sort = Annotated[
+    Literal["newest", "oldest", "severity", "account"],
+    Query(description="排序：newest 发布日期新的在前（默认）/ oldest 早的在前 / severity 严重程度 / account 账号"),
+]
+
+
+@router.get("/hits", response_model=HitRecordsPublic, responses={422: {"model": ErrorResponse}})
+def read_hits(
+    session: ReadSessionDep, filters: HitFilterDep, limit: Limit = 50, offset: Offset = 0, sort: Sort = "newest"
+) -> HitRecordsPublic:
+    """按账号、组织、类别、严重程度、状态、日期范围和文字筛选命中，分页返回（默认新文章在前，同一篇里标题的命中在前）。
+    编辑只看到本组织账号的命中。"""
+    items, total = review.list_hits(session=session, filters=filters, limit=limit, offset=offset, sort=sort)
     return HitRecordsPublic(items=[HitRecordPublic.of(h) for h in items], total=total)
+
+
+@router.get(
+    "/hits/export",
+    responses={
+        200: {
+            "description": "XLSX 工作簿",
+            "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}},
+        },
+        422: {"model": ErrorResponse},
+    },
+    response_class=Response,
+)
+def export_hits(
+    session: ReadSessionDep, filters: HitFilterDep, detector: DetectorDep, sort: Sort = "newest"
+) -> Response:
+    """按与 GET /api/hits 相同的筛选导出全部命中（不分页，最多 50,000 条）为 XLSX：状态、严重程度、
+    规则（中文名和编号）、命中文字、建议、上下文、账号、文章、审核人与备注。编辑只导出本组织的。"""
+    data, total = hit_export.hits_xlsx(
+        session=session, filters=filters, sort=sort, rule_label=lambda rule_id: rule_label(detector, rule_id)
+    )
+    filename = quote(f"命中清单（{total}条）.xlsx")
+    return Response(
+        data,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f"attachment; filename=hits.xlsx; filename*=UTF-8''{filename}"},
+    )
+
+
+@router.post("/hits/review-matching", response_model=HitsReviewedMatching, responses=_ERRORS)
+def review_matching(body: HitsReviewMatching, session: SessionDep, user: Reviewer) -> HitsReviewedMatching:
+    """审核符合筛选的全部命中（不止当前页，最多 20,000 条），一个事务：`expected` 是页面上显示的条数，
+    实际条数不同（期间有新入库或别人审核过）时 409、什么也不改。已过时的命中不审核，只计数。"""
+    done = review.review_matching(
+        session=session,
+        filters=review.HitFilter(**body.filter.model_dump()),
+        expected=body.expected,
+        status=body.status,
+        note=body.note,
+        reviewer=body.reviewer or user.name,
+    )
+    return HitsReviewedMatching(ids=done.ids, updated=done.changed, obsolete=done.obsolete)
 
 
 @router.get("/hits/{hit_id}", response_model=HitRecordPublic, responses=_ERRORS)

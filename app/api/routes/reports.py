@@ -15,7 +15,7 @@ from app.api.schemas import ErrorResponse
 from app.reports import Quarter
 from app.reports.circular_export import CIRCULAR_FORMATS
 from app.services.errors import Invalid
-from app.services.reports import circular_report
+from app.services.reports import circular_report, pending_in
 
 router = APIRouter(prefix="/api", tags=["季度报告"])
 
@@ -39,7 +39,9 @@ def read_report(
     stale_days: Annotated[int | None, Query(ge=1, le=366, description="超过多少天未更新算“未更新”，默认 14")] = None,
     urged: Annotated[bool, Query(description="存在问题的平台单位已多次督促仍未整改（总体情况（四）照此写明）")] = False,
 ) -> Any:
-    """季度通报：总体情况（一）～（四）、存在主要问题（一）（二）、附件1～3，以及汇总数字和需要注意的事项（notes）。"""
+    """季度通报：总体情况（一）～（四）、存在主要问题（一）（二）、附件1～3，以及汇总数字和需要注意的事项（notes）。
+    只统计已确认的命中；`pending_hits`／`pending_serious_hits` 是本季度仍待审核的命中数（其中严重表述错误的），
+    不为 0 时数字还可能变化。"""
     try:
         period = Quarter.parse(quarter)
     except ValueError as exc:
@@ -53,7 +55,9 @@ def read_report(
         urged=urged,
     )
     if format == "json":
-        return circular.as_dict()
+        pending = pending_in(session=session, period=period)
+        # Only confirmed hits count: pending ones may still change the figures.
+        return {**circular.as_dict(), "pending_hits": pending.total, "pending_serious_hits": pending.serious}
     fmt = CIRCULAR_FORMATS[format]
     filename = quote(fmt.filename(circular, annex))
     return Response(

@@ -76,3 +76,9 @@ const cm = (() => {
 
   return { request, toast, el, typing, csrf };
 })();
+
+// On a phone the filters start folded, so that the list is on the first screen.
+(() => {
+  const box = document.getElementById("filters-box");
+  if (box && window.matchMedia("(max-width: 600px)").matches) box.open = false;
+})();

@@ -25,7 +25,15 @@ from tests.api.routes.conftest import article, make_account
 from tests.conftest import ADMIN, ADMIN_TOKEN, DatabaseUnderTest
 
 ROLES = ("anon", "bad", "revoked", "editor", "reviewer", "admin", "env_admin")
-OPEN_ROUTES = {"/healthz", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/v2/languages", "/v2/configinfo"}
+OPEN_ROUTES = {
+    "/healthz",
+    "/openapi.json",
+    "/docs",
+    "/docs/oauth2-redirect",
+    "/redoc",
+    "/v2/languages",
+    "/v2/configinfo",
+}
 
 
 @dataclass
@@ -76,14 +84,13 @@ class Row:
     path: str = ""  # the path to call, with {ids}; the route itself when empty
     body: Callable[[str], Any] | None = None  # role -> JSON body
     form: bool = False  # LanguageTool: form-encoded, the token as apiKey instead of a header
+    files: Callable[[str], Any] | None = None  # role -> multipart files (an upload)
 
     def __str__(self) -> str:
         return f"{self.method} {self.path or self.route}"
 
 
-def protected(
-    editor: int, reviewer: int, admin: int | frozenset[int]
-) -> dict[str, int | frozenset[int]]:
+def protected(editor: int, reviewer: int, admin: int | frozenset[int]) -> dict[str, int | frozenset[int]]:
     return {
         "anon": 401,
         "bad": 401,
@@ -122,12 +129,31 @@ MATRIX = [
     Row("POST", "/v2/check", ANY_TOKEN, form=True),
     Row("GET", "/v2/check", ANY_TOKEN, form=True),
     # accounts and organisations: everyone reads what they may see, admins write
-    Row("POST", "/api/accounts", protected(403, 403, 201), body=lambda role: {"filing_no": f"N-{role}", "name": "新", "platform": "微信"}),
+    Row(
+        "POST",
+        "/api/accounts",
+        protected(403, 403, 201),
+        body=lambda role: {"filing_no": f"N-{role}", "name": "新", "platform": "微信"},
+    ),
     Row("GET", "/api/accounts", ANY_TOKEN),
     Row("GET", "/api/accounts/{account_id}", ANY_TOKEN, path="/api/accounts/{own_account}"),
     Row("GET", "/api/accounts/{account_id}", protected(404, 200, 200), path="/api/accounts/{other_account}"),
-    Row("PATCH", "/api/accounts/{account_id}", ADMIN_ONLY, path="/api/accounts/{own_account}", body=lambda role: {"name": f"改名{role}"}),
+    Row(
+        "PATCH",
+        "/api/accounts/{account_id}",
+        ADMIN_ONLY,
+        path="/api/accounts/{own_account}",
+        body=lambda role: {"name": f"改名{role}"},
+    ),
     Row("DELETE", "/api/accounts/{account_id}", ADMIN_ONLY, path="/api/accounts/{own_account}"),
+    Row(
+        "POST",
+        "/api/accounts/import",
+        ADMIN_ONLY,
+        files=lambda role: {
+            "file": ("名录.csv", f"备案单号,政务新媒体名称,类型\nIMP-{role},导入{role},微信\n".encode())
+        },
+    ),
     Row("GET", "/api/organizations", ANY_TOKEN),
     # articles: any role ingests and reads; an editor only its own organisation's
     Row("POST", "/api/articles", protected(201, 201, 201), body=new_article("OWN-1")),
@@ -141,11 +167,25 @@ MATRIX = [
     Row("GET", "/api/hits/{hit_id}", protected(404, 200, 200), path="/api/hits/{other_hit}"),
     Row("GET", "/api/hits/{hit_id}/log", ANY_TOKEN, path="/api/hits/{own_hit}/log"),
     Row("GET", "/api/hits/{hit_id}/log", protected(404, 200, 200), path="/api/hits/{other_hit}/log"),
-    Row("PATCH", "/api/hits/{hit_id}", REVIEWER_UP, path="/api/hits/{own_hit}", body=lambda role: {"status": "confirmed", "note": role}),
+    Row(
+        "PATCH",
+        "/api/hits/{hit_id}",
+        REVIEWER_UP,
+        path="/api/hits/{own_hit}",
+        body=lambda role: {"status": "confirmed", "note": role},
+    ),
     Row("POST", "/api/hits/review", REVIEWER_UP, body=lambda role: {"ids": [], "status": "dismissed", "note": role}),
+    Row("GET", "/api/hits/export", ANY_TOKEN),
+    Row(
+        "POST",
+        "/api/hits/review-matching",
+        REVIEWER_UP,
+        body=lambda role: {"filter": {"rule_id": "no.such-rule"}, "expected": 0, "status": "dismissed", "note": role},
+    ),
     # exemptions: reviewers and admins only
     Row("POST", "/api/exemptions", protected(403, 201, 201), body=lambda role: EXEMPTION),
     Row("GET", "/api/exemptions", REVIEWER_UP),
+    Row("POST", "/api/exemptions/preview", REVIEWER_UP, body=lambda role: {**EXEMPTION, "reason": None}),
     Row("DELETE", "/api/exemptions/{exemption_id}", REVIEWER_UP, path="/api/exemptions/{exemption_ROLE}"),
     # re-scans and reports: reviewers and admins (a quarter without articles: the re-scan ends at once,
     # though the next one may still find it running)
@@ -178,6 +218,10 @@ def call(client: TestClient, world: World, row: Row, role: str) -> Any:
         if row.method == "GET":
             return client.get(path, params=data, headers={"Authorization": ""})
         return client.post(path, data=data, headers={"Authorization": ""})
+    if row.files:
+        return client.request(
+            row.method, path, files=row.files(role), headers=world.headers[role] or {"Authorization": ""}
+        )
     body = row.body(role) if row.body else None
     if isinstance(body, dict) and body.get("ids") == []:
         body = {**body, "ids": [world.ids["own_hit"], world.ids["other_hit"]]}
@@ -230,7 +274,9 @@ def test_every_operation_but_the_open_ones_needs_a_token(settings: Settings) -> 
 
 def test_openapi_documents_the_refusals(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
-    assert {"401"} <= set(paths["/api/hits"]["get"]["responses"]) and "403" not in paths["/api/hits"]["get"]["responses"]
+    assert {"401"} <= set(paths["/api/hits"]["get"]["responses"]) and "403" not in paths["/api/hits"]["get"][
+        "responses"
+    ]
     assert {"401", "403"} <= set(paths["/api/exemptions"]["post"]["responses"])
     assert {"401", "429"} <= set(paths["/api/check"]["post"]["responses"])
     assert "401" not in paths["/healthz"]["get"]["responses"]
@@ -285,9 +331,7 @@ def test_an_editor_ingests_only_for_its_own_accounts(client: TestClient, world: 
     editor = as_role(world, "editor")
     by_id = article("OWN-1", "新稿：他做为党员。")
     del by_id["filing_no"]
-    response = client.post(
-        "/api/articles", json={**by_id, "account_id": world.ids["other_account"]}, headers=editor
-    )
+    response = client.post("/api/articles", json={**by_id, "account_id": world.ids["other_account"]}, headers=editor)
     assert response.status_code == 404 and response.json()["code"] == "account_not_found"
     batch = [article("OWN-1", "甲：他做为党员。"), article("OTHER-1", "乙：他做为党员。"), article("NOPE", "丙")]
     result = client.post("/api/articles/batch", json=batch, headers=editor).json()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import Workbook
 
 from tests.api.routes.conftest import make_account
 
@@ -85,3 +88,55 @@ def test_unknown_account_is_404(client: TestClient, method: str, body: dict | No
     response = client.request(method, "/api/accounts/999", json=body)
     assert response.status_code == 404
     assert response.json() == {"code": "account_not_found", "message": "账号不存在：编号 999"}
+
+
+def _xlsx(rows: list[list[object]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_import_an_account_list_with_row_errors(client: TestClient) -> None:
+    make_account(client, "70743", name="旧名称")
+    data = _xlsx(
+        [
+            ["附件2", None, None, None],
+            ["备案单号", "政务新媒体名称", "类型", "所属组织"],
+            ["70743", "新时代新万店", "微信公众号", "万店镇人民政府"],  # updates the existing one
+            ["70744", "万店发布", "微博", "万店镇人民政府"],
+            ["70745", "", "微信", "万店镇人民政府"],  # no name
+            ["70746", "万店视频", "短视频", "万店镇人民政府"],  # unknown type
+            ["70744", "万店发布二", "微博", None],  # duplicate filing number
+        ]
+    )
+    response = client.post("/api/accounts/import", files={"file": ("名录.xlsx", data)})
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert (report["created"], report["updated"], report["unchanged"]) == (1, 1, 0)
+    assert [e["line"] for e in report["errors"]] == [5, 6, 7]
+    assert "缺少政务新媒体名称" in report["errors"][0]["message"]
+    assert "未知的类型“短视频”" in report["errors"][1]["message"]
+    assert "重复" in report["errors"][2]["message"]
+    names = {a["filing_no"]: a["name"] for a in client.get("/api/accounts").json()["items"]}
+    assert names == {"70743": "新时代新万店", "70744": "万店发布"}
+    again = client.post("/api/accounts/import", files={"file": ("名录.xlsx", data)}).json()
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 2)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("名录.pdf", b"%PDF", "不支持的文件类型"),
+        ("名录.xlsx", b"not a workbook", "无法读取 Excel 文件"),
+    ],
+)
+def test_import_refuses_what_is_not_an_account_list(
+    client: TestClient, name: str, content: bytes, message: str
+) -> None:
+    response = client.post("/api/accounts/import", files={"file": (name, content)})
+    assert response.status_code == 422 and message in response.json()["message"]
+    assert client.get("/api/accounts").json()["total"] == 0

@@ -45,6 +45,32 @@ def test_ingest_scans_and_stores_hits_with_the_lexicon_version(client: TestClien
     assert {h["lexicon_version"] for h in listed} == {version}
 
 
+def test_the_title_is_checked_and_its_hits_are_stored_first(client: TestClient, account: dict) -> None:
+    body = article(title="截止目前他做为党员", text="他做为党员冲锋在前。")
+    created = client.post("/api/articles", json=body).json()
+    assert [(h["field"], h["rule_id"], h["start"]) for h in created["hits"]] == [
+        ("title", "test.jie-zhi", 0),
+        ("title", "test.zuo-wei", 5),
+        ("body", "test.zuo-wei", 1),
+    ]
+    stored = client.get(f"/api/articles/{created['id']}").json()
+    assert [h["field"] for h in stored["hits"]] == ["title", "title", "body"]
+    for hit in stored["hits"]:
+        assert stored[hit["field"] if hit["field"] == "title" else "text"][hit["start"] : hit["end"]] == hit["text"]
+    listed = client.get("/api/hits", params={"rule_id": "test.jie-zhi"}).json()["items"]
+    assert [(h["field"], h["article_title"]) for h in listed] == [("title", "截止目前他做为党员")]
+
+
+def test_a_phrase_exemption_dismisses_a_title_hit(client: TestClient, account: dict) -> None:
+    created = client.post("/api/articles", json=article(title="他做为党员", text="他做为村民。")).json()
+    response = client.post(
+        "/api/exemptions", json={"kind": "phrase", "value": "做为党员", "scope": "global", "reason": "引用原话"}
+    )
+    assert response.json()["dismissed"] == 1
+    stored = client.get(f"/api/articles/{created['id']}").json()["hits"]
+    assert [(h["field"], h["status"]) for h in stored] == [("title", "dismissed"), ("body", "pending")]
+
+
 def test_the_publish_date_drives_time_dependent_rules(client: TestClient, account: dict) -> None:
     old = client.post("/api/articles", json=article(text="县国土资源局开展检查。", published_at="2017-05-01"))
     new = client.post("/api/articles", json=article(text="县国土资源局开展执法。", published_at="2024-05-01"))

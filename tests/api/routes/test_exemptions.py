@@ -144,3 +144,36 @@ def test_bad_exemptions(client: TestClient, body: dict, status: int, message: st
 def test_check_still_stores_nothing(client: TestClient, accounts: dict[str, dict]) -> None:
     assert client.post("/api/check", json={"text": "他做为党员。"}).json()["hits"]
     assert client.get("/api/hits").json()["total"] == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"kind": "rule", "value": "test.zuo-wei", "scope": "global"}, 3),
+        ({"kind": "rule", "value": "test.zuo-wei", "scope": "organization", "organization": "甲县"}, 2),
+        ({"kind": "phrase", "value": "做为党员", "scope": "account", "account": "A"}, 1),
+        ({"kind": "phrase", "value": "做为党员冲锋", "scope": "global"}, 0),
+    ],
+)
+def test_preview_says_what_an_exemption_will_dismiss_before_it_does(
+    client: TestClient, accounts: dict[str, dict], body: dict, expected: int
+) -> None:
+    for filing_no in ("A", "B", "C"):
+        ingest(client, filing_no, "他做为党员。")
+    body = dict(body)
+    if "organization" in body:
+        body["organization_id"] = accounts["A"]["organization"]["id"] if body.pop("organization") == "甲县" else 0
+    if "account" in body:
+        body["account_id"] = accounts[body.pop("account")]["id"]
+    preview = client.post("/api/exemptions/preview", json=body)
+    assert preview.status_code == 200, preview.text
+    assert preview.json() == {"would_dismiss": expected}
+    assert client.get("/api/exemptions").json()["total"] == 0  # nothing was stored
+    assert client.get("/api/hits", params={"status": "dismissed"}).json()["total"] == 0
+    created = client.post("/api/exemptions", json={**body, "reason": "测试"}).json()
+    assert created["dismissed"] == expected
+
+
+def test_preview_refuses_what_creation_refuses(client: TestClient, accounts: dict[str, dict]) -> None:
+    response = client.post("/api/exemptions/preview", json={"kind": "rule", "value": "no.such-rule", "scope": "global"})
+    assert response.status_code == 422 and response.json()["code"] == "unknown_rule"

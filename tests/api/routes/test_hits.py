@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.models import Hit, ReviewLog
+from app.models import Hit, ReviewLog, Role
+from app.services import tokens
 from tests.api.routes.conftest import article, make_account
 from tests.conftest import DatabaseUnderTest
 
@@ -166,3 +170,67 @@ def test_the_review_log_is_append_only(client: TestClient, corpus: dict[str, int
         session.delete(session.scalars(select(ReviewLog)).one())
         with pytest.raises(RuntimeError, match="只能追加"):
             session.commit()
+
+
+def test_sorting(client: TestClient, corpus: dict[str, int]) -> None:
+    severity = client.get("/api/hits", params={"sort": "severity"}).json()["items"]
+    assert [h["severity"] for h in severity] == ["serious", "warning", "warning", "warning", "info"]
+    assert ids(client, sort="oldest")[:2] == [("账号A", "截止"), ("账号A", "做为")]
+    assert [name for name, _ in ids(client, sort="account")] == ["账号A", "账号A", "账号B", "账号C", "账号C"]
+    assert ids(client, sort="newest")[0][0] == "账号C"
+    response = client.get("/api/hits", params={"sort": "random"})
+    assert response.status_code == 422 and response.json()["code"] == "invalid_request"
+
+
+def _sheet(content: bytes) -> list[tuple]:
+    book = load_workbook(io.BytesIO(content))
+    return list(book.worksheets[0].iter_rows(values_only=True))
+
+
+def test_export_is_the_filtered_list_as_xlsx(client: TestClient, corpus: dict[str, int], db: DatabaseUnderTest) -> None:
+    response = client.get("/api/hits/export", params={"account_id": corpus["A"], "sort": "oldest"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    assert "filename*=UTF-8''" in response.headers["content-disposition"]
+    rows = _sheet(response.content)
+    header = rows[0]
+    assert header[:8] == ("编号", "状态", "严重程度", "类别", "规则", "规则编号", "位置", "命中文字")
+    column = {name: i for i, name in enumerate(header)}
+    assert [(r[column["命中文字"]], r[column["状态"]], r[column["账号"]]) for r in rows[1:]] == [
+        ("截止", "待审核", "账号A"),
+        ("做为", "待审核", "账号A"),
+    ]
+    zuo_wei = rows[2]
+    assert zuo_wei[column["规则"]] == "“做为”应作“作为”" and zuo_wei[column["规则编号"]] == "test.zuo-wei"
+    assert zuo_wei[column["发布日期"]] == "2024-05-01" and zuo_wei[column["位置"]] == "正文"
+    # Every page of the filter, not only the first 50; the same filters as the list.
+    everything = _sheet(client.get("/api/hits/export").content)
+    assert len(everything) - 1 == client.get("/api/hits").json()["total"] == 5
+    # An editor exports only their organisation's hits.
+    with Session(db.engine) as session:
+        _, key = tokens.create_token(session=session, role=Role.editor, name="甲县编辑", organization="甲县")
+    mine = _sheet(client.get("/api/hits/export", headers={"Authorization": f"Bearer {key}"}).content)
+    assert {r[column["账号"]] for r in mine[1:]} == {"账号A", "账号B"}
+
+
+def test_review_everything_the_filter_matches(client: TestClient, corpus: dict[str, int]) -> None:
+    body = {"filter": {"severity": "warning", "status": "pending"}, "status": "dismissed", "note": "批量排除"}
+    # The page showed 2, but 3 match now: nothing changes.
+    stale = client.post("/api/hits/review-matching", json={**body, "expected": 2})
+    assert stale.status_code == 409 and stale.json()["code"] == "selection_changed"
+    assert "现在 3 条" in stale.json()["message"]
+    assert client.get("/api/hits", params={"status": "dismissed"}).json()["total"] == 0
+    done = client.post("/api/hits/review-matching", json={**body, "expected": 3})
+    assert done.status_code == 200, done.text
+    result = done.json()
+    assert (len(result["ids"]), result["updated"], result["obsolete"]) == (3, 3, 0)
+    dismissed = client.get("/api/hits", params={"status": "dismissed"}).json()["items"]
+    assert sorted(h["id"] for h in dismissed) == sorted(result["ids"])
+    assert {h["note"] for h in dismissed} == {"批量排除"}
+    log = client.get(f"/api/hits/{result['ids'][0]}/log").json()["items"]
+    assert [(e["from_status"], e["to_status"], e["note"]) for e in log] == [("pending", "dismissed", "批量排除")]
+    # The ids undo it, through the ordinary bulk review.
+    back = client.post("/api/hits/review", json={"ids": result["ids"], "status": "pending"})
+    assert back.status_code == 200 and back.json()["updated"] == 3
+    bad = client.post("/api/hits/review-matching", json={**body, "expected": -1})
+    assert bad.status_code == 422

@@ -40,9 +40,7 @@ STALE = "72188"
 
 @pytest.fixture
 def client(db: DatabaseUnderTest) -> Iterator[TestClient]:
-    settings = Settings(
-        lexicon_dir=DEFAULT_LEXICON_DIR, database_url=db.url, admin_token=ADMIN_TOKEN, rescan_workers=1
-    )
+    settings = Settings(lexicon_dir=DEFAULT_LEXICON_DIR, database_url=db.url, admin_token=ADMIN_TOKEN, rescan_workers=1)
     with TestClient(create_app(settings), headers=ADMIN) as client:
         yield client
 
@@ -78,7 +76,9 @@ def hit_ids(client: TestClient, **filters: Any) -> list[int]:
 
 
 def review(client: TestClient, ids: list[int], status: str) -> None:
-    response = client.post("/api/hits/review", json={"ids": ids, "status": status, "note": "季度检查", "reviewer": "王科员"})
+    response = client.post(
+        "/api/hits/review", json={"ids": ids, "status": status, "note": "季度检查", "reviewer": "王科员"}
+    )
     assert response.status_code == 200, response.text
 
 
@@ -180,3 +180,24 @@ def test_bad_requests(client: TestClient, path: str, body: Any, status: int, mes
     response = client.post(path, json=body) if body is not None else client.get(path)
     assert response.status_code == status, response.text
     assert message in response.json()["message"]
+
+
+def test_the_report_says_how_many_hits_of_the_quarter_still_await_review(client: TestClient) -> None:
+    created = client.post("/api/accounts", json={"filing_no": "70743", "name": "新时代新万店", "platform": "微信"})
+    assert created.status_code == 201
+    items = [
+        article("70743", dt.date(2023, 5, 3), 1, ERRORS[0] + "他做为一名党员冲锋在前。"),  # serious + warning
+        article("70743", dt.date(2023, 6, 30), 2, ERRORS[1]),  # serious, on the quarter's last day
+        article("70743", dt.date(2023, 7, 1), 3, ERRORS[2]),  # serious, next quarter
+    ]
+    post_articles(client, items)
+    report = client.get("/api/reports/2023Q2").json()
+    assert (report["pending_hits"], report["pending_serious_hits"]) == (3, 2)
+    # Nothing confirmed yet: the figures say no account erred, which is exactly why the count is there.
+    assert report["summary"]["wording_accounts"] == 0
+    review(client, hit_ids(client, status="pending", severity="serious", date_to="2023-06-30"), "confirmed")
+    report = client.get("/api/reports/2023Q2").json()
+    assert (report["pending_hits"], report["pending_serious_hits"]) == (1, 0)
+    assert report["summary"]["wording_accounts"] == 1
+    next_quarter = client.get("/api/reports/2023Q3").json()
+    assert (next_quarter["pending_hits"], next_quarter["pending_serious_hits"]) == (1, 1)
