@@ -84,7 +84,7 @@ def read_rows(path: Path) -> list[list[str]]:
     if suffix == ".csv":
         return _csv_rows(path.read_bytes())
     if suffix in (".xlsx", ".xlsm"):
-        return _xlsx_rows(path)
+        return _xlsx_rows(path.read_bytes())
     raise PlatformsFileError(f"不支持的文件类型“{path.suffix}”：请使用 .csv 或 .xlsx")
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
 from alembic import op
 
 revision: str = "7d1e3f5a9b20"
@@ -22,9 +21,12 @@ def upgrade() -> None:
     # Every hit stored before this revision was found in the body. One row per span and rule now means per
     # field too: a title and a body may hold the same rule at the same offsets.
     op.drop_index("uq_hit_article_id_rule_id_start_end", table_name="hit")
-    with op.batch_alter_table("hit") as batch:
-        batch.add_column(sa.Column("field", sa.String(length=8), server_default="body", nullable=False))
-        batch.create_check_constraint("field", "field IN ('title', 'body')")
+    # A plain ADD COLUMN on both backends, never SQLite's batch copy of the table: dropping the old copy
+    # would cascade to review_log (foreign keys are on) and lose every hit's review record.
+    op.execute(
+        "ALTER TABLE hit ADD COLUMN field VARCHAR(8) DEFAULT 'body' NOT NULL "
+        "CONSTRAINT ck_hit_field CHECK (field IN ('title', 'body'))"
+    )
     op.create_index(
         "uq_hit_article_id_field_rule_id_start_end",
         "hit",
@@ -38,9 +40,17 @@ def downgrade() -> None:
     op.execute("DELETE FROM review_log WHERE hit_id IN (SELECT id FROM hit WHERE field = 'title')")
     op.execute("DELETE FROM hit WHERE field = 'title'")
     op.drop_index("uq_hit_article_id_field_rule_id_start_end", table_name="hit")
+    # SQLite drops the column by copying the table; dropping the old copy cascades to review_log, so the
+    # review records are kept aside and put back.
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        op.execute("CREATE TEMP TABLE review_log_kept AS SELECT * FROM review_log")
     with op.batch_alter_table("hit") as batch:
         batch.drop_constraint("field", type_="check")
         batch.drop_column("field")
+    if sqlite:
+        op.execute("INSERT INTO review_log SELECT * FROM review_log_kept WHERE id NOT IN (SELECT id FROM review_log)")
+        op.execute("DROP TABLE review_log_kept")
     op.create_index(
         "uq_hit_article_id_rule_id_start_end", "hit", ["article_id", "rule_id", "start", "end"], unique=True
     )

@@ -298,9 +298,9 @@ def test_writes_go_on_while_a_batch_is_scanned(sessions, lexicon: Path, db: Data
     for n in range(3):
         ingest(sessions, detector, n, "2023-05-01", f"第{n}篇，他做为党员。")
     written: list[int] = []
-    real = detector.check
+    real = detector.check_article
 
-    def check_and_write(text: str, **kwargs):
+    def check_and_write(title: str, text: str, **kwargs):
         if db.backend == "sqlite":
             connection = sqlite3.connect(db.engine.url.database, timeout=0.05, isolation_level=None)
             try:
@@ -314,9 +314,9 @@ def test_writes_go_on_while_a_batch_is_scanned(sessions, lexicon: Path, db: Data
                 session.scalars(select(Account)).one().name += ""
                 session.commit()
         written.append(1)
-        return real(text, **kwargs)
+        return real(title, text, **kwargs)
 
-    detector.check = check_and_write  # type: ignore[method-assign]
+    detector.check_article = check_and_write  # type: ignore[method-assign]
     job = run(sessions, detector)
     assert job.status == "done" and len(written) == 3
 
@@ -377,7 +377,7 @@ from app.detection.detector import Detector
 from app.services.rescan import Scanner
 import datetime as dt
 scanner = Scanner(Detector.from_dir(sys.argv[1]), 2)
-scanner.scan([("他做为党员。", dt.date(2023, 5, 1), (), ())] * 4)
+scanner.scan([("", "他做为党员。", dt.date(2023, 5, 1), (), ())] * 4)
 print(" ".join(str(p) for p in scanner._pool._processes), flush=True)
 time.sleep(600)
 """
