@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint divisions bench bench-ingest bench-load bench-rescan bench-startup install install-dev clean
+.PHONY: run test lint divisions bench bench-ingest bench-load bench-rescan bench-startup bench-typo install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ bench-ingest: install-dev
 
 bench-load: install-dev
 	$(BIN)/python bench/load.py
+
+bench-typo: install-dev
+	$(BIN)/python bench/typo.py $(if $(ODW),--odw $(ODW))
 
 bench-rescan: install-dev
 	$(BIN)/python bench/rescan.py
