@@ -16,7 +16,16 @@ from pathlib import Path
 import numpy as np
 
 from app.detection.typo.confusion import KIND_LABELS, KINDS, ConfusionTable, HomophoneWords
-from app.detection.typo.model import BOUNDARY, ORDER, RESERVED, ModelError, NgramModel, pack, word_keys
+from app.detection.typo.model import (
+    BOUNDARY,
+    ORDER,
+    RESERVED,
+    ModelError,
+    NgramModel,
+    pack,
+    pack_windows,
+    word_keys,
+)
 
 ALPHA = np.log(0.4)
 HALF = ORDER - 1  # characters of context on each side of a candidate
@@ -124,14 +133,7 @@ class TypoLayer:
     def _logprobs(self, windows: np.ndarray, first: int) -> np.ndarray:
         """Stupid-backoff ln P of each character of each row from column `first` on (rows share a length)."""
         rows, width = windows.shape
-        w64 = windows.astype(np.uint64)
-        keys = []
-        for order in range(2, ORDER + 1):
-            span = width - order + 1
-            key = np.full((rows, span), np.uint64(order) << np.uint64(60), dtype=np.uint64)
-            for k in range(order):
-                key |= w64[:, k : k + span] << np.uint64(13 * (order - 1 - k))
-            keys.append(key.reshape(-1))
+        keys = [pack_windows(windows, 0, order, width - order + 1).reshape(-1) for order in range(2, ORDER + 1)]
         found = self.model.log_counts(np.concatenate(keys))
         lc = {1: self.model.unigram[windows]}
         offset = 0
@@ -157,16 +159,12 @@ class TypoLayer:
         """For each row: ln frequency of the most frequent dictionary word (2–4 characters) covering the centre
         column, and the length of the longest such word (0 where none)."""
         rows = windows.shape[0]
-        w64 = windows.astype(np.uint64)
         keys, lengths = [], []
         for length in range(2, ORDER + 1):
             for start in range(centre - length + 1, centre + 1):
                 if start < 0 or start + length > windows.shape[1]:
                     continue
-                key = np.full(rows, np.uint64(length) << np.uint64(60), dtype=np.uint64)
-                for k in range(length):
-                    key |= w64[:, start + k] << np.uint64(13 * (length - 1 - k))
-                keys.append(word_keys(key))
+                keys.append(word_keys(pack_windows(windows, start, length, 1)[:, 0]))
                 lengths.append(length)
         found = self.model.log_counts(np.concatenate(keys)).reshape(len(keys), rows)
         present = np.isfinite(found)
@@ -291,13 +289,11 @@ class TypoLayer:
 
     def _in_formula(self, ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
         """Numbered formulas and slogans (两区三带, 四个意识): a numeral on either side of a one-character slot."""
-        before = np.where(positions > 0, ids[np.maximum(positions - 1, 0)], BOUNDARY)
-        after = np.where(positions + 1 < len(ids), ids[np.minimum(positions + 1, len(ids) - 1)], BOUNDARY)
+        before, after = _neighbours(ids, positions)
         return self._numeral[before] | self._numeral[after]
 
     def _country_frame(self, ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
-        before = np.where(positions > 0, ids[np.maximum(positions - 1, 0)], BOUNDARY)
-        after = np.where(positions + 1 < len(ids), ids[np.minimum(positions + 1, len(ids) - 1)], BOUNDARY)
+        before, after = _neighbours(ids, positions)
         return self._country[ids[positions]] & ((before == self._zhong) | (after == self._zhong))
 
     def _one_per_slip(self, text: str, found: list[tuple[float, int, int, str, str]]) -> list[TypoFinding]:
@@ -311,6 +307,13 @@ class TypoLayer:
             TypoFinding(start, end, text[start:end], right, kind, gain, confidence(gain))
             for gain, start, end, right, kind in sorted(chosen, key=lambda f: f[1])
         ]
+
+
+def _neighbours(ids: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ids just before and just after each position (BOUNDARY past either end)."""
+    before = np.where(positions > 0, ids[np.maximum(positions - 1, 0)], BOUNDARY)
+    after = np.where(positions + 1 < len(ids), ids[np.minimum(positions + 1, len(ids) - 1)], BOUNDARY)
+    return before, after
 
 
 def _parallel(ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
@@ -327,12 +330,7 @@ def _parallel(ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
 
 def pack_rows(rows: np.ndarray) -> np.ndarray:
     """Key of each row of ids, read as one n-gram."""
-    order = rows.shape[1]
-    key = np.full(rows.shape[0], np.uint64(order) << np.uint64(60), dtype=np.uint64)
-    r64 = rows.astype(np.uint64)
-    for k in range(order):
-        key |= r64[:, k] << np.uint64(13 * (order - 1 - k))
-    return key
+    return pack_windows(rows, 0, rows.shape[1], 1)[:, 0]
 
 
 def confidence(gain: float) -> float:

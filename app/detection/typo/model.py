@@ -45,16 +45,21 @@ def dequantize(values: np.ndarray) -> np.ndarray:
     return out
 
 
+def pack_windows(rows: np.ndarray, start: int, order: int, count: int) -> np.ndarray:
+    """Keys of the n-grams of each row of ids that start at columns start … start+count-1: shape (rows, count)."""
+    r64 = rows.astype(np.uint64)
+    key = np.full((rows.shape[0], count), np.uint64(order) << TAG_SHIFT, dtype=np.uint64)
+    for k in range(order):
+        key |= r64[:, start + k : start + k + count] << np.uint64(BITS * (order - 1 - k))
+    return key
+
+
 def pack(ids: np.ndarray, order: int) -> np.ndarray:
     """Keys of every n-gram of the given order in a sequence of ids (one key per start position)."""
     count = len(ids) - order + 1
     if count <= 0:
         return np.zeros(0, dtype=np.uint64)
-    ids = ids.astype(np.uint64)
-    key = np.full(count, np.uint64(order) << TAG_SHIFT, dtype=np.uint64)
-    for k in range(order):
-        key |= ids[k : k + count] << np.uint64(BITS * (order - 1 - k))
-    return key
+    return pack_windows(ids[None, :], 0, order, count)[0]
 
 
 def word_keys(ids: np.ndarray) -> np.ndarray:
