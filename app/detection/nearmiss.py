@@ -36,6 +36,8 @@ _PUNCT = re.compile(r"[、，,；;：:]")
 LONG_PLACE = 4
 # How far before a division name its parent may start (黔东南苗族侗族自治州 has ten characters).
 PARENT_CHARS = 12
+# jieba frequency of a common word (城市 25,084, 市区 2,460, 都市 692; 北市 3, 州市 115).
+COMMON_WORD = 400
 _PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
 
 
@@ -359,11 +361,27 @@ class NearMiss:
             return False
         if any(s <= start and end <= e for s, e, _ in exact):
             return False  # inside a correctly written form
-        form = self._forms[rule]
-        if len(form) <= SHORT and not on_word_boundaries(text, start, end):
+        # A near miss that starts or ends inside a word is part of that word (以人民为中心发展理念,
+        # 中华人民共和国主席): a word a longer word contains is not that word.
+        if not on_word_boundaries(text, start, end):
+            return False
+        if rule in self._places and self._suffix_fused(text, start, end, rule) and not self._after_parent(text, start):
             return False
         dates = self._dates.get(rule)
         return dates is None or dates.applies(text, start, end, date)
+
+    def _suffix_fused(self, text: str, start: int, end: int, rule: int) -> bool:
+        """Whether the name's last character before its suffix reads with the suffix as one word (最严城市,
+        装扮了城市): then the text is that word, unless a parent division frames the name."""
+        window = text[start:end]
+        form_suffix = _suffix_length(window)
+        if not form_suffix or end - start - form_suffix < 1 or sorted(window) == sorted(self._forms[rule]):
+            return False  # a transposition keeps every character of the name: it is the name, misordered
+        return (tokenizer().FREQ.get(text[end - form_suffix - 1 : end]) or 0) >= COMMON_WORD
+
+    def _after_parent(self, text: str, start: int) -> bool:
+        before = text[max(0, start - PARENT_CHARS) : start]
+        return any(before[-length:] in self._parent_names for length in range(2, len(before) + 1))
 
     def _check_province(self, text: str, city: City, start: int, end: int) -> Finding | None:
         """A division named right before this one that is not its parent: 湖北省长沙市, 长沙市天河区."""
@@ -374,7 +392,7 @@ class NearMiss:
             if found is None:
                 continue
             full, level = found
-            if full in city.parents:
+            if full in city.parents or self._shares_suffix(text, start, end, full):
                 return None
             name = text[start:end]
             right = dict(city.right).get(level)
@@ -390,6 +408,16 @@ class NearMiss:
                 message=f"{name}属于{where}，不属于{full}。",
             )
         return None
+
+
+    def _shares_suffix(self, text: str, start: int, end: int, parent: str) -> bool:
+        """青岛市南区 is 青岛 + 市南区 (a district of 青岛市), the parent's suffix shared with the name."""
+        for extra in range(1, 3):
+            longer = text[max(0, start - extra) : end]
+            for item in self.keys.get(longer, ()):
+                if item.__class__ is City and parent in item.parents:
+                    return True
+        return False
 
 
 def _children(lexicon: Lexicon) -> dict[int, tuple[tuple[int, str], ...]]:

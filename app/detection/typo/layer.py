@@ -36,6 +36,8 @@ MIN_UNSEEN = 2
 CALIBRATION_SLOPE, CALIBRATION_INTERCEPT = 0.520, -6.698
 PAIR_PRIOR = -4.0  # two characters changed at once: rarer than one
 REAL_WORD_PAIR_PENALTY = 8.0
+DECODING_ROUNDS = 3
+NEIGHBOURHOOD = 3  # characters on each side of a chosen correction judged again in the next round
 
 # Province-level abbreviations: 驻港, 在沪召开, 京字号 — a frame the model has seen too rarely to trust
 _ABBREVIATIONS = set("京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川蜀黔贵云滇陕秦甘陇青宁新港澳台藏桂蒙")
@@ -178,9 +180,40 @@ class TypoLayer:
         point = PROFILES[profile]
         threshold = point.margin if margin is None else margin
         ids = self.model.vocab.encode(text)
-        length = len(ids)
-        if length < 3:
+        if len(ids) < 3:
             return []
+        chosen = _one_per_slip(self._round(ids, None, threshold, profile))
+        # A second slip beside the first spoils the context the first was judged in (and the gate of its
+        # own candidates). Judged again with the chosen corrections in place, a real neighbour still stands
+        # out while a phantom made only by the first slip falls away.
+        for _ in range(DECODING_ROUNDS - 1):
+            if not chosen:
+                break
+            fixed = ids.copy()
+            taken = np.zeros(len(ids), dtype=bool)
+            for _gain, start, end, right, _kind in chosen:
+                fixed[start:end] = self.model.vocab.encode(right)
+                taken[start:end] = True
+            near = np.zeros(len(ids), dtype=bool)
+            for _gain, start, end, _right, _kind in chosen:
+                near[max(0, start - NEIGHBOURHOOD) : end + NEIGHBOURHOOD] = True
+            more = _one_per_slip(
+                [f for f in self._round(fixed, near & ~taken, threshold, profile) if not taken[f[1] : f[2]].any()]
+            )
+            if not more:
+                break
+            chosen = sorted(chosen + more, key=lambda f: f[1])
+        findings = [
+            TypoFinding(start, end, text[start:end], right, kind, gain, confidence(gain))
+            for gain, start, end, right, kind in chosen
+        ]
+        return [f for f in findings if not _quoted_and_recurring(text, f.start, f.end)]
+
+    def _round(
+        self, ids: np.ndarray, within: np.ndarray | None, threshold: float, profile: str
+    ) -> list[tuple[float, int, int, str, str]]:
+        """Every finding above the threshold at the suspicious positions (only those in `within`, if given)."""
+        length = len(ids)
         padded = np.concatenate([np.full(HALF, BOUNDARY), ids, np.full(HALF, BOUNDARY)])
         # trigram counts of the text, each covering three positions
         tri = self.model.log_counts(pack(padded, 3))  # tri[s] covers padded[s:s+3]
@@ -188,8 +221,9 @@ class TypoLayer:
         # position p (padded index p+HALF) is covered by trigrams starting at p+HALF-2 .. p+HALF
         base = np.arange(length) + HALF
         covering_unseen = unseen[base - 2].astype(np.int8) + unseen[base - 1] + unseen[base]
-        suspicious = covering_unseen >= self.min_unseen
-        candidates = suspicious & self._is_han[ids] & ~self._skip_ids[ids]
+        candidates = (covering_unseen >= self.min_unseen) & self._is_han[ids] & ~self._skip_ids[ids]
+        if within is not None:
+            candidates &= within
         positions = np.flatnonzero(candidates)
         if not len(positions):
             return []
@@ -200,8 +234,7 @@ class TypoLayer:
         if profile == "draft":
             # a whole two-character word rests on the word list alone: never near-certain enough to store
             found += self._pairs(padded, ids, positions, covering_unseen, threshold)
-        findings = self._one_per_slip(text, found)
-        return [f for f in findings if not _quoted_and_recurring(text, f.start, f.end)]
+        return found
 
     def _singles(self, padded, ids, positions, threshold) -> list[tuple[float, int, int, str, str]]:
         """(gain, start, end, right, kind) of the best one-character substitution at each position."""
@@ -212,8 +245,12 @@ class TypoLayer:
             return []
         # gate: the candidate must make a trigram with its neighbours that official prose has seen
         p = pos + HALF
-        gate = np.stack([padded[p - 1], cand, padded[p + 1]], axis=1)
-        seen = np.isfinite(self.model.log_counts(pack_rows(gate)))
+        gates = [
+            pack_rows(np.stack([padded[p - 2], padded[p - 1], cand], axis=1)),
+            pack_rows(np.stack([padded[p - 1], cand, padded[p + 1]], axis=1)),
+            pack_rows(np.stack([cand, padded[p + 1], padded[p + 2]], axis=1)),
+        ]
+        seen = np.isfinite(self.model.log_counts(np.concatenate(gates))).reshape(3, -1).any(axis=0)
         pos, cand, prior, kind = pos[seen], cand[seen], prior[seen], kind[seen]
         if not len(pos):
             return []
@@ -296,17 +333,14 @@ class TypoLayer:
         before, after = _neighbours(ids, positions)
         return self._country[ids[positions]] & ((before == self._zhong) | (after == self._zhong))
 
-    def _one_per_slip(self, text: str, found: list[tuple[float, int, int, str, str]]) -> list[TypoFinding]:
-        """Neighbouring suspicious positions usually share one slip: the best finding wins within two
-        characters of it."""
-        chosen: list[tuple[float, int, int, str, str]] = []
-        for item in sorted(found, key=lambda f: (-f[0], f[1])):
-            if all(item[1] > other[2] + 1 or other[1] > item[2] + 1 for other in chosen):
-                chosen.append(item)
-        return [
-            TypoFinding(start, end, text[start:end], right, kind, gain, confidence(gain))
-            for gain, start, end, right, kind in sorted(chosen, key=lambda f: f[1])
-        ]
+def _one_per_slip(found: list[tuple[float, int, int, str, str]]) -> list[tuple[float, int, int, str, str]]:
+    """Neighbouring suspicious positions usually share one slip: the best finding wins within two characters
+    of it (the next decoding round judges the neighbours again)."""
+    chosen: list[tuple[float, int, int, str, str]] = []
+    for item in sorted(found, key=lambda f: (-f[0], f[1])):
+        if all(item[1] > other[2] + 1 or other[1] > item[2] + 1 for other in chosen):
+            chosen.append(item)
+    return sorted(chosen, key=lambda f: f[1])
 
 
 def _neighbours(ids: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
