@@ -33,7 +33,7 @@ MIN_CANDIDATE_COUNT = 20  # a character seen fewer times is never proposed as th
 WORD_WEIGHT = 0.3
 MAX_CANDIDATES = 128  # per character: the likeliest confusions by kind, then by frequency
 MIN_UNSEEN = 2
-CALIBRATION_SLOPE, CALIBRATION_INTERCEPT = 0.520, -6.698
+CALIBRATION_SLOPE, CALIBRATION_INTERCEPT = 0.515, -6.401
 PAIR_PRIOR = -4.0  # two characters changed at once: rarer than one
 REAL_WORD_PAIR_PENALTY = 8.0
 DECODING_ROUNDS = 3
@@ -386,8 +386,8 @@ def pack_rows(rows: np.ndarray) -> np.ndarray:
 def confidence(gain: float) -> float:
     """The probability that a finding of this gain is a real slip with the right correction: a logistic fit
     on the development set (injected slips in 4,000 unseen corpus sentences, half of them left correct, plus
-    600,000 characters of unseen correct prose). There a gain of 11 (draft) is right 44% of the time and a
-    gain of 20 (inspection) 99%; real input-method slips are harder, so read it as an upper bound."""
+    600,000 characters of unseen correct prose). There a gain of 12 (draft) is right 45% of the time and a
+    gain of 20 (inspection) 98%; real input-method slips are harder, so read it as an upper bound."""
     return float(1.0 / (1.0 + np.exp(-(CALIBRATION_SLOPE * gain + CALIBRATION_INTERCEPT))))
 
 
