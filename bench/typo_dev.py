@@ -25,7 +25,7 @@ from app.config import DEFAULT_LEXICON_DIR  # noqa: E402
 from app.detection.hit import Hit  # noqa: E402
 from app.detection.typo import corpus  # noqa: E402
 from app.detection.typo.build import training_sentences  # noqa: E402
-from app.detection.typo.devset import load_confusions, make_devset, write_pairs  # noqa: E402
+from app.detection.typo.devset import load_confusions, load_word_slips, make_devset, write_pairs  # noqa: E402
 from app.detection.typo.evaluation import read_pairs, score  # noqa: E402
 from app.detection.typo.layer import TypoLayer  # noqa: E402
 
@@ -53,6 +53,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path(".cache/typo-dev"))
     parser.add_argument("--margins", default="6,8,9,10,11,12,14,16,18,20,22")
     parser.add_argument("--profile", default="draft")
+    parser.add_argument("--model", type=Path, default=DEFAULT_LEXICON_DIR / "data" / "typo", help="a model directory")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
 
@@ -61,16 +62,16 @@ def main() -> None:
         kind, _, path = value.partition("=")
         sources.setdefault(kind, []).append(Path(path))
     dev = development_slice(sources, args.held_out, args.work / "dev.txt")
-    pairs_path = args.work / "devset.tsv"
+    pairs_path = args.work / "devset-v2.tsv"
     if not pairs_path.is_file():
-        model_dir = DEFAULT_LEXICON_DIR / "data" / "typo"
-        confusions = load_confusions(model_dir / "confusion.tsv")
+        confusions = load_confusions(args.model / "confusion.tsv")
         common = set(confusions)
         import jieba
 
         with jieba.get_dict_file() as handle:
             words = {line.decode("utf-8").split(" ")[0] for line in handle}
-        write_pairs(make_devset(dev[::2], confusions, common, words), pairs_path)
+        slips = load_word_slips(args.model / "homophones.tsv")
+        write_pairs(make_devset(dev[::2], confusions, common, words, word_slips=slips), pairs_path)
     pairs = read_pairs(pairs_path)
     prose, size = [], 0
     for sentence in dev[1::2]:
@@ -80,7 +81,7 @@ def main() -> None:
             break
     print(f"development: {len(dev):,} sentences; injected set {len(pairs):,}; prose {size:,} characters")
 
-    layer = TypoLayer.load(DEFAULT_LEXICON_DIR / "data" / "typo")
+    layer = TypoLayer.load(args.model)
     for margin in (float(m) for m in args.margins.split(",")):
         started = time.perf_counter()
         s = score(pairs, lambda text, m=margin: as_hits(layer, text, args.profile, m))

@@ -409,7 +409,6 @@ class NearMiss:
             )
         return None
 
-
     def _shares_suffix(self, text: str, start: int, end: int, parent: str) -> bool:
         """青岛市南区 is 青岛 + 市南区 (a district of 青岛市), the parent's suffix shared with the name."""
         for extra in range(1, 3):

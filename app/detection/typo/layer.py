@@ -182,7 +182,7 @@ class TypoLayer:
         ids = self.model.vocab.encode(text)
         if len(ids) < 3:
             return []
-        chosen = _one_per_slip(self._round(ids, None, threshold, profile))
+        chosen = _one_per_slip(self._round(ids, None, threshold))
         # A second slip beside the first spoils the context the first was judged in (and the gate of its
         # own candidates). Judged again with the chosen corrections in place, a real neighbour still stands
         # out while a phantom made only by the first slip falls away.
@@ -198,7 +198,7 @@ class TypoLayer:
             for _gain, start, end, _right, _kind in chosen:
                 near[max(0, start - NEIGHBOURHOOD) : end + NEIGHBOURHOOD] = True
             more = _one_per_slip(
-                [f for f in self._round(fixed, near & ~taken, threshold, profile) if not taken[f[1] : f[2]].any()]
+                [f for f in self._round(fixed, near & ~taken, threshold) if not taken[f[1] : f[2]].any()]
             )
             if not more:
                 break
@@ -210,7 +210,7 @@ class TypoLayer:
         return [f for f in findings if not _quoted_and_recurring(text, f.start, f.end)]
 
     def _round(
-        self, ids: np.ndarray, within: np.ndarray | None, threshold: float, profile: str
+        self, ids: np.ndarray, within: np.ndarray | None, threshold: float
     ) -> list[tuple[float, int, int, str, str]]:
         """Every finding above the threshold at the suspicious positions (only those in `within`, if given)."""
         length = len(ids)
@@ -230,11 +230,11 @@ class TypoLayer:
         positions = positions[
             ~self._in_formula(ids, positions) & ~self._country_frame(ids, positions) & ~_parallel(ids, positions)
         ]
-        found = self._singles(padded, ids, positions, threshold)
-        if profile == "draft":
-            # a whole two-character word rests on the word list alone: never near-certain enough to store
-            found += self._pairs(padded, ids, positions, covering_unseen, threshold)
-        return found
+        # Whole two-character words too, at both operating points: on the development set their findings
+        # above the inspection margin were as precise as single characters (and none fired in its prose).
+        return self._singles(padded, ids, positions, threshold) + self._pairs(
+            padded, ids, positions, covering_unseen, threshold
+        )
 
     def _singles(self, padded, ids, positions, threshold) -> list[tuple[float, int, int, str, str]]:
         """(gain, start, end, right, kind) of the best one-character substitution at each position."""
@@ -348,6 +348,7 @@ class TypoLayer:
     def _country_frame(self, ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
         before, after = _neighbours(ids, positions)
         return self._country[ids[positions]] & ((before == self._zhong) | (after == self._zhong))
+
 
 def _one_per_slip(found: list[tuple[float, int, int, str, str]]) -> list[tuple[float, int, int, str, str]]:
     """Neighbouring suspicious positions usually share one slip: the best finding wins within two characters
