@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -269,10 +269,15 @@ def write_homophones(syllables: dict[str, list[str]], readings: dict[str, list[s
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+MEMO_LIMIT = 200_000
+
+
 @dataclass(frozen=True)
 class HomophoneWords:
     syllables: dict[int, tuple[str, ...]]  # char id → its toneless readings
     words: dict[str, tuple[tuple[int, int], ...]]  # "wen bu" → ((稳, 步), …) as ids
+    # Written pairs recur from text to text: their candidates are found once (dict access is thread-safe).
+    _memo: dict[tuple[int, int], tuple[tuple[int, int], ...]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: Path, vocab: Vocabulary, cache: Path | None = None) -> HomophoneWords:
@@ -319,9 +324,16 @@ class HomophoneWords:
                 words[key] = tuple(p for p in pairs if min(p) >= RESERVED)
         return cls(syllables, words)
 
-    def candidates(self, first: int, second: int) -> list[tuple[int, int]]:
-        out = []
+    def candidates(self, first: int, second: int) -> tuple[tuple[int, int], ...]:
+        key = (first, second)
+        known = self._memo.get(key)
+        if known is not None:
+            return known
+        out: list[tuple[int, int]] = []
         for a in self.syllables.get(first, ()):
             for b in self.syllables.get(second, ()):
                 out += [p for p in self.words.get(f"{a} {b}", ()) if p[0] != first and p[1] != second]
-        return out
+        if len(self._memo) >= MEMO_LIMIT:
+            self._memo.clear()  # bounded: a long-running server meets ever new pairs of characters
+        self._memo[key] = found = tuple(out)
+        return found

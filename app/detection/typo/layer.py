@@ -321,17 +321,20 @@ class TypoLayer:
         candidate inside an intact dictionary word of three or more characters (an idiom, a fixed phrase)
         that does not make an equally long and more frequent word of its own is dropped: a word a longer
         word contains is that longer word, not a slip."""
-        p = pos + HALF
+        # Many candidates share a position: its written window is scored once.
+        where, inverse = np.unique(pos, return_inverse=True)
         cols = np.arange(-HALF, HALF + 1)
-        windows = padded[p[:, None] + cols[None, :]]
-        originals = windows.copy()
+        originals = padded[where[:, None] + HALF + cols[None, :]]
+        windows = originals[inverse]
         windows[:, HALF] = cand
         both = np.concatenate([originals, windows])
         lp = self._logprobs(both, HALF).sum(axis=1)
         words, longest = self._words(both, HALF)
-        rows = len(pos)
-        gain = (lp[rows:] - lp[:rows]) + WORD_WEIGHT * (words[rows:] - words[:rows])
-        intact = (longest[:rows] >= 3) & ((longest[rows:] < longest[:rows]) | (words[rows:] < words[:rows]))
+        n = len(where)
+        lp_was, words_was, longest_was = lp[:n][inverse], words[:n][inverse], longest[:n][inverse]
+        lp_now, words_now, longest_now = lp[n:], words[n:], longest[n:]
+        gain = (lp_now - lp_was) + WORD_WEIGHT * (words_now - words_was)
+        intact = (longest_was >= 3) & ((longest_now < longest_was) | (words_now < words_was))
         gain[intact] = -np.inf
         return gain
 
