@@ -163,12 +163,13 @@ class TypoLayer:
         rows = windows.shape[0]
         keys, lengths = [], []
         for length in range(2, ORDER + 1):
-            for start in range(centre - length + 1, centre + 1):
-                if start < 0 or start + length > windows.shape[1]:
-                    continue
-                keys.append(word_keys(pack_windows(windows, start, length, 1)[:, 0]))
-                lengths.append(length)
-        found = self.model.log_counts(np.concatenate(keys)).reshape(len(keys), rows)
+            first = max(0, centre - length + 1)
+            count = min(centre, windows.shape[1] - length) - first + 1
+            if count > 0:
+                # every word of this length through the centre, one key per start column
+                keys.append(word_keys(pack_windows(windows, first, length, count)).T.reshape(-1))
+                lengths += [length] * count
+        found = self.model.log_counts(np.concatenate(keys)).reshape(len(lengths), rows)
         present = np.isfinite(found)
         best = np.where(present, found, 0.0).max(axis=0)
         longest = np.where(present, np.array(lengths)[:, None], 0).max(axis=0)
