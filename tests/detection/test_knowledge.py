@@ -125,6 +125,29 @@ def test_titles_follow_the_terms_of_office(detector: Detector, text: str, date: 
 
 
 @pytest.mark.parametrize(
+    ("text", "date", "expected"),
+    [
+        # a title its bearer never held
+        ("国务院副总理王毅会见外宾。", LATER, [("国务院副总理王毅", "leader.title-date", ())]),
+        ("中共中央政治局常委王毅出席。", LATER, [("中共中央政治局常委王毅", "leader.title-date", ())]),
+        ("国家副主席李强出席。", LATER, [("国家副主席李强", "leader.title-date", ())]),
+        # the table is complete only from 2013: earlier offices may be missing from it
+        ("国务院副总理王毅会见外宾。", dt.date(2012, 5, 1), []),
+        ("2010年，国务委员刘延东出席。", LATER, []),
+        # after the name a title is ambiguous: 副主席 of the CPPCC
+        ("王勇副主席出席。", LATER, []),
+        ("全国政协副主席王勇出席。", LATER, []),
+        ("国务院副总理丁薛祥出席。", LATER, []),
+    ],
+)
+def test_a_title_its_bearer_never_held(detector: Detector, text: str, date: dt.date, expected) -> None:
+    assert found(detector, text, date) == expected
+    if expected:
+        [hit] = [h for h in detector.check(text, date=date) if h.rule_id == "leader.title-date"]
+        assert hit.severity == "serious" and "不是" in hit.message
+
+
+@pytest.mark.parametrize(
     ("text", "wrong", "right"),
     [
         ("国务院副总理何立锋出席会议。", "国务院副总理何立锋", "国务院副总理何立峰"),
