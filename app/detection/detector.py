@@ -301,7 +301,7 @@ class Detector:
                         found.append(_Candidate(f.start, f.end, f.rule, False, f.suggestion, f.message))
             if near and self._near is not None:
                 near = self._forms_before(matches, first) + near + self._forms_after(matches, stop)
-                for f in self._near.find(text, near, date):
+                for f in self._near.find(text, near, date, self.typo.attested if self.typo is not None else None):
                     found.append(_Candidate(f.start, f.end, f.rule, True, f.suggestion, f.message))
             # A word quoted in a sentence about wording is mentioned, not used: no layer reports it.
             yield [c for c in found if not is_mention(text, c.start, c.end)], matches[stop - 1][0] + 1

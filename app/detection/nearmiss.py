@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.detection.context import ContextRules
@@ -36,9 +37,15 @@ _PUNCT = re.compile(r"[、，,；;：:]")
 LONG_PLACE = 4
 # How far before a division name its parent may start (黔东南苗族侗族自治州 has ten characters).
 PARENT_CHARS = 12
+# Characters that name levels of division: a run of them lists levels (所有地州市), it names no place.
+_LEVEL_CHARS = frozenset("省市地州县区盟旗乡镇")
 # jieba frequency of a common word (城市 25,084, 市区 2,460, 都市 692; 北市 3, 州市 115).
 COMMON_WORD = 400
 _PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
+
+
+# (window, position of the changed character) → whether official prose writes that window as it stands
+Attested = Callable[[str, int], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,8 +224,11 @@ class NearMiss:
 
     # -- checking -----------------------------------------------------------------------------
 
-    def find(self, text: str, found: list[tuple[int, object]], date: dt.date) -> list[Finding]:
-        """Near misses among the automaton's matches (end offset, item) in the normalised text."""
+    def find(
+        self, text: str, found: list[tuple[int, object]], date: dt.date, attested: Attested | None = None
+    ) -> list[Finding]:
+        """Near misses among the automaton's matches (end offset, item) in the normalised text. `attested`
+        (the typo layer's model, when loaded) tells whether official prose uses a window as written."""
         exact: list[tuple[int, int, int]] = []
         exact_by_rule: dict[int, list[tuple[int, int]]] = {}
         for end, item in found:
@@ -232,7 +242,7 @@ class NearMiss:
                 start = end - item.length
                 if any(s <= start and end <= e for s, e in exact_by_rule.get(item.rule, ())):
                     continue
-                span = self._verify_piece(text, item, start)
+                span = self._verify_piece(text, item, start, attested)
                 if span and self._keep(text, item.rule, *span, exact, date):
                     results.append(Finding(span[0], span[1], item.rule))
             elif cls is Variant:
@@ -270,7 +280,7 @@ class NearMiss:
             return Finding(end, end + len(name), index)
         return None
 
-    def _verify_piece(self, text: str, piece: Piece, start: int) -> tuple[int, int] | None:
+    def _verify_piece(self, text: str, piece: Piece, start: int, attested: Attested | None) -> tuple[int, int] | None:
         form = self._forms[piece.rule]
         n = len(form)
         if not self._rest_may_follow(text, piece, start, form):
@@ -290,7 +300,7 @@ class NearMiss:
             window = text[s:e]
             if window == form:
                 return None
-            if self._near(window, form, piece.rule):
+            if self._near(window, form, piece.rule, attested):
                 return s, e
         return None
 
@@ -319,7 +329,7 @@ class NearMiss:
             sounds = self._sounds[want] = frozenset().union(*(readings(w) for w in want))
         return any(readings(c) & sounds for c in near)
 
-    def _near(self, window: str, form: str, rule: int) -> bool:
+    def _near(self, window: str, form: str, rule: int, attested: Attested | None = None) -> bool:
         """Whether window is one slip away from form (or the same syllables mistyped)."""
         n, m = len(form), len(window)
         if _NON_HAN.search(window) and any(not _is_han(c) and c not in form for c in window):
@@ -335,7 +345,8 @@ class NearMiss:
                 long_place = is_place and n - _suffix_length(form) >= LONG_PLACE
                 if n <= SHORT or (is_place and not long_place) or i in (0, n - 1):
                     return self._confusions.similar(form[i], window[i])
-                return True
+                # 高质量开展城市更新 is a phrase official prose uses, not a slip of 高质量发展 (扫黑险恶 is one)
+                return is_place or attested is None or not attested(window, i)
             if len(diffs) == 2 and diffs[1] == diffs[0] + 1:
                 i, j = diffs
                 if window[i] == form[j] and window[j] == form[i]:
@@ -365,8 +376,11 @@ class NearMiss:
         # 中华人民共和国主席): a word a longer word contains is not that word.
         if not on_word_boundaries(text, start, end):
             return False
-        if rule in self._places and self._suffix_fused(text, start, end, rule) and not self._after_parent(text, start):
-            return False
+        if rule in self._places:
+            if self._suffix_fused(text, start, end, rule) and not self._after_parent(text, start):
+                return False
+            if all(c in _LEVEL_CHARS for c in window):
+                return False  # 地州市, 市县区: the levels of division, listed
         dates = self._dates.get(rule)
         return dates is None or dates.applies(text, start, end, date)
 
@@ -394,6 +408,8 @@ class NearMiss:
             full, level = found
             if full in city.parents or self._shares_suffix(text, start, end, full):
                 return None
+            if (tokenizer().FREQ.get(text[start:end]) or 0) >= COMMON_WORD:
+                return None  # 北京城区: the common word, not the district 城区 of another city
             name = text[start:end]
             right = dict(city.right).get(level)
             same_level = sorted(p for p in city.parents if self._parent_names.get(p, ("", ""))[1] == level)

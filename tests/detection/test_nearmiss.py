@@ -76,6 +76,9 @@ def test_slips_in_the_issue_are_caught(
         "灯笼装点了城市的大街小巷。",
         # 市南区 is a district of 青岛市: the city's 市 is shared, not a wrong parent
         "青岛市南区新开了一座图书馆。",
+        # 城区 is a word as well as a district; 地州市 lists levels of division
+        "广州城区的公交线路全部换上了新能源车。",
+        "客运班车通达全区所有地州市。",
     ],
 )
 def test_correct_neighbours_are_not_flagged(detector: Detector, text: str) -> None:
@@ -104,6 +107,26 @@ def test_titles_follow_the_date(detector: Detector, text: str, date: dt.date, ex
 )
 def test_slips_at_word_edges_are_still_caught(detector: Detector, text: str, expected: list) -> None:
     assert [(h.text, h.suggestions[0]) for h in detector.check(text, date=LATER)] == expected
+
+
+@pytest.fixture(scope="module")
+def with_model() -> Detector:
+    return Detector.from_dir(DEFAULT_LEXICON_DIR)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a phrase official prose writes as it stands is no slip of 高质量发展 / 新质生产力
+        ("各地要高质量开展第五次全国经济普查。", []),
+        ("两国都在加快培育新型生产力。", []),
+        # one no official text writes is
+        ("深入开展扫黑险恶专项斗争。", [("扫黑险恶专项斗争", "扫黑除恶专项斗争")]),
+    ],
+)
+def test_the_model_tells_a_phrase_from_a_slip(with_model: Detector, text: str, expected: list) -> None:
+    hits = [h for h in with_model.check(text, date=LATER) if h.rule_id.startswith("canon.")]
+    assert [(h.text, h.suggestions[0]) for h in hits] == expected
 
 
 def test_near_miss_detector_can_be_switched_off() -> None:

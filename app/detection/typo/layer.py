@@ -130,6 +130,15 @@ class TypoLayer:
             homophones,
         )
 
+    def attested(self, text: str, position: int) -> bool:
+        """Whether every trigram of text through position was seen in official prose."""
+        ids = self.model.vocab.encode(text)
+        first, last = max(0, position - 2), min(position, len(ids) - 3)
+        if last < first:
+            return False
+        keys = pack(ids, 3)[first : last + 1]
+        return bool(np.isfinite(self.model.log_counts(keys)).all())
+
     # -- scoring --
 
     def _logprobs(self, windows: np.ndarray, first: int) -> np.ndarray:
