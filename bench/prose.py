@@ -30,7 +30,7 @@ from app.detection.typo.corpus import LAST_YEAR  # noqa: E402
 _TAG = re.compile(r"<[^>]+>")
 
 
-def days(root: Path, limit: int) -> list[tuple[dt.date, str]]:
+def days(root: Path, limit: int, offset: int = 0) -> list[tuple[dt.date, str]]:
     out = []
     for path in sorted((root / "assets").glob("*/*.json")):
         if int(path.stem[:4]) <= LAST_YEAR:
@@ -44,7 +44,7 @@ def days(root: Path, limit: int) -> list[tuple[dt.date, str]]:
         if text:
             out.append((dt.date(int(path.stem[:4]), int(path.stem[4:6]), int(path.stem[6:8])), text))
     step = max(1, len(out) // limit) if limit else 1
-    return out[::step][:limit] if limit else out
+    return out[offset::step][:limit] if limit else out
 
 
 def main() -> None:
@@ -52,8 +52,9 @@ def main() -> None:
     parser.add_argument("xwlb", type=Path, help="a checkout of china-data/xwlb")
     parser.add_argument("--days", type=int, default=120, help="days spread over the held-out years (0: all)")
     parser.add_argument("--show", type=int, default=15, help="typo findings to print per profile")
+    parser.add_argument("--offset", type=int, default=0, help="another sample of days: start this many days on")
     args = parser.parse_args()
-    items = days(args.xwlb, args.days)
+    items = days(args.xwlb, args.days, args.offset)
     size = sum(len(text) for _, text in items)
     print(f"{len(items)} days from {items[0][0]} to {items[-1][0]}, {size:,} characters")
     detector = Detector.from_dir(DEFAULT_LEXICON_DIR)

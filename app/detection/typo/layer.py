@@ -48,6 +48,15 @@ _COUNTRIES = set(
 )
 # Grammatical alternatives: one function word for another (或／和, 及／与) is a choice of style, not a slip.
 _FUNCTION_WORDS = set("或和与及跟同并且而以之其的地得了着过也又都就才把被将从向对于在为")
+# The characters Xinhua's transliteration tables use most for foreign names (《世界人名翻译大辞典》): a run of
+# four or more of them is a name (恰哈尔马哈勒, 梅金斯基) whose characters the corpus has rarely seen together.
+_TRANSLITERATION = set(
+    "阿埃艾爱安昂奥巴拜班邦贝本比彼毕波伯博布查达戴丹道德迪蒂丁东杜多厄恩法菲费芬弗福伏盖甘冈戈格贡古圭哈海汉豪"
+    "赫亨洪胡华霍基吉加贾杰捷金卡凯坎康柯科克肯库奎拉莱兰朗劳勒雷里利莉列林琳留卢鲁伦罗洛玛马迈麦曼梅门蒙米密明"
+    "姆穆纳娜奈南内尼妮努诺欧帕佩彭皮珀普奇齐契乔切琴丘萨塞桑瑟森沙莎尚舍什施斯松苏索塔泰坦汤特提图托瓦万旺威韦"
+    "维温沃乌西希夏谢辛休雅亚扬耶伊因英尤约扎泽詹兹卓佐"
+)
+TRANSLITERATION_RUN = 4
 _QUOTES = (("“", "”"), ("「", "」"), ("‘", "’"), ('"', '"'))
 
 
@@ -98,6 +107,8 @@ class TypoLayer:
             if ident >= RESERVED:
                 self._numeral[ident] = True
         self._country = self._mask(model, _COUNTRIES)
+        self._transliteration = self._mask(model, _TRANSLITERATION)
+        self._separator = self._mask(model, set("、，,；;"))
         self._function = self._mask(model, _FUNCTION_WORDS)
         self._zhong = model.vocab.id("中")
         self._log_total = float(np.log(model.total))
@@ -241,7 +252,11 @@ class TypoLayer:
         if not len(positions):
             return []
         positions = positions[
-            ~self._in_formula(ids, positions) & ~self._country_frame(ids, positions) & ~_parallel(ids, positions)
+            ~self._in_formula(ids, positions)
+            & ~self._country_frame(ids, positions)
+            & ~_parallel(ids, positions)
+            & ~self._enumerated(ids, positions)
+            & ~self._transliterated(ids, positions)
         ]
         found = self._singles(padded, ids, positions, threshold)
         if words:
@@ -359,6 +374,26 @@ class TypoLayer:
         after_pair = numeral[p - 1] & ~numeral[p - 2] & numeral[p - 3]
         before_pair = numeral[p + 1] & ~numeral[p + 2] & numeral[p + 3]
         return between | after_pair | before_pair
+
+    def _enumerated(self, ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """Items of an enumeration that share their first character (良种、良技、良机): the second character
+        is chosen to differ, not slipped."""
+        padded = np.concatenate([np.full(4, BOUNDARY), ids, np.full(4, BOUNDARY)])
+        p = positions + 4
+        separator = self._separator[padded]
+        ahead = separator[p + 1] & (padded[p - 1] == padded[p + 2])
+        behind = separator[p - 2] & (padded[p - 1] == padded[p - 4])
+        return ahead | behind
+
+    def _transliterated(self, ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """Inside a run of transliteration characters (梅德韦杰夫, 帕特丽夏): a foreign name, not a slip."""
+        mask = self._transliteration[ids]
+        # length of the run of such characters through each position
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+        run = np.zeros(len(ids), dtype=np.int32)
+        for start, end in zip(edges[::2], edges[1::2], strict=True):
+            run[start:end] = end - start
+        return run[positions] >= TRANSLITERATION_RUN
 
     def _country_frame(self, ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
         before, after = _neighbours(ids, positions)
