@@ -238,7 +238,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         os.environ[STATE_ENV] = state  # the workers inherit it: one rate limit, one lexicon for all
     try:
         uvicorn.run(
-            "app.api.main:create_app",
+            "app.main:create_app",
             factory=True,
             host=host or settings.host,
             port=port or settings.port,

@@ -1,6 +1,6 @@
 """The pages: 登录, 草稿检查, 审核, 账号, 季度报告. Server-rendered with Jinja2 (autoescaped); the actions
 (checking, reviewing, exempting, re-scanning) are the JSON API, called by the pages' scripts with the session
-cookie and the CSRF header (see `app.web.session`).
+cookie and the CSRF header (see `app.session_cookie`).
 
 Each page sees exactly what the API would show the same token: lists go through the services with the
 caller's `organization_scope`, a single account of another organisation is the API's very 404, and review
@@ -40,16 +40,17 @@ from app.schemas.hits import HitRecordPublic
 from app.services import accounts, exemptions, ingestion, overview, review, web_sessions
 from app.services.errors import NotFound, ServiceError
 from app.services.reports import circular_report, pending_in
-from app.web.marking import pieces
-from app.web.session import (
+from app.session_cookie import (
     CSRF_FIELD,
     CSRF_HEADER,
     SESSION_MAX_AGE,
     clear_session,
+    cookie_session_id,
     csrf_token,
     csrf_valid,
     set_session,
 )
+from app.web.marking import pieces
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -95,13 +96,9 @@ _env.filters["cst"] = lambda value, fmt="%Y-%m-%d %H:%M": value.astimezone(CST).
 # -- who is asking ------------------------------------------------------------------------------------
 
 
-def _session_token(request: Request) -> str | None:
-    return request.cookies.get("cuomin_session")
-
-
 def _user(request: Request) -> Principal | None:
     """The principal of the session cookie, or None (runs queries: the routes are sync, in the threadpool)."""
-    session_id = _session_token(request)
+    session_id = cookie_session_id(request)
     if not session_id:
         return None
     principal = auth.resolve_session(request, session_id)
@@ -114,7 +111,7 @@ def _to_login(request: Request) -> RedirectResponse:
 
 
 def _page(request: Request, name: str, user: Principal, status_code: int = 200, **context: Any) -> Response:
-    token = _session_token(request) or ""
+    token = cookie_session_id(request) or ""
     organization = None
     if user.organization_id is not None:
         with request.app.state.read_sessions() as session:
@@ -225,7 +222,7 @@ def _end_session(request: Request, session_id: str) -> None:
 @page("/logout", ("POST",))
 async def logout(request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=10)
-    token = _session_token(request)
+    token = cookie_session_id(request)
     if token and not csrf_valid(token, str(form.get(CSRF_FIELD) or "")):
         return JSONResponse({"code": "csrf_failed", "message": "请刷新页面后重试"}, status_code=403)
     if token:
@@ -288,7 +285,7 @@ async def extract(request: Request) -> Response:
     user = await run_in_threadpool(_user, request)
     if user is None:
         return JSONResponse({"code": "auth_required", "message": "登录已过期，请重新登录"}, status_code=401)
-    if not csrf_valid(_session_token(request) or "", request.headers.get(CSRF_HEADER)):
+    if not csrf_valid(cookie_session_id(request) or "", request.headers.get(CSRF_HEADER)):
         return JSONResponse({"code": "csrf_failed", "message": "请刷新页面后重试"}, status_code=403)
     try:
         # A pasted page is held to an ingested article's limit (CUOMIN_MAX_ARTICLE_BYTES).

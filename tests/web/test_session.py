@@ -13,10 +13,10 @@ import docx
 import pytest
 from fastapi.testclient import TestClient
 
-from app.api.main import create_app
 from app.config import Settings
+from app.main import create_app
+from app.session_cookie import CSRF_HEADER, SESSION_COOKIE, csrf_token
 from app.web.routes import mark_context
-from app.web.session import CSRF_HEADER, SESSION_COOKIE, csrf_token
 from tests.conftest import ADMIN, ADMIN_TOKEN, MINI_LEXICON, DatabaseUnderTest
 
 

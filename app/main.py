@@ -1,4 +1,7 @@
-"""The FastAPI application: builds the detector once and serves the routes."""
+"""The application: the detector built once, the JSON API (app/api) and the pages (app/web) mounted side by side.
+
+The one module that knows both front ends; neither imports the other's wiring (the pages use the API's
+dependencies, the API nothing of the pages)."""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ from app.detection.detector import Detector, DetectorHolder
 from app.detection.segment import tokenizer
 from app.services import rescan
 from app.services.scanning import PoolKeeper, default_workers
-from app.web import routes as web
+from app.web import routes as pages
 
 
 def _detectors(settings: Settings) -> DetectorHolder:
@@ -88,8 +91,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         platforms.router,
     ):
         app.include_router(router)
-    app.include_router(web.router)  # the pages (登录, 草稿检查, 审核, 账号, 季度报告), outside the OpenAPI document
-    app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
+    app.include_router(pages.router)  # the pages (登录, 草稿检查, 审核, 账号, 季度报告), outside the OpenAPI document
+    app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     limits = {
         "/api/articles": (settings.max_article_bytes, "文章"),
         "/api/articles/batch": (settings.max_batch_bytes, "批量入库请求"),
