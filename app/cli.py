@@ -15,7 +15,8 @@ from app.cli_messages import ChineseGroup
 from app.config import get_settings
 from app.detection.detector import Detector
 from app.detection.hit import Hit
-from app.detection.lexicon import LexiconError, Severity, load_lexicon
+from app.detection.lexicon import LexiconError, load_lexicon
+from app.vocabulary import Severity
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -465,9 +466,9 @@ def tokens() -> None:
 def tokens_create(role: str, organization: str | None, create_org: bool, name: str | None) -> None:
     """创建令牌：标准输出只打印令牌本身（只此一次），说明打印到标准错误。"""
     from app.db import session_factory
-    from app.models import Role
     from app.services.errors import ServiceError
     from app.services.tokens import create_token
+    from app.vocabulary import Role
 
     engine = _open_database()
     try:
@@ -496,8 +497,8 @@ def tokens_list(active: bool, as_json: bool) -> None:
     """列出令牌（编号、前缀、名称、角色、组织、创建与最近使用时间、状态）；不含令牌本身。"""
     from app.clock import CST
     from app.db import session_factory
-    from app.models import Role
     from app.services.tokens import list_tokens
+    from app.vocabulary import Role
 
     def when(value: dt.datetime | None) -> str:
         return value.astimezone(CST).strftime("%Y-%m-%d %H:%M") if value else "—"

@@ -65,10 +65,11 @@ from sqlalchemy import ColumnElement, Select
 
 from app.api.errors import ApiError
 from app.config import Settings
-from app.models import Account, Role
+from app.models import Account
 from app.services import tokens, web_sessions
 from app.services.errors import ServiceError
 from app.session_cookie import cookie_session_id, csrf_missing
+from app.vocabulary import Role
 
 __all__ = [
     "Admin",

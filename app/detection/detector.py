@@ -33,13 +33,12 @@ from app.detection.normalize import (
 from app.detection.places import PlaceRules
 from app.detection.principles import is_mention
 from app.detection.tables import DIVISIONS_FILE, LOOKALIKES_FILE
+from app.vocabulary import RETIRED_CATEGORY
 
 if TYPE_CHECKING:
     from app.detection.typo.layer import TypoFinding, TypoLayer
 
 CONTEXT_CHARS = 20
-# Entries of this category name retired bodies and wordings: history speaks of them rightly.
-RETIRED_CATEGORY = "过时表述"
 # Hits reported per text at most. A text past this many (a pasted table of names, a flood of slips)
 # is checked up to where the bound is reached, and the cut is reported, so no text costs more than
 # the work of this many hits.

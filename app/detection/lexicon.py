@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -22,39 +21,7 @@ from pydantic import (
 )
 
 from app.detection.tables import DIVISIONS_FILE, Division, divisions_source, load_divisions, load_lookalikes
-
-
-class Severity(StrEnum):
-    serious = "serious"
-    warning = "warning"
-    info = "info"
-
-    @property
-    def rank(self) -> int:
-        return _SEVERITY_RANK[self]
-
-    @property
-    def label(self) -> str:
-        return _SEVERITY_LABEL[self]
-
-
-_SEVERITY_RANK = {Severity.serious: 3, Severity.warning: 2, Severity.info: 1}
-_SEVERITY_LABEL = {
-    Severity.serious: "严重表述错误",
-    Severity.warning: "一般差错",
-    Severity.info: "慎用提示",
-}
-
-CATEGORIES = (
-    "政治表述",
-    "国家主权与涉台港澳",
-    "禁用慎用词",
-    "过时表述",
-    "常见错别字",
-    "敏感词",
-    "隐私信息",
-    "行政区划名称",
-)
+from app.vocabulary import CATEGORIES, PLACE_CATEGORY, Severity
 
 MARK_OPEN, MARK_CLOSE = "[[", "]]"
 _ID_RE = re.compile(r"^[a-z0-9]+(\.[a-z0-9_-]+)+$")
@@ -403,7 +370,6 @@ def load_lexicon(directory: Path | str) -> Lexicon:
     )
 
 
-PLACE_CATEGORY = "行政区划名称"
 # A prefecture's name without 市 is a canonical form of its own from this length (石家庄, not 长沙).
 SHORT_NAME_CHARS = 3
 

@@ -23,6 +23,7 @@ from app.detection.normalize import normalize_term
 from app.detection.segment import on_word_boundaries, tokenizer
 from app.detection.similarity import Confusions, homophones, readings
 from app.detection.tables import DIVISIONS_FILE
+from app.vocabulary import TYPO_CATEGORY
 
 # Forms this long or shorter are "short": a substitution must be a homophone or look-alike, and the
 # span must line up with word boundaries.
@@ -427,7 +428,7 @@ def _typo_pairs(lexicon: Lexicon) -> list[str]:
     pairs = []
     for rule in lexicon.rules:
         spec = rule.spec
-        if rule.category != "常见错别字" or not hasattr(spec, "all_terms"):
+        if rule.category != TYPO_CATEGORY or not hasattr(spec, "all_terms"):
             continue
         for term in spec.all_terms:
             for right in spec.suggest:

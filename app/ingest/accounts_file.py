@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.models.enums import Platform
+from app.vocabulary import Platform
 
 COLUMNS = {"filing_no": "备案单号", "name": "政务新媒体名称", "platform": "类型", "organization": "所属组织"}
 # Header spellings seen in circulars besides the canonical ones.

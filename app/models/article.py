@@ -13,7 +13,7 @@ from app.clock import utcnow
 from app.db import Base
 from app.detection.hit import BODY, TITLE
 from app.models.account import Account
-from app.models.enums import HitStatus
+from app.vocabulary import HitStatus
 
 
 class Article(Base):

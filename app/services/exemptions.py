@@ -11,10 +11,11 @@ from app.clock import utcnow
 from app.detection.detector import Detector
 from app.detection.exempt import Cover, phrase_spans
 from app.detection.normalize import normalize_term
-from app.models import Account, Article, Exemption, ExemptionKind, ExemptionScope, Hit, HitStatus, Organization
+from app.models import Account, Article, Exemption, Hit, Organization
 from app.schemas.exemptions import ExemptionCreate
 from app.services.errors import Invalid, NotFound
 from app.services.review import change_status
+from app.vocabulary import ExemptionKind, ExemptionScope, HitStatus
 
 
 def applicable(*, session: Session, account: Account) -> tuple[list[str], list[str]]:

@@ -15,8 +15,9 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from app.clock import cst_date
-from app.models import Article, Hit, HitStatus
+from app.models import Article, Hit
 from app.reports import Quarter, Staleness, account_staleness
+from app.vocabulary import HitStatus
 
 
 @dataclass(frozen=True)

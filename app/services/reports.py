@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.clock import CST
-from app.models import Account, Article, Hit, HitStatus, Platform
+from app.models import Account, Article, Hit
 from app.reports import AccountInput, ConfirmedHit, Period, Quarter, Report, build_report
 from app.reports.circular import Circular
 from app.reports.platforms import check_platforms
 from app.services.errors import Invalid
+from app.vocabulary import HitStatus, Platform
 
 
 def _midnight(day: dt.date) -> dt.datetime:

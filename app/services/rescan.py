@@ -41,10 +41,11 @@ from app.config import get_settings
 from app.db import READ_ONLY
 from app.detection.detector import STORED_PROFILE, Detector
 from app.detection.exempt import Cover, phrase_spans
-from app.models import Account, Article, Hit, HitStatus, RescanJob, ReviewLog
+from app.models import Account, Article, Hit, RescanJob, ReviewLog
 from app.services.errors import Conflict, NotFound
 from app.services.exemptions import applicable
 from app.services.review import change_status
+from app.vocabulary import HitStatus
 
 log = logging.getLogger("cuomin.rescan")
 

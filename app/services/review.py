@@ -11,8 +11,9 @@ from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, contains_eager
 
 from app.clock import CST, utcnow
-from app.models import REVIEW_STATUSES, Account, Article, Hit, HitStatus, ReviewLog
+from app.models import Account, Article, Hit, ReviewLog
 from app.services.errors import Conflict, Invalid, NotFound
+from app.vocabulary import REVIEW_STATUSES, HitStatus, Severity
 
 MAX_REVIEW_IDS = 1000
 # Reviewing "all that match the filter" at once; larger sets are narrowed first (a quarter, an account).
@@ -73,7 +74,7 @@ def _cst_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=CST)
 
 
-_SEVERITY_RANK = case({"serious": 0, "warning": 1, "info": 2}, value=Hit.severity, else_=3)
+_SEVERITY_RANK = case({s.value: -s.rank for s in Severity}, value=Hit.severity, else_=0)
 # Within an article: the title's hits first ("title" sorts after "body"), then in text order.
 _IN_ARTICLE = (Article.id.desc(), Hit.field.desc(), Hit.start, Hit.id)
 SORTS: dict[str, tuple[str, tuple[Any, ...]]] = {

@@ -31,9 +31,7 @@ from app.clock import CST, cst_date
 from app.detection.labels import rule_label
 from app.ingest import wechat
 from app.ingest.docx_file import DocxError, docx_text
-from app.models import HitStatus, Platform, Role
 from app.reports import ANNEX_COLUMNS, FORMATS, Quarter, stale_problem
-from app.reports.findings import SEVERITY_LABELS
 from app.reports.platforms import PLATFORM_ANNEX_COLUMNS
 from app.schemas.accounts import AccountPublic
 from app.schemas.hits import HitRecordPublic
@@ -50,6 +48,7 @@ from app.session_cookie import (
     csrf_valid,
     set_session,
 )
+from app.vocabulary import SEVERITY_LABELS, STATUS_LABELS, HitStatus, Platform, Role
 from app.web.marking import pieces
 
 HERE = Path(__file__).resolve().parent
@@ -74,7 +73,6 @@ _env = Environment(
 )
 templates = Jinja2Templates(env=_env)
 
-STATUS_LABELS = {s.value: s.label for s in HitStatus}
 # Only this site's own files run: no inline script, no other origin, no framing (the review buttons).
 PAGE_HEADERS = {
     "Cache-Control": "no-store",

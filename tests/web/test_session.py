@@ -31,8 +31,8 @@ def client(db: DatabaseUnderTest) -> Iterator[TestClient]:
 def seeded(client: TestClient, db: DatabaseUnderTest) -> dict[str, Any]:
     """Two organisations, an account and an article (with a <script> title) in each, and an editor token for the first."""
     from app.db import create_db_engine, session_factory
-    from app.models import Role
     from app.services.tokens import create_token
+    from app.vocabulary import Role
 
     made: dict[str, Any] = {}
     for key, filing_no, organization in (("a", "A-1", "甲镇人民政府"), ("b", "B-1", "乙街道办事处")):
@@ -250,8 +250,9 @@ def test_wrong_tokens_are_throttled_per_client_address(client: TestClient) -> No
 def test_the_session_lives_on_the_server_not_in_the_cookie(client: TestClient, db: DatabaseUnderTest) -> None:
     """The probe: the cookie held the raw API token, and logging out only cleared the cookie."""
     from app.db import session_factory
-    from app.models import Role, WebSession
+    from app.models import WebSession
     from app.services.tokens import create_token, revoke_token
+    from app.vocabulary import Role
 
     with session_factory(db.engine)() as session:
         token_row, token = create_token(session=session, role=Role.reviewer, name="审核员甲")

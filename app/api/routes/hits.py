@@ -28,6 +28,7 @@ from app.schemas.hits import (
 )
 from app.services import hit_export, review
 from app.services.errors import NotFound
+from app.vocabulary import HitStatus, Severity
 
 router = APIRouter(prefix="/api", tags=["命中审核"])
 
@@ -39,8 +40,8 @@ def hit_filter(
     account_id: IdQuery = None,
     organization_id: IdQuery = None,
     category: str | None = Query(None, max_length=64, description="类别，如 常见错别字"),
-    severity: Literal["serious", "warning", "info"] | None = None,
-    status: Literal["pending", "confirmed", "dismissed", "obsolete"] | None = None,
+    severity: Severity | None = None,
+    status: HitStatus | None = None,
     rule_id: str | None = Query(None, max_length=200),
     date_from: Annotated[dt.date | None, Query(description="发布日期起（含，北京时间）")] = None,
     date_to: Annotated[dt.date | None, Query(description="发布日期止（含）")] = None,

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from app.api import auth
 from app.config import Settings
 from app.main import create_app
-from app.models import Role
 from app.services import tokens
+from app.vocabulary import Role
 from tests.api.routes.conftest import article, make_account
 from tests.conftest import ADMIN, ADMIN_TOKEN, DatabaseUnderTest
 

@@ -10,8 +10,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.models import Hit, ReviewLog, Role
+from app.models import Hit, ReviewLog
 from app.services import tokens
+from app.vocabulary import Role
 from tests.api.routes.conftest import article, make_account
 from tests.conftest import DatabaseUnderTest
 
