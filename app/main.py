@@ -11,7 +11,6 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.staticfiles import StaticFiles
 
 from app import __version__
 from app.api import access_log, auth, docs, errors
@@ -91,8 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         platforms.router,
     ):
         app.include_router(router)
-    app.include_router(pages.router)  # the pages (登录, 草稿检查, 审核, 账号, 季度报告), outside the OpenAPI document
-    app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
+    pages.install(app)  # the pages (登录, 草稿检查, 审核, 账号, 季度报告), outside the OpenAPI document
     limits = {
         "/api/articles": (settings.max_article_bytes, "文章"),
         "/api/articles/batch": (settings.max_batch_bytes, "批量入库请求"),

@@ -363,15 +363,17 @@ def install(app: FastAPI, settings: Settings) -> None:
 
 
 def api_routes(app: FastAPI) -> Iterator[APIRoute]:
-    """Every APIRoute of the app, through included routers (which newer FastAPI keeps nested)."""
+    """Every operation of the API: the APIRoutes of the app in its OpenAPI document, through included routers
+    (which newer FastAPI keeps nested). The pages (`include_in_schema=False`) answer with pages, not JSON."""
     try:
         from fastapi.routing import iter_route_contexts  # FastAPI >= 0.16x: included routers stay nested
     except ImportError:  # pragma: no cover - older FastAPI copies included routes into app.routes
-        yield from (route for route in app.routes if isinstance(route, APIRoute))
+        yield from (route for route in app.routes if isinstance(route, APIRoute) and route.include_in_schema)
         return
     for context in iter_route_contexts(app.routes):
-        if isinstance(context.original_route, APIRoute):
-            yield context.original_route
+        route = context.original_route
+        if isinstance(route, APIRoute) and route.include_in_schema:
+            yield route
 
 
 def dependency_calls(route: APIRoute) -> set[Any]:

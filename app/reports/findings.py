@@ -36,6 +36,7 @@ from app.vocabulary import Severity, platform_noun, severity_label
 
 WORDING_PROBLEM = "出现严重表述错误"
 ANNEX_TITLE = "检查政务新媒体发现的问题清单"
+ANNEX_COLUMNS = ("备案单号", "政务新媒体名称", "类型", "所属组织", "存在的突出问题")  # 附件1, in the circular's order
 
 
 @dataclass(frozen=True)
