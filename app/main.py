@@ -28,7 +28,7 @@ from app.services.scanning import PoolKeeper, default_workers
 from app.web import routes as pages
 
 
-def _detectors(settings: Settings) -> DetectorHolder:
+def _detector_holder(settings: Settings) -> DetectorHolder:
     """The detector from the compiled cache; with several workers, one that follows their reloads."""
 
     def load(directory: Path, **options: object) -> Detector:
@@ -51,12 +51,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
-        app.state.detectors = _detectors(settings)
+        app.state.detector_holder = _detector_holder(settings)
         tokenizer()  # pay jieba's dictionary load at start, not on the first request
         open_database(app, settings)  # refuses a database that is not at the head revision
         # A re-scan left running by a killed server resumes now, not when its heartbeat goes stale.
         workers = settings.rescan_workers or rescan.default_workers()
-        rescan.recover(sessions=app.state.sessions, detector=app.state.detectors.current, workers=workers)
+        rescan.recover(sessions=app.state.sessions, detector=app.state.detector_holder.current, workers=workers)
         # Batch ingestion checks in worker processes, started with the first big batch.
         app.state.scan_pools = PoolKeeper(settings.ingest_workers or default_workers(), settings.cache_dir)
         try:

@@ -143,9 +143,9 @@ class Entry(BaseModel):
         return [self.term] if self.term is not None else list(self.terms)
 
 
-class DetectorSpec(BaseModel):
-    """A detector in code (privacy numbers, lists naming regions beside 中国, the statistical typo layer):
-    code finds the spans, the file gives its words, severity, source and examples."""
+class CodeRule(BaseModel):
+    """A rule whose spans code finds (a `detectors:` item of a lexicon file: privacy numbers, lists naming regions
+    beside 中国, the statistical typo layer); the file gives its words, severity, source and examples."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -230,7 +230,7 @@ class LexiconFile(BaseModel):
 
     category: str
     entries: list[Entry] = []
-    detectors: list[DetectorSpec] = []
+    detectors: list[CodeRule] = []
     canonical: list[CanonicalForm] = []
 
     @field_validator("category")
@@ -249,7 +249,7 @@ class LexiconError(Exception):
 class Rule:
     """An entry or detector as the engine uses it: category resolved, origin known."""
 
-    spec: Entry | DetectorSpec | CanonicalForm
+    spec: Entry | CodeRule | CanonicalForm
     category: str
     file: str
 
@@ -348,7 +348,8 @@ def load_lexicon(directory: Path | str) -> Lexicon:
     for path in files:
         name = path.relative_to(directory).as_posix()
         parsed = load_file(path, name)
-        for spec in [*parsed.entries, *parsed.detectors, *parsed.canonical]:
+        specs: list[Entry | CodeRule | CanonicalForm] = [*parsed.entries, *parsed.detectors, *parsed.canonical]
+        for spec in specs:
             if spec.category is not None and spec.category != parsed.category:
                 raise LexiconError(
                     f"{name}: entry {spec.id!r} field category: {spec.category!r} differs from "
@@ -382,7 +383,7 @@ def _place_rules(directory: Path, divisions: tuple[Division, ...]) -> list[Rule]
     by_code = {d.code: d for d in divisions}
     rules = []
     for division in divisions:
-        chain = []
+        chain: list[str] = []
         parent = by_code.get(division.parent)
         while parent is not None:
             chain.insert(0, parent.name)

@@ -1,7 +1,7 @@
 """SQLAlchemy models. Importing this package registers every table on Base.metadata."""
 
 from app.models.account import Account, Organization
-from app.models.article import Article, Hit
+from app.models.article import Article, HitRecord
 from app.models.disclosure import (
     DisclosureColumn,
     DisclosureColumnUpdate,
@@ -23,7 +23,7 @@ __all__ = [
     "DisclosureFigure",
     "DisclosureUnit",
     "Exemption",
-    "Hit",
+    "HitRecord",
     "Organization",
     "RescanJob",
     "ReviewLog",

@@ -18,10 +18,10 @@ from app.reports.findings import (
     Report,
     Summary,
     build_report,
-    platform_noun,
 )
 from app.reports.quarter import DateRange, Period, Quarter, local_date, parse_period
 from app.reports.staleness import DEFAULT_STALE_AFTER_DAYS, Gap, Staleness, account_staleness, stale_problem
+from app.vocabulary import platform_noun
 
 __all__ = [
     "ANNEX_COLUMNS",

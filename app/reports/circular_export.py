@@ -26,8 +26,8 @@ from openpyxl import load_workbook
 
 from app.reports.cells import csv_text, xml_text
 from app.reports.circular import Circular
+from app.reports.findings import ANNEX_COLUMNS
 from app.reports.new_media_annex import (
-    ANNEX_COLUMNS,
     BODY_FONT,
     HEADER_FONT,
     LATIN_FONT,

@@ -21,6 +21,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Sequence
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -127,7 +128,7 @@ def to_xlsx(report: Report) -> bytes:
 
 
 def _xlsx_table(
-    sheet: Worksheet, title: str, columns: tuple[str, ...], rows: list[tuple[object, ...]], widths: tuple[int, ...]
+    sheet: Worksheet, title: str, columns: tuple[str, ...], rows: Sequence[tuple[object, ...]], widths: tuple[int, ...]
 ) -> None:
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)

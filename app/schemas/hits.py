@@ -12,7 +12,7 @@ from app.schemas.common import DbId
 from app.vocabulary import HitStatus, ReviewStatus, Severity
 
 if TYPE_CHECKING:
-    from app.models import Hit
+    from app.models import HitRecord
 
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 Person = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
@@ -51,7 +51,7 @@ class HitRecordPublic(BaseModel):
         return value.astimezone(CST).isoformat()
 
     @classmethod
-    def of(cls, hit: Hit) -> HitRecordPublic:
+    def of(cls, hit: HitRecord) -> HitRecordPublic:
         article, account = hit.article, hit.article.account
         return cls(
             article_title=article.title,

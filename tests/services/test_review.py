@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.db import session_factory
 from app.detection.detector import Detector
-from app.models import Account, Article, Hit
+from app.models import Account, Article, HitRecord
 from app.schemas.articles import ArticleCreate
 from app.services import ingestion, review
 from tests.conftest import DatabaseUnderTest
@@ -35,7 +35,7 @@ def test_overlapping_batches_at_once_all_succeed(db: DatabaseUnderTest, mini: De
             )
             ingestion.ingest_article(session=session, detector=mini, article_in=article_in, max_article_bytes=10**6)
     with sessions() as session:
-        ids = list(session.scalars(select(Hit.id).join(Article)))
+        ids = list(session.scalars(select(HitRecord.id).join(Article)))
     errors: list[BaseException] = []
     barrier = threading.Barrier(6)
 

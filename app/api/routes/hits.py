@@ -14,7 +14,7 @@ from app.api.auth import CurrentUser, Principal, Reviewer, ensure_visible
 from app.api.deps import DetectorDep, IdPath, IdQuery, Limit, Offset, ReadSessionDep, SessionDep
 from app.api.schemas import ErrorResponse
 from app.detection.labels import rule_label
-from app.models import Hit
+from app.models import HitRecord
 from app.schemas.hits import (
     HitRecordPublic,
     HitRecordsPublic,
@@ -154,7 +154,7 @@ def read_hit_log(hit_id: IdPath, session: ReadSessionDep, user: CurrentUser) -> 
     return ReviewLogsPublic(items=[ReviewLogPublic.model_validate(e) for e in entries], total=len(entries))
 
 
-def _visible_hit(session: Session, hit_id: int, user: Principal) -> Hit:
+def _visible_hit(session: Session, hit_id: int, user: Principal) -> HitRecord:
     hit = review.get_hit(session=session, hit_id=hit_id)
     ensure_visible(user, hit.article.account.organization_id, NotFound("hit_not_found", f"命中不存在：编号 {hit_id}"))
     return hit

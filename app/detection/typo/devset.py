@@ -54,7 +54,13 @@ def make_devset(
     return out
 
 
-def _inject(sentence, confusions, common, words, rng) -> str | None:
+def _inject(
+    sentence: str,
+    confusions: dict[str, dict[str, list[str]]],
+    common: set[str],
+    words: set[str],
+    rng: random.Random,
+) -> str | None:
     count = rng.choices([n for n, _ in ERRORS_PER_SENTENCE], [w for _, w in ERRORS_PER_SENTENCE])[0]
     chars = list(sentence)
     positions = [i for i, c in enumerate(chars) if c in confusions]

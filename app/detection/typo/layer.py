@@ -203,7 +203,9 @@ class TypoLayer:
         findings = self._one_per_slip(text, found)
         return [f for f in findings if not _quoted_and_recurring(text, f.start, f.end)]
 
-    def _singles(self, padded, ids, positions, threshold) -> list[tuple[float, int, int, str, str]]:
+    def _singles(
+        self, padded: np.ndarray, ids: np.ndarray, positions: np.ndarray, threshold: float
+    ) -> list[tuple[float, int, int, str, str]]:
         """(gain, start, end, right, kind) of the best one-character substitution at each position."""
         pos, cand, prior, kind = self.confusions.expand(positions, ids)
         style = self._function[ids[pos]] & self._function[cand]
@@ -227,7 +229,14 @@ class TypoLayer:
             for g, s, c, k in zip(gains[first], pos[first], cand[first], kind[first], strict=True)
         ]
 
-    def _pairs(self, padded, ids, positions, covering_unseen, threshold) -> list[tuple[float, int, int, str, str]]:
+    def _pairs(
+        self,
+        padded: np.ndarray,
+        ids: np.ndarray,
+        positions: np.ndarray,
+        covering_unseen: np.ndarray,
+        threshold: float,
+    ) -> list[tuple[float, int, int, str, str]]:
         """Whole-word homophone slips (温补→稳步, 毛衣港→贸易港): two neighbouring suspicious characters whose
         reading is that of a dictionary word differing in both; one real word for another (毛衣→贸易) pays a
         penalty."""
@@ -285,16 +294,16 @@ class TypoLayer:
         gain = (lp[rows:] - lp[:rows]) + WORD_WEIGHT * (words[rows:] - words[:rows])
         intact = (longest[:rows] >= 3) & ((longest[rows:] < longest[:rows]) | (words[rows:] < words[:rows]))
         gain[intact] = -np.inf
-        return gain
+        return gain  # type: ignore[no-any-return]  # numpy arithmetic is typed Any
 
     def _in_formula(self, ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
         """Numbered formulas and slogans (两区三带, 四个意识): a numeral on either side of a one-character slot."""
         before, after = _neighbours(ids, positions)
-        return self._numeral[before] | self._numeral[after]
+        return self._numeral[before] | self._numeral[after]  # type: ignore[no-any-return]
 
     def _country_frame(self, ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
         before, after = _neighbours(ids, positions)
-        return self._country[ids[positions]] & ((before == self._zhong) | (after == self._zhong))
+        return self._country[ids[positions]] & ((before == self._zhong) | (after == self._zhong))  # type: ignore[no-any-return]
 
     def _one_per_slip(self, text: str, found: list[tuple[float, int, int, str, str]]) -> list[TypoFinding]:
         """Neighbouring suspicious positions usually share one slip: the best finding wins within two

@@ -12,6 +12,7 @@ import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -35,7 +36,7 @@ class ModelError(Exception):
 
 
 def quantize(counts: np.ndarray) -> np.ndarray:
-    return np.clip(np.rint(np.log(np.maximum(counts, 1)) * QUANT) + 1, 1, 255).astype(np.uint8)
+    return np.clip(np.rint(np.log(np.maximum(counts, 1)) * QUANT) + 1, 1, 255).astype(np.uint8)  # type: ignore[no-any-return]
 
 
 def dequantize(values: np.ndarray) -> np.ndarray:
@@ -59,7 +60,7 @@ def pack(ids: np.ndarray, order: int) -> np.ndarray:
     count = len(ids) - order + 1
     if count <= 0:
         return np.zeros(0, dtype=np.uint64)
-    return pack_windows(ids[None, :], 0, order, count)[0]
+    return pack_windows(ids[None, :], 0, order, count)[0]  # type: ignore[no-any-return]
 
 
 def word_keys(ids: np.ndarray) -> np.ndarray:
@@ -103,7 +104,13 @@ class Vocabulary:
 class NgramModel:
     """Counts by hash lookup. Immutable after loading; safe to share between threads."""
 
-    def __init__(self, vocab: Vocabulary, unigram: np.ndarray, tables: tuple[np.ndarray, ...], meta: dict):
+    def __init__(
+        self,
+        vocab: Vocabulary,
+        unigram: np.ndarray,
+        tables: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+        meta: dict[str, Any],
+    ):
         self.vocab = vocab
         self.unigram = unigram  # ln(count) per id (float32), -inf where unseen
         self.tables = tables  # slots, slot values, stash keys, stash values
@@ -189,7 +196,7 @@ class NgramModel:
         chars = (cache / "chars.txt").read_text(encoding="utf-8")
         if len(unigram) != RESERVED + len(chars):
             raise ValueError("corrupt cache")
-        return cls(Vocabulary.from_chars(chars), unigram, tables, meta)
+        return cls(Vocabulary.from_chars(chars), unigram, (slots, vals, stash_keys, stash_vals), meta)
 
 
 _TABLE_FILES = ("slots.npy", "vals.npy", "stash_keys.npy", "stash_vals.npy")
