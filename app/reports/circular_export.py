@@ -17,7 +17,6 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from docx import Document
 from docx.document import Document as DocumentType
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -30,13 +29,12 @@ from app.reports.findings import ANNEX_COLUMNS
 from app.reports.new_media_annex import (
     BODY_FONT,
     HEADER_FONT,
-    LATIN_FONT,
     TITLE_FONT,
     _cell,
-    _east_asia,
     _repeat_header,
     _run,
     _xlsx_table,
+    a4_document,
 )
 from app.reports.new_media_annex import to_xlsx as new_media_xlsx
 from app.reports.platforms import PLATFORM_ANNEX_COLUMNS
@@ -100,15 +98,7 @@ def to_xlsx(circular: Circular) -> bytes:
 
 
 def to_docx(circular: Circular) -> bytes:
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    normal = document.styles["Normal"]
-    normal.font.name = LATIN_FONT
-    normal.font.size = Pt(16)
-    _east_asia(normal.element.get_or_add_rPr(), BODY_FONT)
+    document = a4_document(Pt(16))  # 三号
 
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -24,6 +24,7 @@ import re
 from collections.abc import Sequence
 
 from docx import Document
+from docx.document import Document as DocumentType
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -170,18 +171,23 @@ def _xlsx_value(value: object) -> object:
 _DOCX_WIDTHS = (Cm(4.4), Cm(3.0), Cm(1.5), Cm(3.5), Cm(3.2))
 
 
-def to_docx(report: Report) -> bytes:
+def a4_document(body_size: Length) -> DocumentType:
+    """A new A4 document with the margins of GB/T 9704, its text in 仿宋 (Latin in Times New Roman) at body_size."""
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-
     normal = document.styles["Normal"]
     normal.font.name = LATIN_FONT
-    normal.font.size = Pt(12)
+    normal.font.size = body_size
     _east_asia(normal.element.get_or_add_rPr(), BODY_FONT)
+    return document
+
+
+def to_docx(report: Report) -> bytes:
+    document = a4_document(Pt(12))
 
     label = document.add_paragraph()
     _run(label, ANNEX_LABEL, HEADER_FONT, Pt(16))  # 三号黑体

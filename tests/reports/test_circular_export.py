@@ -109,7 +109,11 @@ def test_one_list_of_formats_for_every_front_end(circular: Circular) -> None:
     assert DOWNLOADS == ("xlsx", "docx", "csv")
     assert FORMATS["docx"].media_type.endswith("wordprocessingml.document")
     assert FORMATS["csv"].media_type.startswith("text/csv")
-    assert FORMATS["docx"].render(circular) == FORMATS["docx"].render(circular, 3)  # the annex matters to CSV only
+    # The annex matters to CSV only (a DOCX's bytes hold the time it was written: compare the words).
+    first, third = (
+        [p.text for p in Document(io.BytesIO(FORMATS["docx"].render(circular, n))).paragraphs] for n in (1, 3)
+    )
+    assert first == third
     assert FORMATS["csv"].render(circular, 2) == to_csv(circular, 2)
     text = FORMATS["text"].render(circular).decode()
     assert text.startswith(circular.title + "\n\n" + circular.text)
