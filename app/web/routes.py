@@ -39,7 +39,7 @@ from app.reports.export import DOWNLOADS, FORMATS
 from app.reports.platforms import PLATFORM_ANNEX_COLUMNS
 from app.reports.quarter import recent_quarters
 from app.schemas.accounts import AccountPublic
-from app.schemas.common import MAX_OFFSET, DbId
+from app.schemas.common import MAX_OFFSET, DbId, DbOffset
 from app.schemas.hits import HitRecordPublic
 from app.services import accounts, exemptions, ingestion, overview, review, web_sessions
 from app.services.errors import NotFound, ServiceError
@@ -211,7 +211,7 @@ def _blank_is_none(value: object) -> object:
 # A filter form's "全部" sends `account_id=`: no filter. Otherwise the API's bounds (an id no row can have is a 422).
 IdFilter = Annotated[DbId | None, BeforeValidator(_blank_is_none), Query()]
 PageNumber = Annotated[DbId | None, BeforeValidator(_blank_is_none), Query(description="第几页（跳页框）")]
-PageOffset = Annotated[int | None, BeforeValidator(_blank_is_none), Query(ge=0, le=MAX_OFFSET)]
+PageOffset = Annotated[DbOffset | None, BeforeValidator(_blank_is_none), Query()]
 
 
 def listing_offset(page: PageNumber = None, offset: PageOffset = None) -> int:

@@ -345,3 +345,17 @@ def test_an_unknown_page_is_a_chinese_page_and_the_api_keeps_json(client: TestCl
     icon = client.get("/favicon.ico")
     assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
     assert icon.content.startswith(b"<svg")
+
+
+def test_page_parameters_have_the_api_bounds_and_an_empty_filter_is_none(client: TestClient, seeded: dict) -> None:
+    _login(client, seeded["reviewer"])
+    account_id = seeded["a"]["account"]["id"]
+    # A filter form's "全部" sends the field empty: no filter.
+    page = client.get("/review?status=all&account_id=&organization_id=&offset=&page=")
+    assert page.status_code == 200 and "甲镇人民政府发布" in page.text and "乙街道办事处发布" in page.text
+    assert client.get(f"/review?status=all&account_id={account_id}&page=1").status_code == 200
+    assert client.get("/accounts?offset=50").status_code == 200
+    for query in ("account_id=0", "account_id=abc", f"account_id={2**31}", "page=0", "offset=-1", "offset=2000000000"):
+        response = client.get(f"/review?{query}")
+        assert response.status_code == 422 and response.json()["code"] == "invalid_request", query
+    assert client.get(f"/accounts/{2**31}").status_code == 422
