@@ -224,9 +224,10 @@ def listing_offset(page: PageNumber = None, offset: PageOffset = None) -> int:
 ListingOffset = Annotated[int, Depends(listing_offset)]
 
 
-def _kept_query(request: Request) -> dict[str, str]:
-    """The page's query string without its place in the listing: what the pager's links carry along."""
-    return {k: v for k, v in request.query_params.items() if k not in ("offset", "page")}
+def _listing(request: Request, rows: list[Any], total: int, offset: int) -> dict[str, Any]:
+    """A page of a listing and what its pager shows: the query string its links carry along (all but the place)."""
+    query = {k: v for k, v in request.query_params.items() if k not in ("offset", "page")}
+    return {"rows": rows, "total": total, "offset": offset, "page_size": PAGE_SIZE, "query": query}
 
 
 def _safe_next(target: str | None) -> str:
@@ -449,10 +450,7 @@ def review_page(
     categories = sorted({rule.category for rule in detector.lexicon.rules})
     return page.render(
         "review.html",
-        rows=rows,
-        total=total,
-        offset=offset,
-        page_size=PAGE_SIZE,
+        **_listing(request, rows, total, offset),
         filters={
             "account_id": filters.account_id,
             "organization_id": filters.organization_id,
@@ -462,7 +460,6 @@ def review_page(
             "quarter": quarter_key,
             "q": filters.q or "",
         },
-        query=_kept_query(request),
         categories=categories,
         quarters=quarters,
         sort=sort,
@@ -541,11 +538,7 @@ def accounts_page(
     organizations = accounts.list_organizations(session=session, organization_scope=user.organization_scope)
     return page.render(
         "accounts.html",
-        rows=rows,
-        total=total,
-        offset=offset,
-        page_size=PAGE_SIZE,
-        query=_kept_query(request),
+        **_listing(request, rows, total, offset),
         q=search or "",
         organization_id=organization_id,
         organizations=[(o.id, o.name) for o in organizations],
@@ -711,11 +704,7 @@ def exemptions_page(
     ]
     return page.render(
         "exemptions.html",
-        rows=rows,
-        total=total,
-        offset=offset,
-        page_size=PAGE_SIZE,
-        query=_kept_query(request),
+        **_listing(request, rows, total, offset),
         include_deleted=include_deleted,
     )
 
@@ -733,11 +722,7 @@ def admin_accounts_page(
     organizations = [o.name for o in accounts.list_organizations(session=session)]
     return page.render(
         "admin_accounts.html",
-        rows=rows,
-        total=total,
-        offset=offset,
-        page_size=PAGE_SIZE,
-        query=_kept_query(request),
+        **_listing(request, rows, total, offset),
         q=search or "",
         organizations=organizations,
         platforms=[(p.value, p.label) for p in Platform],
