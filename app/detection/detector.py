@@ -33,7 +33,7 @@ from app.detection.normalize import (
 from app.detection.places import PlaceRules
 from app.detection.principles import is_mention
 from app.detection.tables import DIVISIONS_FILE, LOOKALIKES_FILE
-from app.vocabulary import RETIRED_CATEGORY
+from app.vocabulary import RETIRED_CATEGORY, Severity
 
 if TYPE_CHECKING:
     from app.detection.typo.layer import TypoFinding, TypoLayer
@@ -354,7 +354,7 @@ class Detector:
                     found.right,
                     message,
                     found.confidence,
-                    "serious" if serious else None,
+                    Severity.serious if serious else None,
                 )
             )
         return out

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.clock import cst_date
 from app.models import Article, HitRecord
 from app.reports import Quarter, Staleness, account_staleness
-from app.vocabulary import HitStatus
+from app.vocabulary import HitStatus, Severity
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def account_articles(*, session: Session, account_id: int, limit: int = 50) -> t
         select(
             HitRecord.article_id,
             func.count(HitRecord.id).label("hits"),
-            func.sum(case((HitRecord.severity == "serious", 1), else_=0)).label("serious"),
+            func.sum(case((HitRecord.severity == Severity.serious, 1), else_=0)).label("serious"),
         )
         .where(live)
         .group_by(HitRecord.article_id)
@@ -120,7 +120,7 @@ def hits_per_month(*, session: Session, account_id: int, months: int = 12) -> li
     for published_at, severity in rows:
         key = cst_date(published_at).strftime("%Y-%m")
         total[key] += 1
-        serious[key] += severity == "serious"
+        serious[key] += severity == Severity.serious
     last = max(total)
     year, month = int(last[:4]), int(last[5:])
     keys = []

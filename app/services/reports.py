@@ -15,7 +15,7 @@ from app.reports import AccountInput, ConfirmedHit, Period, Quarter, Report, bui
 from app.reports.circular import Circular
 from app.reports.platforms import check_platforms
 from app.services.errors import Invalid
-from app.vocabulary import HitStatus, Platform
+from app.vocabulary import HitStatus, Platform, Severity
 
 
 def _midnight(day: dt.date) -> dt.datetime:
@@ -43,7 +43,7 @@ def pending_in(*, session: Session, period: Period) -> Pending:
         .group_by(HitRecord.severity)
     ).all()
     counts = dict(rows)
-    return Pending(total=sum(counts.values()), serious=counts.get("serious", 0))
+    return Pending(total=sum(counts.values()), serious=counts.get(Severity.serious, 0))
 
 
 def quarter_report(
