@@ -38,7 +38,8 @@ class Automaton:
         return len(self._automaton)
 
     def stats(self) -> dict[str, int]:
-        return self._automaton.get_stats()
+        stats: dict[str, int] = self._automaton.get_stats()
+        return stats
 
     def iter(self, text: str) -> Iterator[tuple[int, Any]]:
         """(index of the last character, value) for every key found in text."""

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from app.detection import listing, privacy
 from app.detection.automaton import Automaton
@@ -19,7 +19,7 @@ from app.detection.context import ContextRules
 from app.detection.exempt import Cover, find_phrases
 from app.detection.hit import TITLE, Hit
 from app.detection.leaders import LeaderRules, load_leaders
-from app.detection.lexicon import CanonicalForm, DetectorSpec, Entry, Lexicon, LexiconError, Rule, load_lexicon
+from app.detection.lexicon import CanonicalForm, CodeRule, Entry, Lexicon, LexiconError, Rule, load_lexicon
 from app.detection.meetings import MeetingRules, load_meetings
 from app.detection.nearmiss import Exact, NearMiss
 from app.detection.normalize import (
@@ -33,13 +33,12 @@ from app.detection.normalize import (
 from app.detection.places import PlaceRules
 from app.detection.principles import is_mention
 from app.detection.tables import DIVISIONS_FILE, LOOKALIKES_FILE
+from app.vocabulary import RETIRED_CATEGORY, Severity
 
 if TYPE_CHECKING:
     from app.detection.typo.layer import TypoFinding, TypoLayer
 
 CONTEXT_CHARS = 20
-# Entries of this category name retired bodies and wordings: history speaks of them rightly.
-RETIRED_CATEGORY = "过时表述"
 # Hits reported per text at most. A text past this many (a pasted table of names, a flood of slips)
 # is checked up to where the bound is reached, and the cut is reported, so no text costs more than
 # the work of this many hits.
@@ -100,7 +99,7 @@ class Detector:
         self._detectors: dict[str, int] = {}
         by_term: dict[str, list[_Term]] = {}
         for index, rule in enumerate(self._rules):
-            if isinstance(rule.spec, DetectorSpec):
+            if isinstance(rule.spec, CodeRule):
                 self._detectors[rule.spec.detector] = index
                 continue
             if isinstance(rule.spec, CanonicalForm):
@@ -114,7 +113,7 @@ class Detector:
         # Rules in code over the knowledge tables: each adds its anchors to the automaton and reads
         # the text around them.
         meetings = load_meetings(lexicon.directory)
-        self._knowledge = [
+        self._knowledge: list[MeetingRules | LeaderRules | PlaceRules] = [
             MeetingRules(meetings, self._detectors),
             LeaderRules(load_leaders(lexicon.directory), self._detectors, set(self.terms), meetings),
             PlaceRules(lexicon.divisions, self._detectors),
@@ -129,23 +128,23 @@ class Detector:
             self._protected, self._serious = _known_forms(lexicon)
             self._leader_names = _index({t.name for t in load_leaders(lexicon.directory)})
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         # The compiled cache must not copy the typo model: its tables are memory-mapped from a cache of
         # their own, and are mapped again when the detector is loaded.
         state = self.__dict__.copy()
         state["typo"] = None
         return state
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self.typo = _typo_layer(self.lexicon, self._typo_mode)
 
     @classmethod
-    def from_dir(cls, directory: Path | str, **kwargs: object) -> Detector:
+    def from_dir(cls, directory: Path | str, **kwargs: Any) -> Detector:
         return cls(load_lexicon(directory), **kwargs)
 
     def _build(self, terms: dict[str, tuple[_Term, ...]]) -> Automaton:
-        keys: dict[str, list[object]] = {term: list(items) for term, items in terms.items()}
+        keys: dict[str, list[Any]] = {term: list(items) for term, items in terms.items()}
         for key, items in (self._near.keys if self._near else {}).items():
             keys.setdefault(key, []).extend(items)
         for layer in self._knowledge:
@@ -161,8 +160,8 @@ class Detector:
         # change what matches; a text with none of them is its own normalised form. One regex
         # scan tells, far cheaper than normalising every text.
         chars = set("".join(keys)) | set("0123456789xX")
-        for items in terms.values():
-            for item in items:
+        for term_items in terms.values():
+            for item in term_items:
                 chars.update(item.context.characters())
         relevant = [code for code, target in fold_table().items() if target in chars]
         self._special = re.compile("[" + char_class(sorted(relevant + ignorable_codes())) + "]")
@@ -256,7 +255,7 @@ class Detector:
     def _original_cut(norm: Normalized, cut: int | None) -> int | None:
         return None if cut is None else norm.to_original(cut, cut)[0]
 
-    def _match(self, text: str) -> tuple[Normalized, list[tuple[int, tuple[object, ...]]]]:
+    def _match(self, text: str) -> tuple[Normalized, list[tuple[int, tuple[Any, ...]]]]:
         if self._needs_normalizing(text):
             norm = normalize(text)
         else:
@@ -278,14 +277,14 @@ class Detector:
         return before.isalnum() and (after.isalnum() or ord(after) in _IGNORABLE_SET)
 
     def _candidates(
-        self, text: str, matches: list[tuple[int, tuple[object, ...]]], date: dt.date
+        self, text: str, matches: list[tuple[int, tuple[Any, ...]]], date: dt.date
     ) -> Iterator[tuple[list[_Candidate], int]]:
         """The matches that pass their context, judged a group at a time in text order: each group's, with
         the offset after its last match (the caller may stop there)."""
         for first in range(0, len(matches), _GROUP):
             stop = min(first + _GROUP, len(matches))
             found: list[_Candidate] = []
-            near: list[tuple[int, object]] = []
+            near: list[tuple[int, Any]] = []
             for last, items in matches[first:stop]:
                 end = last + 1
                 for item in items:
@@ -309,19 +308,21 @@ class Detector:
     # A slip inside a correctly written form is no slip, whichever group the form's match fell in: each
     # group of near misses is judged with the forms matched just before and just after it.
 
-    def _forms_before(self, matches: list[tuple[int, tuple[object, ...]]], first: int) -> list[tuple[int, object]]:
+    def _forms_before(self, matches: list[tuple[int, tuple[Any, ...]]], first: int) -> list[tuple[int, Any]]:
         if first == 0:
             return []
-        limit, index, forms = matches[first][0] - self._reach, first - 1, []
+        forms: list[tuple[int, Any]] = []
+        limit, index = matches[first][0] - self._reach, first - 1
         while index >= 0 and matches[index][0] >= limit:
             forms.extend((matches[index][0] + 1, item) for item in matches[index][1] if item.__class__ is Exact)
             index -= 1
         return forms[::-1]
 
-    def _forms_after(self, matches: list[tuple[int, tuple[object, ...]]], stop: int) -> list[tuple[int, object]]:
+    def _forms_after(self, matches: list[tuple[int, tuple[Any, ...]]], stop: int) -> list[tuple[int, Any]]:
         if stop >= len(matches):
             return []
-        limit, index, forms = matches[stop - 1][0] + self._reach, stop, []
+        forms: list[tuple[int, Any]] = []
+        limit, index = matches[stop - 1][0] + self._reach, stop
         while index < len(matches) and matches[index][0] <= limit:
             forms.extend((matches[index][0] + 1, item) for item in matches[index][1] if item.__class__ is Exact)
             index += 1
@@ -329,7 +330,9 @@ class Detector:
 
     def _typos(self, text: str, profile: Profile) -> list[_Candidate]:
         rule = self._detectors["typo_lm"]
-        out = []
+        out: list[_Candidate] = []
+        if self.typo is None:  # the caller asks only when there is a typo layer
+            return out
         for found in self.typo.find(text, profile):
             if self._inside(self._protected, text, found.start, found.end) or is_mention(text, found.start, found.end):
                 continue
@@ -351,7 +354,7 @@ class Detector:
                     found.right,
                     message,
                     found.confidence,
-                    "serious" if serious else None,
+                    Severity.serious if serious else None,
                 )
             )
         return out
@@ -480,7 +483,7 @@ def _known_forms(lexicon: Lexicon) -> tuple[dict[str, list[tuple[str, int]]], di
         spec = rule.spec
         if isinstance(spec, CanonicalForm):
             serious.add(spec.form)
-        elif not isinstance(spec, DetectorSpec):
+        elif not isinstance(spec, CodeRule):
             right.update(s for s in [*spec.suggest, *getattr(spec, "except_", ())] if len(s) >= 2)
     return _index(serious | right), _index(serious)
 
@@ -511,14 +514,14 @@ def typo_message(text: str, found: TypoFinding) -> str:
     )
 
 
-def _message(spec: Entry | DetectorSpec | CanonicalForm) -> str:
+def _message(spec: Entry | CodeRule | CanonicalForm) -> str:
     return spec.text_message if isinstance(spec, CanonicalForm) else spec.message
 
 
 class DetectorHolder:
     """Serves one detector and swaps in a rebuilt one atomically; readers never wait on a build."""
 
-    def __init__(self, directory: Path | str, *, load: Callable[..., Detector] | None = None, **kwargs: object) -> None:
+    def __init__(self, directory: Path | str, *, load: Callable[..., Detector] | None = None, **kwargs: Any) -> None:
         self.directory = Path(directory)
         self._kwargs = kwargs
         self._load = load or Detector.from_dir  # app.detection.cache.load_detector: from the compiled cache

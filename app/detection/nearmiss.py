@@ -16,6 +16,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from app.detection.context import ContextRules
 from app.detection.hit import Finding
@@ -24,6 +25,7 @@ from app.detection.normalize import normalize_term
 from app.detection.segment import on_word_boundaries, tokenizer
 from app.detection.similarity import Confusions, homophones, readings
 from app.detection.tables import DIVISIONS_FILE
+from app.vocabulary import TYPO_CATEGORY
 
 # Forms this long or shorter are "short": a substitution must be a homophone or look-alike, and the
 # span must line up with word boundaries.
@@ -139,7 +141,7 @@ class NearMiss:
                 self._add_variants(index, form)
         # Checked once every form is known, so that a swap that is itself a form is left alone.
         for index, swapped in self._pending_swaps:
-            if self._acceptable(index, swapped):
+            if self._may_be_slip(index, swapped):
                 self._key(swapped, Variant(index, len(swapped)))
 
     # -- building -----------------------------------------------------------------------------
@@ -183,7 +185,7 @@ class NearMiss:
                 if form[i] not in _PARTICLES and not _all_words(shorter):
                     variants.add(shorter)
         for variant in variants:
-            if variant != form and self._acceptable(index, variant):
+            if variant != form and self._may_be_slip(index, variant):
                 self._key(variant, Variant(index, len(variant)))
 
     def _add_cities(self, lexicon: Lexicon) -> None:
@@ -213,8 +215,8 @@ class NearMiss:
             right = tuple((level, p) for level, p in items[0][1]) if len(items) == 1 else ()
             self._key(name, City(items[0][0], len(name), parents, right))
 
-    def _acceptable(self, index: int, variant: str) -> bool:
-        """A variant that is a real word, a form, an exception or a listed term is no slip."""
+    def _may_be_slip(self, index: int, variant: str) -> bool:
+        """True when variant may be a slip: not a real word, a form, an exception or a listed term."""
         return not (
             variant in self._known
             or variant in self._excepts[index]
@@ -225,7 +227,7 @@ class NearMiss:
     # -- checking -----------------------------------------------------------------------------
 
     def find(
-        self, text: str, found: list[tuple[int, object]], date: dt.date, attested: Attested | None = None
+        self, text: str, found: list[tuple[int, Any]], date: dt.date, attested: Attested | None = None
     ) -> list[Finding]:
         """Near misses among the automaton's matches (end offset, item) in the normalised text. `attested`
         (the typo layer's model, when loaded) tells whether official prose uses a window as written."""
@@ -368,7 +370,7 @@ class NearMiss:
         self, text: str, rule: int, start: int, end: int, exact: list[tuple[int, int, int]], date: dt.date
     ) -> bool:
         window = text[start:end]
-        if not self._acceptable(rule, window):
+        if not self._may_be_slip(rule, window):
             return False
         if any(s <= start and end <= e for s, e, _ in exact):
             return False  # inside a correctly written form
@@ -470,7 +472,7 @@ def _typo_pairs(lexicon: Lexicon) -> list[str]:
     pairs = []
     for rule in lexicon.rules:
         spec = rule.spec
-        if rule.category != "常见错别字" or not hasattr(spec, "all_terms"):
+        if rule.category != TYPO_CATEGORY or not hasattr(spec, "all_terms"):
             continue
         for term in spec.all_terms:
             for right in spec.suggest:

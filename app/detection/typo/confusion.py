@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -69,10 +70,11 @@ def is_simplified(char: str) -> bool:
     global _t2s
     if _t2s is None:
         _t2s = opencc.OpenCC("t2s")
-    return _t2s.convert(char) == char
+    converted: str = _t2s.convert(char)
+    return converted == char
 
 
-_t2s = None
+_t2s: Any = None  # opencc.OpenCC, made on first use (opencc is imported only then)
 
 
 def build_confusions(
@@ -88,8 +90,8 @@ def build_confusions(
     allowed = set(chars)
     toned: dict[str, set[str]] = {}
     for char in chars:
-        readings = pinyin(char, style=Style.TONE3, heteronym=True, errors="ignore")
-        toned[char] = {r for group in readings for r in group if r and r[-1].isdigit()}
+        spelled = pinyin(char, style=Style.TONE3, heteronym=True, errors="ignore")
+        toned[char] = {r for group in spelled for r in group if r and r[-1].isdigit()}
     by_toned: dict[str, set[str]] = {}
     by_plain: dict[str, set[str]] = {}
     for char, readings in toned.items():
@@ -242,7 +244,9 @@ MIN_HOMOPHONE_WORD_FREQ = 20
 MAX_HOMOPHONES = 8
 
 
-def build_homophone_words(words: Iterable[tuple[str, int]], chars: Iterable[str]) -> tuple[dict, dict]:
+def build_homophone_words(
+    words: Iterable[tuple[str, int]], chars: Iterable[str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """(reading of each character, words of each two-syllable reading), over simplified characters."""
     from pypinyin import Style, lazy_pinyin, pinyin
 

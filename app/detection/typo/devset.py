@@ -73,7 +73,14 @@ def make_devset(
     return out
 
 
-def _inject(sentence, confusions, common, words, rng, word_slips) -> str | None:
+def _inject(
+    sentence: str,
+    confusions: dict[str, dict[str, list[str]]],
+    common: set[str],
+    words: set[str],
+    rng: random.Random,
+    word_slips: dict[str, list[str]],
+) -> str | None:
     count = rng.choices([n for n, _ in ERRORS_PER_SENTENCE], [w for _, w in ERRORS_PER_SENTENCE])[0]
     chars = list(sentence)
     done: list[int] = []

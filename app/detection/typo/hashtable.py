@@ -69,4 +69,4 @@ def lookup(
             at = np.minimum(np.searchsorted(stash_keys, keys[full]), len(stash_keys) - 1)
             hit = stash_keys[at] == keys[full]
             out[full[hit]] = stash_vals[at[hit]]
-    return out
+    return out  # type: ignore[no-any-return]  # numpy indexing is typed Any

@@ -263,7 +263,9 @@ class TypoLayer:
             found += self._pairs(padded, ids, positions, covering_unseen, threshold)
         return found
 
-    def _singles(self, padded, ids, positions, threshold) -> list[tuple[float, int, int, str, str]]:
+    def _singles(
+        self, padded: np.ndarray, ids: np.ndarray, positions: np.ndarray, threshold: float
+    ) -> list[tuple[float, int, int, str, str]]:
         """(gain, start, end, right, kind) of the best one-character substitution at each position."""
         pos, cand, prior, kind = self.confusions.expand(positions, ids)
         style = self._function[ids[pos]] & self._function[cand]
@@ -302,7 +304,14 @@ class TypoLayer:
             for g, s, c, k in zip(gains[first], pos[first], cand[first], kind[first], strict=True)
         ]
 
-    def _pairs(self, padded, ids, positions, covering_unseen, threshold) -> list[tuple[float, int, int, str, str]]:
+    def _pairs(
+        self,
+        padded: np.ndarray,
+        ids: np.ndarray,
+        positions: np.ndarray,
+        covering_unseen: np.ndarray,
+        threshold: float,
+    ) -> list[tuple[float, int, int, str, str]]:
         """Whole-word homophone slips (温补→稳步, 毛衣港→贸易港): two neighbouring suspicious characters whose
         reading is that of a dictionary word differing in both; one real word for another (毛衣→贸易) pays a
         penalty."""
@@ -363,7 +372,7 @@ class TypoLayer:
         gain = (lp_now - lp_was) + WORD_WEIGHT * (words_now - words_was)
         intact = (longest_was >= 3) & ((longest_now < longest_was) | (words_now < words_was))
         gain[intact] = -np.inf
-        return gain
+        return gain  # type: ignore[no-any-return]  # numpy arithmetic is typed Any
 
     def _in_formula(self, ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
         """Numbered formulas and slogans (两区三带, 五位一体): numeral and character alternate around the slot.
@@ -373,7 +382,7 @@ class TypoLayer:
         between = numeral[p - 1] & numeral[p + 1]
         after_pair = numeral[p - 1] & ~numeral[p - 2] & numeral[p - 3]
         before_pair = numeral[p + 1] & ~numeral[p + 2] & numeral[p + 3]
-        return between | after_pair | before_pair
+        return between | after_pair | before_pair  # type: ignore[no-any-return]
 
     def _enumerated(self, ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
         """Items of an enumeration that share their first character (良种、良技、良机): the second character
@@ -383,7 +392,7 @@ class TypoLayer:
         separator = self._separator[padded]
         ahead = separator[p + 1] & (padded[p - 1] == padded[p + 2])
         behind = separator[p - 2] & (padded[p - 1] == padded[p - 4])
-        return ahead | behind
+        return ahead | behind  # type: ignore[no-any-return]
 
     def _transliterated(self, ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
         """Inside a run of transliteration characters (梅德韦杰夫, 帕特丽夏): a foreign name, not a slip."""
@@ -393,11 +402,11 @@ class TypoLayer:
         run = np.zeros(len(ids), dtype=np.int32)
         for start, end in zip(edges[::2], edges[1::2], strict=True):
             run[start:end] = end - start
-        return run[positions] >= TRANSLITERATION_RUN
+        return run[positions] >= TRANSLITERATION_RUN  # type: ignore[no-any-return]
 
     def _country_frame(self, ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
         before, after = _neighbours(ids, positions)
-        return self._country[ids[positions]] & ((before == self._zhong) | (after == self._zhong))
+        return self._country[ids[positions]] & ((before == self._zhong) | (after == self._zhong))  # type: ignore[no-any-return]
 
 
 def _one_per_slip(found: list[tuple[float, int, int, str, str]]) -> list[tuple[float, int, int, str, str]]:

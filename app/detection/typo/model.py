@@ -12,6 +12,7 @@ import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -35,7 +36,7 @@ class ModelError(Exception):
 
 
 def quantize(counts: np.ndarray) -> np.ndarray:
-    return np.clip(np.rint(np.log(np.maximum(counts, 1)) * QUANT) + 1, 1, 255).astype(np.uint8)
+    return np.clip(np.rint(np.log(np.maximum(counts, 1)) * QUANT) + 1, 1, 255).astype(np.uint8)  # type: ignore[no-any-return]
 
 
 def dequantize(values: np.ndarray) -> np.ndarray:
@@ -59,7 +60,7 @@ def pack(ids: np.ndarray, order: int) -> np.ndarray:
     count = len(ids) - order + 1
     if count <= 0:
         return np.zeros(0, dtype=np.uint64)
-    return pack_windows(ids[None, :], 0, order, count)[0]
+    return pack_windows(ids[None, :], 0, order, count)[0]  # type: ignore[no-any-return]
 
 
 def word_keys(ids: np.ndarray) -> np.ndarray:
@@ -107,8 +108,8 @@ class NgramModel:
         self,
         vocab: Vocabulary,
         unigram: np.ndarray,
-        tables: tuple[np.ndarray, ...],
-        meta: dict,
+        tables: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+        meta: dict[str, Any],
         bigrams: np.ndarray | None = None,
     ):
         self.vocab = vocab
@@ -127,7 +128,7 @@ class NgramModel:
 
     def bigram_seen(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
         index = first.astype(np.int64) * self.size + second
-        return (np.take(self.bigrams, index >> 3) >> (index & 7).astype(np.uint8)) & 1 == 1
+        return (np.take(self.bigrams, index >> 3) >> (index & 7).astype(np.uint8)) & 1 == 1  # type: ignore[no-any-return]
 
     # -- loading --
 
@@ -206,7 +207,7 @@ class NgramModel:
         bigrams = np.asarray(np.load(cache / "bigrams.npy", mmap_mode="r"))
         if len(unigram) != RESERVED + len(chars) or len(bigrams) != _bigram_bytes(len(unigram)):
             raise ValueError("corrupt cache")
-        return cls(Vocabulary.from_chars(chars), unigram, tables, meta, bigrams)
+        return cls(Vocabulary.from_chars(chars), unigram, (slots, vals, stash_keys, stash_vals), meta, bigrams)
 
 
 _TABLE_FILES = ("slots.npy", "vals.npy", "stash_keys.npy", "stash_vals.npy")
