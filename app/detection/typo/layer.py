@@ -42,10 +42,13 @@ NEIGHBOURHOOD = 3  # characters on each side of a chosen correction judged again
 # Province-level abbreviations: 驻港, 在沪召开, 京字号 — a frame the model has seen too rarely to trust
 _ABBREVIATIONS = set("京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川蜀黔贵云滇陕秦甘陇青宁新港澳台藏桂蒙")
 _NUMERALS = set("一二三四五六七八九十两百千万")
-# One-character country names beside 中 (中加两国, 中芬合作, 美中关系): abbreviations in a set frame.
+# One-character country names beside 中 (中加两国, 中芬合作, 美中关系): abbreviations in a set frame,
 _COUNTRIES = set(
-    "美英法德俄日韩朝加澳新印巴意西葡荷比瑞挪芬丹希土埃伊沙越老柬泰缅菲马蒙古墨智秘阿南非以约叙苏捷匈波罗保塞克斯"
+    "美英法德俄日韩朝加澳新印巴意西葡荷比瑞挪芬丹希土埃伊沙越老柬泰缅菲马蒙古墨智秘阿南非以约叙苏捷匈波罗保塞克斯爱"
 )
+# ... and in the frames of travel and of sides: 访美, 赴爱投资, 驻日使馆, 爱方表示.
+_COUNTRY_BEFORE = set("中赴访驻抵离")
+_COUNTRY_AFTER = set("中方")
 # Grammatical alternatives: one function word for another (或／和, 及／与) is a choice of style, not a slip.
 _FUNCTION_WORDS = set("或和与及跟同并且而以之其的地得了着过也又都就才把被将从向对于在为")
 # The characters Xinhua's transliteration tables use most for foreign names (《世界人名翻译大辞典》): a run of
@@ -110,7 +113,8 @@ class TypoLayer:
         self._transliteration = self._mask(model, _TRANSLITERATION)
         self._separator = self._mask(model, set("、，,；;"))
         self._function = self._mask(model, _FUNCTION_WORDS)
-        self._zhong = model.vocab.id("中")
+        self._country_before = self._mask(model, _COUNTRY_BEFORE)
+        self._country_after = self._mask(model, _COUNTRY_AFTER)
         self._log_total = float(np.log(model.total))
         # A slip usually leaves every trigram through it unseen; a rare but correct junction leaves one.
         self.min_unseen = MIN_UNSEEN
@@ -406,7 +410,8 @@ class TypoLayer:
 
     def _country_frame(self, ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
         before, after = _neighbours(ids, positions)
-        return self._country[ids[positions]] & ((before == self._zhong) | (after == self._zhong))  # type: ignore[no-any-return]
+        framed = self._country_before[before] | self._country_after[after]
+        return self._country[ids[positions]] & framed  # type: ignore[no-any-return]
 
 
 def _one_per_slip(found: list[tuple[float, int, int, str, str]]) -> list[tuple[float, int, int, str, str]]:
