@@ -10,7 +10,7 @@ from app.models.disclosure import (
     DisclosureUnit,
 )
 from app.models.enums import REVIEW_STATUSES, ExemptionKind, ExemptionScope, HitStatus, Platform
-from app.models.rescan import RescanJob
+from app.models.rescan import RescanChunk, RescanJob
 from app.models.review import Exemption, ReviewLog
 from app.models.token import ApiToken, Role, WebSession
 
@@ -31,6 +31,7 @@ __all__ = [
     "HitStatus",
     "Organization",
     "Platform",
+    "RescanChunk",
     "RescanJob",
     "ReviewLog",
     "Role",
