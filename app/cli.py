@@ -609,6 +609,31 @@ def rescan(quarter: str | None, since: str | None, until: str | None, workers: i
 
 
 @main.command()
+@click.option("--concurrency", type=click.IntRange(1, 64), default=1, show_default=True, help="本进程同时扫描的块数。")
+def worker(concurrency: int) -> None:
+    """从 PostgreSQL 的任务队列取重新扫描的块来扫描（每个 CPU 核运行一个；多台机器共用同一个数据库）。
+    内置 SQLite 上不需要：重新扫描在服务进程内进行。"""
+    import logging
+
+    from app import worker as queue_worker
+    from app.services.queue import uses_queue
+
+    settings = get_settings()
+    if not uses_queue(settings.db_url):
+        raise click.ClickException(
+            "cuomin worker 需要 PostgreSQL：请把 CUOMIN_DATABASE_URL 设为 postgresql+psycopg://…"
+            "（内置 SQLite 上重新扫描在服务进程内进行，不需要工作进程）"
+        )
+    _open_database().dispose()  # says which database, and refuses one that is not at the head revision
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("procrastinate").setLevel(logging.WARNING)  # a line per periodic job otherwise
+    try:
+        queue_worker.run(settings, concurrency=concurrency)
+    except KeyboardInterrupt:
+        pass
+
+
+@main.command()
 @click.argument("quarter")
 @click.option(
     "--format",

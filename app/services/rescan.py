@@ -118,7 +118,7 @@ def start_job(*, session: Session, since: dt.date, until: dt.date, label: str, l
     now = utcnow()
     resumed = None
     for job in session.scalars(select(RescanJob).where(RescanJob.status == "running")):
-        if not _abandoned(job):
+        if job.queued or not _abandoned(job):  # a queued job's workers are watched by the queue
             session.rollback()
             raise _running(job)
         if (job.since, job.until, job.lexicon_version) == (since, until, lexicon_version) and resumed is None:
@@ -166,7 +166,9 @@ def recover(*, sessions: sessionmaker[Session], detector: Detector, workers: int
     """At start: a job left running by a killed process resumes at once (its lexicons still current),
     or is marked failed, so that new re-scans need not wait for its heartbeat to go stale."""
     with sessions() as session:
-        job = session.scalars(select(RescanJob).where(RescanJob.status == "running")).first()
+        job = session.scalars(
+            select(RescanJob).where(RescanJob.status == "running", RescanJob.queued.is_(False))
+        ).first()
         if job is None or not _abandoned(job):
             return None
         if job.lexicon_version != detector.version:
@@ -196,6 +198,10 @@ def get_job(*, session: Session, job_id: int) -> RescanJob:
     job = session.get(RescanJob, job_id)
     if job is None:
         raise NotFound("rescan_not_found", f"重新扫描任务不存在：编号 {job_id}")
+    if job.queued and job.status == "running":
+        from app.services.chunks import fill_progress
+
+        fill_progress(session, job)  # the chunks are the truth about a queued job's progress
     return job
 
 
