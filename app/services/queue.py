@@ -59,7 +59,8 @@ def queue_app(database_url: str) -> Any:
         return worker.scan_chunk(chunk_id, owner=f"{socket.gethostname()}:{os.getpid()}:{context.job.id}")
 
     @app.periodic(cron=f"* * * * * */{REQUEUE_EVERY_SECONDS}")
-    @app.task(name=REQUEUE_STALLED, queue=QUEUE, pass_context=True)
+    # Ahead of the chunks waiting on the queue (a worker takes the highest priority first).
+    @app.task(name=REQUEUE_STALLED, queue=QUEUE, pass_context=True, priority=10)
     async def requeue_stalled(context: Any, timestamp: int) -> int:
         from app import worker
 
