@@ -249,6 +249,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
             timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
             log_level=settings.log_level,
             access_log=False,  # the service logs one JSON line per request itself, without the query string
+            proxy_headers=False,  # the app honours them itself, from CUOMIN_FORWARDED_ALLOW_IPS only
         )
     finally:
         if state is not None:

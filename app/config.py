@@ -48,6 +48,11 @@ class Settings(BaseSettings):
         "",
         description="允许跨域调用的来源，逗号分隔（如 app://obsidian.md）；* 表示任意来源；空表示不发 CORS 头",
     )
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="反向代理的地址（逗号分隔，可写网段，* 表示任何地址）：只有它们发来的 X-Forwarded-For、"
+        "X-Forwarded-Proto 才用作客户端地址和协议；空表示一概不信",
+    )
     database_url: str | None = Field(
         None,
         description="数据库 URL（SQLAlchemy 格式）；不设时使用当前目录 var/cuomin.db 的内置 SQLite，启动时自动升级",

@@ -10,6 +10,7 @@ from app.models.disclosure import (
     DisclosureUnit,
 )
 from app.models.enums import REVIEW_STATUSES, ExemptionKind, ExemptionScope, HitStatus, Platform
+from app.models.replica import LexiconState, RateBucket
 from app.models.rescan import RescanChunk, RescanJob
 from app.models.review import Exemption, ReviewLog
 from app.models.token import ApiToken, Role, WebSession
@@ -29,8 +30,10 @@ __all__ = [
     "ExemptionScope",
     "Hit",
     "HitStatus",
+    "LexiconState",
     "Organization",
     "Platform",
+    "RateBucket",
     "RescanChunk",
     "RescanJob",
     "ReviewLog",
