@@ -170,6 +170,12 @@ def vm_hwm_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a live process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def start_workers(url: str, count: int) -> list[subprocess.Popen[bytes]]:
     env = {**os.environ, "CUOMIN_DATABASE_URL": url, "CUOMIN_LOG_LEVEL": "warning"}
     processes = [
@@ -204,7 +210,7 @@ def stop_workers(processes: list[subprocess.Popen[bytes]]) -> list[float]:
     return peaks
 
 
-def queue_once(url: str, version: str, count: int) -> tuple[float, RescanJob, list[float]]:
+def queue_once(url: str, version: str, count: int) -> tuple[float, RescanJob, list[float], float]:
     engine = create_db_engine(url)
     sessions = session_factory(engine)
     with engine.begin() as connection:  # the same work for every run: every hit new
@@ -222,7 +228,7 @@ def queue_once(url: str, version: str, count: int) -> tuple[float, RescanJob, li
                 label="2023Q2",
                 lexicon_version=version,
             )
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), sum(cpu_seconds(p.pid) for p in processes)
         defer_chunks(url, ids)
         while True:
             time.sleep(0.2)
@@ -231,10 +237,11 @@ def queue_once(url: str, version: str, count: int) -> tuple[float, RescanJob, li
                 if job.status != "running":
                     break
         elapsed = time.perf_counter() - started
+        cpu = sum(cpu_seconds(p.pid) for p in processes) - cpu
     finally:
         peaks = stop_workers(processes)
         engine.dispose()
-    return elapsed, job, peaks
+    return elapsed, job, peaks, cpu
 
 
 def queue_main(articles: int, most: int, postgres: str) -> None:
@@ -253,14 +260,19 @@ def queue_main(articles: int, most: int, postgres: str) -> None:
         fill(url, articles, "before")
         print(f"inserted in {time.perf_counter() - started:.0f} s")
         for count in range(1, most + 1):
-            elapsed, job, peaks = queue_once(url, detector.version, count)
+            elapsed, job, peaks, cpu = queue_once(url, detector.version, count)
             chunk_count = job.total and -(-job.total // 2000)
             print(
                 f"  {count} worker(s): {job.done / elapsed:>8,.0f} articles/s "
                 f"({job.done / elapsed / (engine * count):.2f} of engine × workers)   {elapsed:>6.1f} s   "
                 f"{job.status}, {job.done:,}/{job.total:,} articles in {chunk_count} chunks, added {job.added:,}   "
-                f"peak memory per worker {', '.join(f'{p:,.0f}' for p in peaks)} MB"
+                f"peak memory per worker {', '.join(f'{p:,.0f}' for p in peaks)} MB   "
+                f"workers' CPU {cpu:,.0f} s = {job.done / cpu:,.0f} articles per CPU-second"
             )
+    print(
+        "articles per CPU-second of the workers does not depend on what else runs on the machine (the wall-clock "
+        "rate does); PostgreSQL's own CPU is not in it"
+    )
 
 
 if __name__ == "__main__":
