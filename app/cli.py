@@ -560,9 +560,13 @@ def tokens_revoke(token_id: str) -> None:
 @click.option("--since", help="起始日期 YYYY-MM-DD（含）；与 --until 一起代替 --quarter。")
 @click.option("--until", help="结束日期 YYYY-MM-DD（含）。")
 @click.option("--workers", type=click.IntRange(1, 64), help="扫描进程数，默认 CUOMIN_RESCAN_WORKERS 或 CPU 核数。")
-def rescan(quarter: str | None, since: str | None, until: str | None, workers: int | None) -> None:
+@click.option("--queue", is_flag=True, help="PostgreSQL 上：放进任务队列，由 cuomin worker 进程扫描，这里只显示进度。")
+def rescan(quarter: str | None, since: str | None, until: str | None, workers: int | None, queue: bool) -> None:
     """用当前词库重新扫描一个季度的文章：审核结论保留，不再命中的标为过时，新命中待审核。
     中断后再次运行同一范围会从断点继续。"""
+    if queue:
+        _rescan_on_queue(quarter, since, until)
+        return
     from tqdm import tqdm
 
     from app.db import session_factory
@@ -603,6 +607,64 @@ def rescan(quarter: str | None, since: str | None, until: str | None, workers: i
         raise click.ClickException(exc.message) from None
     finally:
         engine.dispose()
+    click.echo(
+        f"重新扫描 #{job.id} 完成：{job.done} 篇，新增命中 {job.added}，保留 {job.kept}，标为过时 {job.obsolete}"
+        f"（词库 {job.lexicon_version}）。"
+    )
+
+
+def _rescan_on_queue(quarter: str | None, since: str | None, until: str | None) -> None:
+    """`cuomin rescan --queue`: the job on the queue, its progress (the sum of its chunks) on a bar."""
+    import time
+
+    from tqdm import tqdm
+
+    from app.db import session_factory
+    from app.reports import parse_period
+    from app.services import chunks
+    from app.services import rescan as rescans
+    from app.services.errors import ServiceError
+    from app.services.queue import defer_chunks, live_workers, uses_queue
+
+    try:
+        period = parse_period(quarter, since, until)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    settings = get_settings()
+    if not uses_queue(settings.db_url):
+        raise click.UsageError("--queue 需要 PostgreSQL（CUOMIN_DATABASE_URL）；内置 SQLite 上不加 --queue 即可")
+    detector = _load_detector()
+    engine = _open_database()
+    sessions = session_factory(engine, read_only=True)
+    try:
+        with session_factory(engine)() as session:
+            job, ids = chunks.start(
+                session=session,
+                since=period.start,
+                until=period.end,
+                label=period.key,
+                lexicon_version=detector.version,
+                size=settings.rescan_chunk_articles,
+            )
+        defer_chunks(settings.db_url, ids)
+        click.echo(f"重新扫描 #{job.id} 已放进任务队列：{job.total} 篇，{len(ids)} 块。", err=True)
+        if not live_workers(settings.db_url):
+            click.echo("注意：现在没有运行中的 cuomin worker，任务要等它启动后才会进行。", err=True)
+        with tqdm(total=job.total, unit="篇", desc=f"重新扫描 {period.key}", file=sys.stderr, disable=None) as bar:
+            while True:
+                with sessions() as session:
+                    job = rescans.get_job(session=session, job_id=job.id)
+                bar.total = max(bar.total or 0, job.total)
+                bar.update(job.done - bar.n)
+                if job.status != "running":
+                    break
+                time.sleep(1.0)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    finally:
+        engine.dispose()
+    if job.status != "done":
+        raise click.ClickException(f"重新扫描 #{job.id} 未完成：{job.error or job.status}")
     click.echo(
         f"重新扫描 #{job.id} 完成：{job.done} 篇，新增命中 {job.added}，保留 {job.kept}，标为过时 {job.obsolete}"
         f"（词库 {job.lexicon_version}）。"

@@ -354,3 +354,36 @@ def test_a_frozen_worker_is_fenced_when_it_wakes_up(world: World) -> None:
     with world.sessions() as session:
         assert (session.get(RescanJob, job_id).done, job.done) == (ARTICLES, ARTICLES)
         assert session.scalar(select(func.sum(RescanChunk.done)).where(RescanChunk.job_id == job_id)) == ARTICLES
+
+
+def test_cuomin_rescan_queue_follows_the_workers_to_the_end(world: World) -> None:
+    now = dt.datetime.now(dt.UTC)
+    with world.sessions() as session:
+        account = Account(filing_no="A", name="甲镇发布", platform="wechat")
+        session.add(account)
+        session.flush()
+        rows = [
+            {
+                "account_id": account.id,
+                "title": f"第{i}篇",
+                "published_at": dt.datetime.combine(_day(i), dt.time(9), tzinfo=CST),
+                "text": _text(i),
+                "content_hash": f"{i:064d}",
+                "lexicon_version": world.old.version,
+                "ingested_at": now,
+            }
+            for i in range(300)
+        ]
+        session.execute(insert(Article), rows)
+        session.commit()
+    processes = _workers(world, 1)
+    try:
+        env = {**world.env, "CUOMIN_RESCAN_CHUNK_ARTICLES": "100"}
+        done = subprocess.run(
+            [*CUOMIN, "rescan", "--quarter", "2023Q2", "--queue"], env=env, capture_output=True, text=True, timeout=180
+        )
+    finally:
+        _stop(processes)
+    assert done.returncode == 0, done.stderr
+    assert "已放进任务队列：300 篇，3 块" in done.stderr
+    assert "完成：300 篇" in done.stdout
