@@ -50,7 +50,10 @@ def queue_app(database_url: str) -> Any:
     """The procrastinate App on database_url, with the tasks registered (imported only where it is used)."""
     import procrastinate
 
-    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo(database_url)))
+    # A small pool: dozens of workers on several machines share the server's max_connections (each worker
+    # also holds a listening connection and its SQLAlchemy pool).
+    connector = procrastinate.PsycopgConnector(conninfo=conninfo(database_url), min_size=1, max_size=3)
+    app = procrastinate.App(connector=connector)
 
     @app.task(name=SCAN_CHUNK, queue=QUEUE, pass_context=True)
     def scan_chunk(context: Any, chunk_id: int) -> str:
