@@ -221,7 +221,10 @@ def _victim_chunk(w: World, processes: list[subprocess.Popen[bytes]]) -> tuple[s
         with w.sessions() as session:
             for chunk_id, owner, _batches in session.execute(
                 select(RescanChunk.id, RescanChunk.owner, RescanChunk.batches).where(
-                    RescanChunk.status == "running", RescanChunk.batches >= 2, RescanChunk.attempts == 1
+                    RescanChunk.status == "running",
+                    RescanChunk.attempts == 1,
+                    # two batches committed, and far from the chunk's end: still running when the signal lands
+                    RescanChunk.batches.between(2, CHUNK // BATCH - 8),
                 )
             ):
                 pid = int(owner.split(":")[1])
