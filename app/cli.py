@@ -251,6 +251,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
             timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
             log_level=settings.log_level,
             access_log=False,  # the service logs one JSON line per request itself, without the query string
+            proxy_headers=False,  # the app honours them itself, from CUOMIN_FORWARDED_ALLOW_IPS only
         )
     finally:
         if state is not None:
@@ -554,9 +555,13 @@ def tokens_revoke(token_id: str) -> None:
 @click.option("--since", help="起始日期 YYYY-MM-DD（含）；与 --until 一起代替 --quarter。")
 @click.option("--until", help="结束日期 YYYY-MM-DD（含）。")
 @click.option("--workers", type=click.IntRange(1, 64), help="扫描进程数，默认 CUOMIN_RESCAN_WORKERS 或 CPU 核数。")
-def rescan(quarter: str | None, since: str | None, until: str | None, workers: int | None) -> None:
+@click.option("--queue", is_flag=True, help="PostgreSQL 上：放进任务队列，由 cuomin worker 进程扫描，这里只显示进度。")
+def rescan(quarter: str | None, since: str | None, until: str | None, workers: int | None, queue: bool) -> None:
     """用当前词库重新扫描一个季度的文章：审核结论保留，不再命中的标为过时，新命中待审核。
     中断后再次运行同一范围会从断点继续。"""
+    if queue:
+        _rescan_on_queue(quarter, since, until)
+        return
     from tqdm import tqdm
 
     from app.db import session_factory
@@ -595,6 +600,89 @@ def rescan(quarter: str | None, since: str | None, until: str | None, workers: i
         f"重新扫描 #{job.id} 完成：{job.done} 篇，新增命中 {job.added}，保留 {job.kept}，标为过时 {job.obsolete}"
         f"（词库 {job.lexicon_version}）。"
     )
+
+
+def _rescan_on_queue(quarter: str | None, since: str | None, until: str | None) -> None:
+    """`cuomin rescan --queue`: the job on the queue, its progress (the sum of its chunks) on a bar."""
+    import time
+
+    from tqdm import tqdm
+
+    from app.db import session_factory
+    from app.reports import parse_period
+    from app.services import chunks
+    from app.services import rescan as rescans
+    from app.services.errors import ServiceError
+    from app.services.queue import defer_chunks, live_workers, uses_queue
+
+    try:
+        period = parse_period(quarter, since, until)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    settings = get_settings()
+    if not uses_queue(settings.db_url):
+        raise click.UsageError("--queue 需要 PostgreSQL（CUOMIN_DATABASE_URL）；内置 SQLite 上不加 --queue 即可")
+    detector = _load_detector()
+    engine = _open_database()
+    sessions = session_factory(engine, read_only=True)
+    try:
+        with session_factory(engine)() as session:
+            job, ids = chunks.start(
+                session=session,
+                since=period.start,
+                until=period.end,
+                label=period.key,
+                lexicon_version=detector.version,
+                size=settings.rescan_chunk_articles,
+            )
+        defer_chunks(settings.db_url, ids)
+        click.echo(f"重新扫描 #{job.id} 已放进任务队列：{job.total} 篇，{len(ids)} 块。", err=True)
+        if not live_workers(settings.db_url):
+            click.echo("注意：现在没有运行中的 cuomin worker，任务要等它启动后才会进行。", err=True)
+        with tqdm(total=job.total, unit="篇", desc=f"重新扫描 {period.key}", file=sys.stderr, disable=None) as bar:
+            while True:
+                with sessions() as session:
+                    job = rescans.get_job(session=session, job_id=job.id)
+                bar.total = max(bar.total or 0, job.total)
+                bar.update(job.done - bar.n)
+                if job.status != "running":
+                    break
+                time.sleep(1.0)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    finally:
+        engine.dispose()
+    if job.status != "done":
+        raise click.ClickException(f"重新扫描 #{job.id} 未完成：{job.error or job.status}")
+    click.echo(
+        f"重新扫描 #{job.id} 完成：{job.done} 篇，新增命中 {job.added}，保留 {job.kept}，标为过时 {job.obsolete}"
+        f"（词库 {job.lexicon_version}）。"
+    )
+
+
+@main.command()
+@click.option("--concurrency", type=click.IntRange(1, 64), default=1, show_default=True, help="本进程同时扫描的块数。")
+def worker(concurrency: int) -> None:
+    """从 PostgreSQL 的任务队列取重新扫描的块来扫描（每个 CPU 核运行一个；多台机器共用同一个数据库）。
+    内置 SQLite 上不需要：重新扫描在服务进程内进行。"""
+    import logging
+
+    from app import worker as queue_worker
+    from app.services.queue import uses_queue
+
+    settings = get_settings()
+    if not uses_queue(settings.db_url):
+        raise click.ClickException(
+            "cuomin worker 需要 PostgreSQL：请把 CUOMIN_DATABASE_URL 设为 postgresql+psycopg://…"
+            "（内置 SQLite 上重新扫描在服务进程内进行，不需要工作进程）"
+        )
+    _open_database().dispose()  # says which database, and refuses one that is not at the head revision
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("procrastinate").setLevel(logging.WARNING)  # a line per periodic job otherwise
+    try:
+        queue_worker.run(settings, concurrency=concurrency)
+    except KeyboardInterrupt:
+        pass
 
 
 @main.command()

@@ -33,6 +33,13 @@ class Settings(BaseSettings):
         0, ge=0, le=64, description="批量入库（cuomin ingest、POST /api/articles/batch）的检查进程数；0 表示按核数"
     )
     rescan_workers: int = Field(0, ge=0, le=64, description="重新扫描使用的进程数；0 表示按 CPU 核数")
+    rescan_chunk_articles: int = Field(
+        2000, ge=1, le=1_000_000, description="PostgreSQL 上重新扫描按文章编号分块，每块的文章数"
+    )
+    rescan_batch: int = Field(200, ge=1, le=10_000, description="重新扫描每批（一个事务）的文章数")
+    rescan_stall_seconds: float = Field(
+        120, gt=0, le=86_400, description="工作进程多少秒没有进展算停滞，它的块交给其他工作进程"
+    )
     stale_days: int = Field(14, ge=1, le=366, description="季度报告中超过多少天未更新算“超期未更新”")
     jurisdiction: str = Field(
         "全区", min_length=1, max_length=20, description="通报对辖区的称呼：全区、全县、全市（标题和总体情况（一）用）"
@@ -40,6 +47,11 @@ class Settings(BaseSettings):
     cors_origins: str = Field(
         "",
         description="允许跨域调用的来源，逗号分隔（如 app://obsidian.md）；* 表示任意来源；空表示不发 CORS 头",
+    )
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="反向代理的地址（逗号分隔，可写网段，* 表示任何地址）：只有它们发来的 X-Forwarded-For、"
+        "X-Forwarded-Proto 才用作客户端地址和协议；空表示一概不信",
     )
     database_url: str | None = Field(
         None,

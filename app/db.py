@@ -167,6 +167,12 @@ def downgrade(engine: Engine, revision: str) -> None:
         command.downgrade(alembic_config(connection), revision)
 
 
+def ours(name: str | None, type_: str, _parent_names: Any) -> bool:
+    """Whether autogenerate compares this object: procrastinate's tables (its own schema file, applied by a
+    migration on PostgreSQL) are not described by the models."""
+    return not (type_ == "table" and (name or "").startswith("procrastinate_"))
+
+
 class SchemaOutOfDate(RuntimeError):
     pass
 

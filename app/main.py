@@ -11,9 +11,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import __version__
-from app.api import access_log, auth, docs, errors
+from app.api import access_log, auth, docs, errors, replicas
 from app.api.database import close_database, open_database
 from app.api.limits import BodyLimit
 from app.api.routes import accounts, articles, check, exemptions, hits, languagetool, me, platforms, reports, rescans
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.detector_holder = _detector_holder(settings)
         tokenizer()  # pay jieba's dictionary load at start, not on the first request
         open_database(app, settings)  # refuses a database that is not at the head revision
+        replicas.install(app, settings)  # PostgreSQL: rate limit and lexicon version shared by every replica
         # A re-scan left running by a killed server resumes now, not when its heartbeat goes stale.
         workers = settings.rescan_workers or rescan.default_workers()
         rescan.recover(sessions=app.state.sessions, detector=app.state.detector_holder.current, workers=workers)
@@ -63,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             app.state.scan_pools.close()
+            replicas.close(app)
             close_database(app)
 
     app = FastAPI(
@@ -104,6 +107,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type"],
         )
     app.add_middleware(access_log.AccessLog)  # logs every answer, 413 and CORS preflights included
-    app.add_middleware(TokenInPath)  # outermost: /lt/<token>/v2/… loses its token before anything logs the path
+    app.add_middleware(TokenInPath)  # /lt/<token>/v2/… loses its token before anything logs the path
+    if settings.forwarded_allow_ips:  # the client's address and scheme as the configured proxy says
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     auth.document(app)  # after every router: 401/403/429 in the OpenAPI responses of protected routes
     return app

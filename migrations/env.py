@@ -8,7 +8,7 @@ from sqlalchemy.engine import Connection
 
 import app.models  # noqa: F401  (registers the tables)
 from app.config import Settings
-from app.db import Base, UtcDateTime, create_db_engine
+from app.db import Base, UtcDateTime, create_db_engine, ours
 
 config = context.config
 
@@ -27,6 +27,7 @@ def run(connection: Connection) -> None:
         compare_type=True,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
         render_item=render_item,
+        include_name=ours,
     )
     with context.begin_transaction():
         context.run_migrations()

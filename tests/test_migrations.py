@@ -20,6 +20,7 @@ from app.db import (
     current_revision,
     downgrade,
     head_revision,
+    ours,
     upgrade,
 )
 from tests.conftest import BACKENDS, fresh_database
@@ -42,7 +43,7 @@ def test_upgrade_downgrade_upgrade_and_no_drift(backend: str, tmp_path: Path) ->
             upgrade(engine)
             assert current_revision(engine) == head_revision()
             with engine.connect() as connection:
-                context = MigrationContext.configure(connection, opts={"compare_type": True})
+                context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": ours})
                 assert compare_metadata(context, Base.metadata) == []
         finally:
             engine.dispose()

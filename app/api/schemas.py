@@ -85,8 +85,11 @@ class ErrorResponse(BaseModel):
 
 class Health(BaseModel):
     status: str
-    lexicon_version: str
+    lexicon_version: str = Field(description="本进程正在使用的词库版本")
     rules: int
+    announced_version: str | None = Field(
+        None, description="PostgreSQL 上最近一次重新加载公布的词库版本；与 lexicon_version 不同时本副本正在加载"
+    )
 
 
 class LexiconInfo(BaseModel):

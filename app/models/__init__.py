@@ -9,7 +9,8 @@ from app.models.disclosure import (
     DisclosureFigure,
     DisclosureUnit,
 )
-from app.models.rescan import RescanJob
+from app.models.replica import LexiconState, RateBucket
+from app.models.rescan import RescanChunk, RescanJob
 from app.models.review import Exemption, ReviewLog
 from app.models.token import ApiToken, WebSession
 
@@ -24,7 +25,10 @@ __all__ = [
     "DisclosureUnit",
     "Exemption",
     "HitRecord",
+    "LexiconState",
     "Organization",
+    "RateBucket",
+    "RescanChunk",
     "RescanJob",
     "ReviewLog",
     "WebSession",

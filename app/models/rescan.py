@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Index, String, Text, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import utcnow
@@ -12,6 +12,8 @@ from app.db import Base
 from app.vocabulary import RescanStatus
 
 RESCAN_STATUSES = tuple(s.value for s in RescanStatus)
+CHUNK_STATUSES = ("pending", "running", "done")
+CHUNK_KINDS = ("range", "sweep")
 
 
 class RescanJob(Base):
@@ -47,4 +49,40 @@ class RescanJob(Base):
     heartbeat_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # host:pid:run of the process running the job: a restarted server knows at once that it is abandoned.
     runner: Mapped[str | None] = mapped_column(String(200))
+    finished_at: Mapped[dt.datetime | None]
+    # Run by `cuomin worker` processes from the PostgreSQL job queue: its chunks, not these columns, are
+    # the truth about progress (see app/services/chunks.py).
+    queued: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+
+
+class RescanChunk(Base):
+    """One article-id range of a queued re-scan (or its final sweep): the checkpoint a worker may move
+    on only by compare-and-set, the counters of what it committed, and the heartbeat of its owner."""
+
+    __tablename__ = "rescan_chunk"
+    __table_args__ = (
+        CheckConstraint("status IN (" + ", ".join(f"'{s}'" for s in CHUNK_STATUSES) + ")", name="status"),
+        CheckConstraint("kind IN (" + ", ".join(f"'{k}'" for k in CHUNK_KINDS) + ")", name="kind"),
+        # One sweep per job: the workers finishing the last two chunks at once cannot both add one.
+        UniqueConstraint("job_id", "seq"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("rescan_job.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int]  # 0, 1, … in id order; the sweep comes last
+    kind: Mapped[str] = mapped_column(String(8), default="range")
+    first_id: Mapped[int]  # article ids first_id..last_id, both included
+    last_id: Mapped[int]
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    # The last article id committed; a batch commits only where it is still the one the batch started from.
+    checkpoint: Mapped[int]
+    total: Mapped[int] = mapped_column(default=0)
+    done: Mapped[int] = mapped_column(default=0)
+    added: Mapped[int] = mapped_column(default=0)
+    kept: Mapped[int] = mapped_column(default=0)
+    obsolete: Mapped[int] = mapped_column(default=0)
+    batches: Mapped[int] = mapped_column(default=0)
+    attempts: Mapped[int] = mapped_column(default=0)
+    owner: Mapped[str | None] = mapped_column(String(200))  # host:pid:run of the worker that claimed it
+    heartbeat_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[dt.datetime | None]

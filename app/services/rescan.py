@@ -32,7 +32,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -41,10 +41,10 @@ from app.config import get_settings
 from app.db import READ_ONLY
 from app.detection.detector import STORED_PROFILE, Detector
 from app.detection.exempt import Cover, phrase_spans
+from app.detection.hit import TITLE
 from app.models import Account, Article, HitRecord, RescanJob, ReviewLog
 from app.services.errors import Conflict, NotFound
 from app.services.exemptions import applicable
-from app.services.review import change_status
 from app.vocabulary import HitStatus
 
 log = logging.getLogger("cuomin.rescan")
@@ -119,7 +119,7 @@ def start_job(*, session: Session, since: dt.date, until: dt.date, label: str, l
     now = utcnow()
     resumed = None
     for job in session.scalars(select(RescanJob).where(RescanJob.status == "running")):
-        if not _abandoned(job):
+        if job.queued or not _abandoned(job):  # a queued job's workers are watched by the queue
             session.rollback()
             raise _running(job)
         if (job.since, job.until, job.lexicon_version) == (since, until, lexicon_version) and resumed is None:
@@ -167,7 +167,9 @@ def recover(*, sessions: sessionmaker[Session], detector: Detector, workers: int
     """At start: a job left running by a killed process resumes at once (its lexicons still current),
     or is marked failed, so that new re-scans need not wait for its heartbeat to go stale."""
     with sessions() as session:
-        job = session.scalars(select(RescanJob).where(RescanJob.status == "running")).first()
+        job = session.scalars(
+            select(RescanJob).where(RescanJob.status == "running", RescanJob.queued.is_(False))
+        ).first()
         if job is None or not _abandoned(job):
             return None
         if job.lexicon_version != detector.version:
@@ -197,6 +199,10 @@ def get_job(*, session: Session, job_id: int) -> RescanJob:
     job = session.get(RescanJob, job_id)
     if job is None:
         raise NotFound("rescan_not_found", f"重新扫描任务不存在：编号 {job_id}")
+    if job.queued and job.status == "running":
+        from app.services.chunks import fill_progress
+
+        fill_progress(session, job)  # the chunks are the truth about a queued job's progress
     return job
 
 
@@ -367,20 +373,14 @@ def _next_batch(
             job.done = max(job.done, job.total)
             session.commit()
             return job, True
-        stored: dict[int, list[HitRecord]] = {a.id: [] for a in batch}
-        in_batch = select(HitRecord).where(HitRecord.article_id.in_(list(stored))).order_by(HitRecord.id)
-        for hit in session.scalars(in_batch):
-            stored[hit.article_id].append(hit)
-        tally = Tally()
-        for article, item, hits in zip(batch, items, found, strict=True):
-            _reconcile(session, article, stored[article.id], hits, version, item[3], item[4], tally)
-            if article.lexicon_version != version:
-                session.execute(
-                    update(Article)
-                    .where(Article.id == article.id)
-                    .values(lexicon_version=version)
-                    .execution_options(synchronize_session=False)
-                )
+        tally = write_batch(
+            session,
+            [
+                Scanned(a.id, a.title, a.text, a.lexicon_version, item[3], item[4], hits)
+                for a, item, hits in zip(batch, items, found, strict=True)
+            ],
+            version,
+        )
         job.done += len(batch)
         job.added += tally.added
         job.kept += tally.kept
@@ -391,82 +391,144 @@ def _next_batch(
         return job, False
 
 
-def _reconcile(
-    session: Session,
-    article: Article,
-    stored: list[HitRecord],
-    found: list[dict[str, Any]],
-    version: str,
-    phrases: Sequence[str],
-    rules: Sequence[str],
-    tally: Tally,
-) -> None:
-    existing: dict[Key, HitRecord] = {}
-    for hit in stored:
-        existing.setdefault((hit.field, hit.rule_id, hit.start, hit.end), hit)
-    covers: dict[str, Cover] = {}  # per field, found only when a stored hit is no longer found
+@dataclass(frozen=True, slots=True)
+class Scanned:
+    """An article as scanned: what the batch write needs to reconcile its stored hits."""
 
-    def exempted(hit: HitRecord) -> bool:
-        # A stored hit the engine now leaves out because of an exemption keeps its status (the exemption
-        # dismissed it, logged): only a hit the lexicons no longer find becomes obsolete.
-        if hit.rule_id in rules:
-            return True
-        if not phrases:
-            return False
-        if hit.field not in covers:
-            covers[hit.field] = Cover(phrase_spans(article.field_text(hit.field), phrases))
-        return covers[hit.field].covers(hit.start, hit.end)
+    id: int
+    title: str
+    text: str
+    lexicon_version: str
+    phrases: Sequence[str]  # exempted phrases and rules of its account
+    rules: Sequence[str]
+    hits: list[dict[str, Any]]  # what the engine found now
 
-    seen: set[Key] = set()
-    for item in found:
-        key = (item["field"], item["rule_id"], item["start"], item["end"])
-        seen.add(key)
-        hit = existing.get(key)
-        if hit is not None:
-            _refresh(hit, item, version)
-            if hit.status == HitStatus.obsolete.value:
-                _restore(session, hit, version)
+    def field_text(self, field: str) -> str:
+        return self.title if field == TITLE else self.text
+
+
+_STORED = (
+    HitRecord.id,
+    HitRecord.article_id,
+    HitRecord.field,
+    HitRecord.rule_id,
+    HitRecord.start,
+    HitRecord.end,
+    HitRecord.status,
+    HitRecord.text,
+    HitRecord.context,
+    HitRecord.category,
+    HitRecord.severity,
+    HitRecord.message,
+    HitRecord.suggestions,
+    HitRecord.lexicon_version,
+)
+_REFRESHED = ("text", "context", "category", "severity", "message", "suggestions")
+
+
+def write_batch(session: Session, articles: Sequence[Scanned], version: str) -> Tally:
+    """Reconcile the stored hits of a batch of scanned articles with what was found, in a few batched Core
+    statements (not one ORM object per hit). The stored hits are locked first (SELECT … FOR UPDATE on
+    PostgreSQL, in id order like every review), so a review committing meanwhile is read, never overwritten:
+    a re-scan changes the status only of hits that vanished or came back. The caller commits."""
+    tally = Tally()
+    if not articles:
+        return tally
+    ids = [a.id for a in articles]
+    stored: dict[int, list[Any]] = {i: [] for i in ids}
+    locking = select(*_STORED).where(HitRecord.article_id.in_(ids)).order_by(HitRecord.id).with_for_update()
+    for row in session.execute(locking):
+        stored[row.article_id].append(row)
+    now = utcnow()
+    new_rows: list[dict[str, Any]] = []
+    refreshed: list[dict[str, Any]] = []
+    changes: list[tuple[Any, str, str]] = []  # (stored row, to status, note); "" as to: restore
+    for article in articles:
+        existing: dict[Key, Any] = {}
+        for row in stored[article.id]:
+            existing.setdefault((row.field, row.rule_id, row.start, row.end), row)
+        seen: set[Key] = set()
+        for item in article.hits:
+            key = (item["field"], item["rule_id"], item["start"], item["end"])
+            seen.add(key)
+            row = existing.get(key)
+            if row is None:
+                new_rows.append(HitRecord.row(item, version, article.id, now))
+                tally.added += 1
+                continue
             tally.kept += 1
-        else:
-            session.add(HitRecord.found(item, version, article_id=article.id))
-            tally.added += 1
-    for key, hit in existing.items():
-        if key not in seen and hit.status != HitStatus.obsolete.value and not exempted(hit):
-            change_status(
-                session=session,
-                hit=hit,
-                to=HitStatus.obsolete,
-                actor=ACTOR,
-                note=f"词库 {version} 重新扫描后不再命中",
-                by_system=True,
-            )
+            # The rule's current words (a lexicon update may reword a message); status and history stay.
+            fresh = {name: item[name] for name in _REFRESHED}
+            fresh["suggestions"] = list(fresh["suggestions"])
+            if any(getattr(row, name) != fresh[name] for name in _REFRESHED) or row.lexicon_version != version:
+                refreshed.append({"b_id": row.id, **fresh, "lexicon_version": version})
+            if row.status == HitStatus.obsolete.value:
+                changes.append((row, "", f"词库 {version} 重新扫描后再次命中"))
+        covers: dict[str, Cover] = {}
+        for key, row in existing.items():
+            if key in seen or row.status == HitStatus.obsolete.value or _exempted(article, row, covers):
+                continue
+            changes.append((row, HitStatus.obsolete.value, f"词库 {version} 重新扫描后不再命中"))
             tally.obsolete += 1
+    table = HitRecord.__table__
+    if new_rows:
+        session.execute(insert(table), new_rows)
+    if refreshed:
+        values = {name: bindparam(name) for name in (*_REFRESHED, "lexicon_version")}
+        session.execute(update(table).where(table.c.id == bindparam("b_id")).values(**values), refreshed)
+    if changes:
+        before = _before_obsolete(session, [row.id for row, to, _ in changes if not to])
+        logs, statuses = [], []
+        for row, to, note in changes:
+            to = to or before.get(row.id, HitStatus.pending.value)
+            logs.append(
+                {
+                    "hit_id": row.id,
+                    "actor": ACTOR,
+                    "at": now,
+                    "from_status": row.status,
+                    "to_status": to,
+                    "note": note,
+                    "exemption_id": None,
+                }
+            )
+            statuses.append({"b_id": row.id, "status": to})
+        # By the system: the reviewer's name, time and note stay those of the last review.
+        session.execute(
+            update(table).where(table.c.id == bindparam("b_id")).values(status=bindparam("status")), statuses
+        )
+        session.execute(insert(ReviewLog.__table__), logs)
+    stale = [a.id for a in articles if a.lexicon_version != version]
+    if stale:
+        session.execute(
+            update(Article)
+            .where(Article.id.in_(stale))
+            .values(lexicon_version=version)
+            .execution_options(synchronize_session=False)
+        )
+    return tally
 
 
-def _refresh(hit: HitRecord, item: dict[str, Any], version: str) -> None:
-    """The rule's current words (a lexicon update may reword a message); status and history stay."""
-    for name in ("text", "context", "category", "severity", "message"):
-        if getattr(hit, name) != item[name]:
-            setattr(hit, name, item[name])
-    if hit.suggestions != item["suggestions"]:
-        hit.suggestions = item["suggestions"]
-    if hit.lexicon_version != version:
-        hit.lexicon_version = version
+def _exempted(article: Scanned, row: Any, covers: dict[str, Cover]) -> bool:
+    """A stored hit the engine now leaves out because of an exemption keeps its status (the exemption
+    dismissed it, logged): only a hit the lexicons no longer find becomes obsolete."""
+    if row.rule_id in article.rules:
+        return True
+    if not article.phrases:
+        return False
+    if row.field not in covers:
+        covers[row.field] = Cover(phrase_spans(article.field_text(row.field), article.phrases))
+    return covers[row.field].covers(row.start, row.end)
 
 
-def _restore(session: Session, hit: HitRecord, version: str) -> None:
-    """A hit that matches again returns to the status it had before it became obsolete."""
-    before = session.scalar(
-        select(ReviewLog.from_status)
-        .where(ReviewLog.hit_id == hit.id, ReviewLog.to_status == HitStatus.obsolete.value)
-        .order_by(ReviewLog.id.desc())
-        .limit(1)
+def _before_obsolete(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    """The status each hit had before it last became obsolete: a hit that matches again returns to it."""
+    if not ids:
+        return {}
+    latest = (
+        select(func.max(ReviewLog.id))
+        .where(ReviewLog.hit_id.in_(list(ids)), ReviewLog.to_status == HitStatus.obsolete.value)
+        .group_by(ReviewLog.hit_id)
     )
-    change_status(
-        session=session,
-        hit=hit,
-        to=HitStatus(before or HitStatus.pending.value),
-        actor=ACTOR,
-        note=f"词库 {version} 重新扫描后再次命中",
-        by_system=True,
-    )
+    rows = session.execute(select(ReviewLog.hit_id, ReviewLog.from_status).where(ReviewLog.id.in_(latest)))
+    return {row.hit_id: row.from_status for row in rows}

@@ -330,7 +330,7 @@ def test_a_database_error_is_recorded_without_its_sql(sessions, lexicon: Path, m
     def locked(*_args, **_kwargs):
         raise OperationalError("INSERT INTO hit (article_id) VALUES (?)", (1,), Exception("database is locked"))
 
-    monkeypatch.setattr(rescan, "_reconcile", locked)
+    monkeypatch.setattr(rescan, "write_batch", locked)
     with pytest.raises(OperationalError):
         run(sessions, detector)
     with sessions() as session:

@@ -68,9 +68,13 @@ async def check_text(
 
 
 @router.get("/healthz", response_model=Health, tags=["运维"])
-async def healthz(detector: DetectorDep) -> Health:
-    """服务存活检查，并给出当前词库版本。"""
-    return Health(status="ok", lexicon_version=detector.version, rules=len(detector.lexicon.rules))
+def healthz(holder: HolderDep) -> Health:
+    """服务存活检查，并给出本进程使用的词库版本（PostgreSQL 上还有最近一次重新加载公布的版本）。"""
+    detector = holder.current
+    announced = getattr(holder, "announced", None)
+    return Health(
+        status="ok", lexicon_version=detector.version, rules=len(detector.lexicon.rules), announced_version=announced
+    )
 
 
 def _info(detector: Detector) -> LexiconInfo:

@@ -20,7 +20,7 @@
     if (job.status === "running" && job.done === 0) {
       // Workers load the lexicons before the first article: say that it has started, and for how long.
       bar.removeAttribute("value");  // an indeterminate bar moves while nothing is counted yet
-      text.textContent = `重新扫描已开始（任务编号 ${job.id}，共 ${job.total} 篇）：正在加载词库，已用 ${seconds} 秒……`;
+      text.textContent = `重新扫描已开始（任务编号 ${job.id}，共 ${job.total} 篇）：正在加载词库（使用 PostgreSQL 时等待 cuomin worker 进程），已用 ${seconds} 秒……`;
       box.dataset.status = "starting";
       return;
     }
