@@ -60,6 +60,7 @@ _TRANSLITERATION = set(
     "维温沃乌西希夏谢辛休雅亚扬耶伊因英尤约扎泽詹兹卓佐"
 )
 TRANSLITERATION_RUN = 4
+RECURRENCE_MIN_TEXT = 200  # a document, not a sentence
 _QUOTES = (("“", "”"), ("「", "」"), ("‘", "’"), ('"', '"'))
 
 
@@ -235,7 +236,24 @@ class TypoLayer:
             TypoFinding(start, end, text[start:end], right, kind, gain, confidence(gain))
             for gain, start, end, right, kind in chosen
         ]
-        return [f for f in findings if not _quoted_and_recurring(text, f.start, f.end)]
+        return [f for f in findings if not (_quoted_and_recurring(text, f.start, f.end) or self._recurring(text, f))]
+
+    def _recurring(self, text: str, finding: TypoFinding) -> bool:
+        """The same unusual characters written again in the document (顾淑林 … 顾淑林) are the author's own
+        name or term: a slip of the hand does not repeat itself. Judged on a bigram through the flagged
+        character that official prose never writes, found twice; only in a document, not a sentence."""
+        if len(text) < RECURRENCE_MIN_TEXT:
+            return False
+        start, end = finding.start, finding.end
+        for a, b in [(start, end)] if end - start == 2 else [(start - 1, end), (start, end + 1)]:
+            if a < 0 or b > len(text):
+                continue
+            ids = self.model.vocab.encode(text[a:b])
+            if not self._is_han[ids].all() or self.model.bigram_seen(ids[:1], ids[1:])[0]:
+                continue
+            if text.count(text[a:b]) >= 2:
+                return True
+        return False
 
     def _round(
         self, ids: np.ndarray, within: np.ndarray | None, threshold: float, words: bool

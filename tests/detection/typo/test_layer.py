@@ -144,3 +144,22 @@ def test_a_slip_that_breaks_a_known_name_is_serious() -> None:
 
 def test_a_correction_into_a_leaders_name_is_left_to_the_leaders_layer(engine: Detector) -> None:
     assert not any(h.rule_id == "typo.lm" for h in engine.check("李墙同志在村里开了一家小卖部。"))
+
+
+FILLER = (
+    "今年以来，我县坚持以人民为中心的发展思想，扎实推进乡村振兴，持续改善农村人居环境，群众的获得感、幸福感不断增强。"
+    * 4
+)
+
+
+def test_a_name_written_again_in_the_document_is_the_authors_own(engine: Detector) -> None:
+    once = "那一天深深定格在顾淑林心里。" + FILLER
+
+    def typos(text: str) -> list[str]:
+        return [h.text for h in engine.check(text, date=dt.date(2025, 6, 1)) if h.rule_id == "typo.lm"]
+
+    assert typos(once) == ["顾淑"]
+    assert typos(once + "说起今后的打算，顾淑林信心满满。") == []
+    # a slip is still a slip when its neighbours recur elsewhere (原则。 after 职则。)
+    slip = "各级政府要切实履行安全生产监管职则。" + FILLER + "同时要坚持原则。"
+    assert typos(slip) == ["则"]
