@@ -42,6 +42,7 @@ from app.services.rescan import (
     _running,
     write_batch,
 )
+from app.vocabulary import RescanStatus
 
 log = logging.getLogger("cuomin.rescan")
 
@@ -65,11 +66,11 @@ def start(
     of an older lexicon can never finish (workers refuse it): a re-scan on the current lexicon replaces it.
     The partial unique index keeps one running job: of two concurrent starts, the second gets the 409."""
     now = utcnow()
-    for job in session.scalars(select(RescanJob).where(RescanJob.status == "running")):
+    for job in session.scalars(select(RescanJob).where(RescanJob.status == RescanStatus.running)):
         if (job.queued and job.lexicon_version == lexicon_version) or (not job.queued and not _abandoned(job)):
             session.rollback()
             raise _running(job)
-        job.status, job.finished_at = "failed", now
+        job.status, job.finished_at = RescanStatus.failed, now
         job.error = "已由新的重新扫描取代" + ("（词库已更新）" if job.lexicon_version != lexicon_version else "")
     job = RescanJob(label=label, since=since, until=until, lexicon_version=lexicon_version, queued=True, total=0)
     session.add(job)
@@ -137,7 +138,7 @@ def stalled(session: Session, stall: dt.timedelta) -> list[int]:
         select(RescanChunk.id)
         .join(RescanJob, RescanJob.id == RescanChunk.job_id)
         .where(
-            RescanJob.status == "running",
+            RescanJob.status == RescanStatus.running,
             RescanJob.queued.is_(True),
             RescanChunk.status != "done",
             RescanChunk.heartbeat_at < utcnow() - stall,
@@ -183,7 +184,7 @@ class Worker:
                 .join(RescanJob, RescanJob.id == RescanChunk.job_id)
                 .where(RescanChunk.id == chunk_id)
             ).one_or_none()
-            if row is None or row[0] == "done" or row[1] != "running":
+            if row is None or row[0] == "done" or row[1] != RescanStatus.running:
                 return False
             if row[2] != self.detector.version:
                 raise LexiconMismatch(
@@ -252,7 +253,7 @@ class Worker:
             if moved != 1:
                 session.rollback()
                 raise Fenced(f"重新扫描块 {chunk_id} 已由其他工作进程接手，本批不保存")
-            if session.scalar(select(RescanJob.status).where(RescanJob.id == job_id)) != "running":
+            if session.scalar(select(RescanJob.status).where(RescanJob.id == job_id)) != RescanStatus.running:
                 session.rollback()
                 raise Fenced(f"重新扫描任务 {job_id} 已结束或被取代")
             if batch:
@@ -281,7 +282,7 @@ class Worker:
         with self.sessions() as session:
             job_id = session.scalar(select(RescanChunk.job_id).where(RescanChunk.id == chunk_id))
             job = session.scalars(select(RescanJob).where(RescanJob.id == job_id).with_for_update()).one()
-            if job.status != "running":
+            if job.status != RescanStatus.running:
                 session.rollback()
                 return None
             chunks = list(session.scalars(select(RescanChunk).where(RescanChunk.job_id == job_id)))

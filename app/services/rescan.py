@@ -45,7 +45,7 @@ from app.detection.hit import TITLE
 from app.models import Account, Article, HitRecord, RescanJob, ReviewLog
 from app.services.errors import Conflict, NotFound
 from app.services.exemptions import applicable
-from app.vocabulary import HitStatus
+from app.vocabulary import HitStatus, RescanStatus
 
 log = logging.getLogger("cuomin.rescan")
 
@@ -118,14 +118,14 @@ def start_job(*, session: Session, since: dt.date, until: dt.date, label: str, l
     The database holds one running job at most: of two concurrent starts, the second gets the 409."""
     now = utcnow()
     resumed = None
-    for job in session.scalars(select(RescanJob).where(RescanJob.status == "running")):
+    for job in session.scalars(select(RescanJob).where(RescanJob.status == RescanStatus.running)):
         if job.queued or not _abandoned(job):  # a queued job's workers are watched by the queue
             session.rollback()
             raise _running(job)
         if (job.since, job.until, job.lexicon_version) == (since, until, lexicon_version) and resumed is None:
             resumed = job
         else:
-            job.status, job.error, job.finished_at = "failed", "任务中断，已由新的重新扫描取代", now
+            job.status, job.error, job.finished_at = RescanStatus.failed, "任务中断，已由新的重新扫描取代", now
     if resumed is not None:
         return _take_over(session, resumed)
     total = session.scalar(select(func.count(Article.id)).where(_in_range(since, until))) or 0
@@ -150,7 +150,9 @@ def _take_over(session: Session, job: RescanJob) -> RescanJob:
     runner, old = _new_runner(), job.runner
     taken = session.execute(
         update(RescanJob)
-        .where(RescanJob.id == job.id, RescanJob.status == "running", RescanJob.heartbeat_at == job.heartbeat_at)
+        .where(
+            RescanJob.id == job.id, RescanJob.status == RescanStatus.running, RescanJob.heartbeat_at == job.heartbeat_at
+        )
         .where(RescanJob.runner.is_(None) if old is None else RescanJob.runner == old)
         .values(runner=runner, heartbeat_at=utcnow())
         .execution_options(synchronize_session=False)
@@ -168,12 +170,12 @@ def recover(*, sessions: sessionmaker[Session], detector: Detector, workers: int
     or is marked failed, so that new re-scans need not wait for its heartbeat to go stale."""
     with sessions() as session:
         job = session.scalars(
-            select(RescanJob).where(RescanJob.status == "running", RescanJob.queued.is_(False))
+            select(RescanJob).where(RescanJob.status == RescanStatus.running, RescanJob.queued.is_(False))
         ).first()
         if job is None or not _abandoned(job):
             return None
         if job.lexicon_version != detector.version:
-            job.status, job.finished_at = "failed", utcnow()
+            job.status, job.finished_at = RescanStatus.failed, utcnow()
             job.error = "服务重启，任务中断；词库已更新，请重新开始重新扫描"
             session.commit()
             return None
@@ -199,7 +201,7 @@ def get_job(*, session: Session, job_id: int) -> RescanJob:
     job = session.get(RescanJob, job_id)
     if job is None:
         raise NotFound("rescan_not_found", f"重新扫描任务不存在：编号 {job_id}")
-    if job.queued and job.status == "running":
+    if job.queued and job.status == RescanStatus.running:
         from app.services.chunks import fill_progress
 
         fill_progress(session, job)  # the chunks are the truth about a queued job's progress
@@ -316,8 +318,8 @@ def run_job(
     except Exception as exc:
         with sessions() as session:
             job = get_job(session=session, job_id=job_id)
-            if job.status == "running" and job.runner == runner:
-                job.status, job.error, job.finished_at = "failed", _describe(exc), utcnow()
+            if job.status == RescanStatus.running and job.runner == runner:
+                job.status, job.error, job.finished_at = RescanStatus.failed, _describe(exc), utcnow()
                 session.commit()
         raise
     finally:
@@ -365,11 +367,11 @@ def _next_batch(
     found = scanner.scan(items) if batch else []
     with sessions() as session:
         job = get_job(session=session, job_id=job_id)
-        if job.status != "running" or job.runner != runner or job.last_article_id != checkpoint:
+        if job.status != RescanStatus.running or job.runner != runner or job.last_article_id != checkpoint:
             session.rollback()
             raise _TakenOver(f"重新扫描任务 {job_id} 已由其他进程接手")
         if not batch:
-            job.status, job.finished_at = "done", utcnow()
+            job.status, job.finished_at = RescanStatus.done, utcnow()
             job.done = max(job.done, job.total)
             session.commit()
             return job, True
