@@ -44,7 +44,7 @@ _ABBREVIATIONS = set("京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤�
 _NUMERALS = set("一二三四五六七八九十两百千万")
 # One-character country names beside 中 (中加两国, 中芬合作, 美中关系): abbreviations in a set frame,
 _COUNTRIES = set(
-    "美英法德俄日韩朝加澳新印巴意西葡荷比瑞挪芬丹希土埃伊沙越老柬泰缅菲马蒙古墨智秘阿南非以约叙苏捷匈波罗保塞克斯爱"
+    "美英法德俄日韩朝加澳新印巴意西葡荷比瑞挪芬丹希土埃伊沙越老柬泰缅菲马蒙古墨智秘阿南非以约叙苏捷匈波罗保塞克斯爱黎"
 )
 # ... and in the frames of travel and of sides: 访美, 赴爱投资, 驻日使馆, 爱方表示.
 _COUNTRY_BEFORE = set("中赴访驻抵离")
@@ -279,6 +279,7 @@ class TypoLayer:
             & ~_parallel(ids, positions)
             & ~self._enumerated(ids, positions)
             & ~self._transliterated(ids, positions)
+            & ~_doubled(ids, positions)
         ]
         found = self._singles(padded, ids, positions, threshold)
         if words:
@@ -447,6 +448,13 @@ def _neighbours(ids: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.
     before = np.where(positions > 0, ids[np.maximum(positions - 1, 0)], BOUNDARY)
     after = np.where(positions + 1 < len(ids), ids[np.minimum(positions + 1, len(ids) - 1)], BOUNDARY)
     return before, after
+
+
+def _doubled(ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """A doubled character (骥骥, 巳巳如意, 个个) is reduplication, written on purpose."""
+    before, after = _neighbours(ids, positions)
+    here = ids[positions]
+    return (before == here) | (after == here)  # type: ignore[no-any-return]
 
 
 def _parallel(ids: np.ndarray, positions: np.ndarray) -> np.ndarray:

@@ -49,6 +49,7 @@ CORRECT = [
     "通过良种、良技、良机、良法多管齐下，粮食单产稳步提高。",  # enumerated items sharing a head
     "代表团团长、总统助理梅金斯基在会谈后表示满意。",  # a transliterated foreign name
     "欢迎更多企业赴爱投资，爱方愿提供便利。",  # a one-character country name in its frames
+    "春节游园会以“金蛇狂舞，巳巳如意”为主题。",  # reduplication is written on purpose
 ]
 
 
