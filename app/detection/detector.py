@@ -5,9 +5,10 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import logging
+import pickle
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain
 from pathlib import Path
@@ -79,6 +80,39 @@ class _Candidate:
     severity: str | None = None  # overrides the rule's (a slip in a known form is serious)
 
 
+class _Rules(Sequence):
+    """The rules of a detector loaded from the compiled cache, each decoded from its own pickle the first
+    time a hit needs it: a check reads a few rules of thousands, and a process that only checks one
+    draft should not pay for rebuilding every rule's validated model."""
+
+    __slots__ = ("_blobs", "_decoded")
+
+    def __init__(self, blobs: list[bytes]) -> None:
+        self._blobs = blobs
+        self._decoded: dict[int, Rule] = {}
+
+    def __len__(self) -> int:
+        return len(self._blobs)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        try:
+            return self._decoded[index]
+        except KeyError:
+            rule = self._decoded[index] = pickle.loads(self._blobs[index])
+            return rule
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return _Rules, (self._blobs,)
+
+    @classmethod
+    def of(cls, rules: Sequence[Rule]) -> _Rules:
+        if isinstance(rules, _Rules):
+            return rules
+        return cls([pickle.dumps(rule, protocol=pickle.HIGHEST_PROTOCOL) for rule in rules])
+
+
 class Detector:
     """Immutable once built, so any number of threads may call check() at once."""
 
@@ -91,8 +125,10 @@ class Detector:
         max_hits: int = MAX_HITS,
         typo: TypoMode = "on",
     ) -> None:
-        self.lexicon = lexicon
+        self._lexicon: Lexicon | None = lexicon
+        self._lexicon_blob = b""
         self.version = lexicon.version
+        self.directory = lexicon.directory
         self.context_chars = context_chars
         self.max_hits = max_hits
         self._rules: tuple[Rule, ...] = lexicon.rules
@@ -121,7 +157,7 @@ class Detector:
         ]
         self._automaton = self._build(self.terms)
         self._typo_mode = typo if "typo_lm" in self._detectors else "off"
-        self.typo = _typo_layer(lexicon, self._typo_mode)
+        self.typo = _typo_layer(self.directory, self.version, self._typo_mode)
         self._protected: dict[str, list[tuple[str, int]]] = {}
         self._serious: dict[str, list[tuple[str, int]]] = {}
         self._leader_names: dict[str, list[tuple[str, int]]] = {}
@@ -131,14 +167,32 @@ class Detector:
 
     def __getstate__(self) -> dict:
         # The compiled cache must not copy the typo model: its tables are memory-mapped from a cache of
-        # their own, and are mapped again when the detector is loaded.
+        # their own, and are mapped again when the detector is loaded. The lexicon and the rules go in as
+        # pickles of their own, decoded when first used (checking needs only the rules that hit).
         state = self.__dict__.copy()
         state["typo"] = None
+        if not state["_lexicon_blob"]:
+            state["_lexicon_blob"] = pickle.dumps(self.lexicon, protocol=pickle.HIGHEST_PROTOCOL)
+        state["_lexicon"] = None
+        state["_rules"] = _Rules.of(self._rules)
         return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        self.typo = _typo_layer(self.lexicon, self._typo_mode)
+        self.typo = _typo_layer(self.directory, self.version, self._typo_mode)
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """The lexicon the detector was built from (decoded on first use after loading from the cache)."""
+        lexicon = self._lexicon
+        if lexicon is None:
+            lexicon = self._lexicon = pickle.loads(self._lexicon_blob)
+        return lexicon
+
+    @property
+    def rules(self) -> Sequence[Rule]:
+        """The rules in lexicon order, without decoding the lexicon."""
+        return self._rules
 
     @classmethod
     def from_dir(cls, directory: Path | str, **kwargs: object) -> Detector:
@@ -155,6 +209,10 @@ class Detector:
         for key, items in keys.items():
             automaton.add(key, tuple(items))
         automaton.build()
+        # The layers' keys live on in the automaton only: the compiled cache need not carry them twice.
+        for layer in [self._near, *self._knowledge]:
+            if layer is not None:
+                layer.keys = {}
         # A slip lies inside a correctly written form only if the form's match ends this close to its own.
         self._reach = max(map(len, keys), default=0) + 2
         # Only characters that normalisation would change into a term character (or remove) can
@@ -449,7 +507,7 @@ _typo_layers: dict[tuple[str, str], TypoLayer] = {}
 _typo_lock = threading.Lock()
 
 
-def _typo_layer(lexicon: Lexicon, mode: TypoMode) -> TypoLayer | None:
+def _typo_layer(lexicon_dir: Path, version: str, mode: TypoMode) -> TypoLayer | None:
     """The typo layer of the lexicon directory, loaded once per process and model version. A missing or broken
     model raises (naming the file and the build command) unless the mode says the engine may run without it."""
     if mode == "off":
@@ -457,8 +515,8 @@ def _typo_layer(lexicon: Lexicon, mode: TypoMode) -> TypoLayer | None:
     from app.detection.typo.layer import TypoLayer
     from app.detection.typo.model import ModelError
 
-    directory = lexicon.directory / "data" / "typo"
-    key = (str(directory.resolve()), lexicon.version)
+    directory = lexicon_dir / "data" / "typo"
+    key = (str(directory.resolve()), version)
     with _typo_lock:
         if key not in _typo_layers:
             try:

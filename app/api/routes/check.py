@@ -70,7 +70,7 @@ async def check_text(
 @router.get("/healthz", response_model=Health, tags=["运维"])
 async def healthz(detector: DetectorDep) -> Health:
     """服务存活检查，并给出当前词库版本。"""
-    return Health(status="ok", lexicon_version=detector.version, rules=len(detector.lexicon.rules))
+    return Health(status="ok", lexicon_version=detector.version, rules=len(detector.rules))
 
 
 def _info(detector: Detector) -> LexiconInfo:
