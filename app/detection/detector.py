@@ -80,37 +80,48 @@ class _Candidate:
     severity: str | None = None  # overrides the rule's (a slip in a known form is serious)
 
 
+_RULE_CHUNK = 64
+
+
 class _Rules(Sequence):
-    """The rules of a detector loaded from the compiled cache, each decoded from its own pickle the first
-    time a hit needs it: a check reads a few rules of thousands, and a process that only checks one
+    """The rules of a detector loaded from the compiled cache, decoded a chunk at a time the first time a
+    hit needs one of them: a check reads a few rules of thousands, and a process that only checks one
     draft should not pay for rebuilding every rule's validated model."""
 
-    __slots__ = ("_blobs", "_decoded")
+    __slots__ = ("_chunks", "_count", "_decoded")
 
-    def __init__(self, blobs: list[bytes]) -> None:
-        self._blobs = blobs
-        self._decoded: dict[int, Rule] = {}
+    def __init__(self, chunks: list[bytes], count: int) -> None:
+        self._chunks = chunks
+        self._count = count
+        self._decoded: list[Rule | None] = [None] * count
 
     def __len__(self) -> int:
-        return len(self._blobs)
+        return self._count
 
     def __getitem__(self, index):  # type: ignore[override]
         if isinstance(index, slice):
-            return tuple(self[i] for i in range(*index.indices(len(self))))
-        try:
-            return self._decoded[index]
-        except KeyError:
-            rule = self._decoded[index] = pickle.loads(self._blobs[index])
-            return rule
+            return tuple(self[i] for i in range(*index.indices(self._count)))
+        rule = self._decoded[index]
+        if rule is None:
+            index %= self._count
+            base = index - index % _RULE_CHUNK
+            for offset, decoded in enumerate(pickle.loads(self._chunks[base // _RULE_CHUNK])):
+                self._decoded[base + offset] = decoded
+            rule = self._decoded[index]
+        return rule
 
     def __reduce__(self) -> tuple[object, ...]:
-        return _Rules, (self._blobs,)
+        return _Rules, (self._chunks, self._count)
 
     @classmethod
     def of(cls, rules: Sequence[Rule]) -> _Rules:
         if isinstance(rules, _Rules):
             return rules
-        return cls([pickle.dumps(rule, protocol=pickle.HIGHEST_PROTOCOL) for rule in rules])
+        chunks = [
+            pickle.dumps(tuple(rules[i : i + _RULE_CHUNK]), protocol=pickle.HIGHEST_PROTOCOL)
+            for i in range(0, len(rules), _RULE_CHUNK)
+        ]
+        return cls(chunks, len(rules))
 
 
 class Detector:
@@ -145,7 +156,7 @@ class Detector:
                 term = normalize_term(raw)
                 context = ContextRules.compile(rule.spec, term, retired=rule.category == RETIRED_CATEGORY)
                 by_term.setdefault(term, []).append(_Term(index, len(term), context))
-        self.terms = {term: tuple(items) for term, items in by_term.items()}
+        self._terms: dict[str, tuple[_Term, ...]] | bytes = {term: tuple(items) for term, items in by_term.items()}
         self._near = NearMiss(lexicon, set(self.terms)) if near_miss else None
         # Rules in code over the knowledge tables: each adds its anchors to the automaton and reads
         # the text around them.
@@ -171,10 +182,13 @@ class Detector:
         # pickles of their own, decoded when first used (checking needs only the rules that hit).
         state = self.__dict__.copy()
         state["typo"] = None
-        if not state["_lexicon_blob"]:
-            state["_lexicon_blob"] = pickle.dumps(self.lexicon, protocol=pickle.HIGHEST_PROTOCOL)
+        if not state["_lexicon_blob"]:  # the lexicon without its rules, which are stored once, in _rules
+            bare = replace(self.lexicon, rules=())
+            state["_lexicon_blob"] = pickle.dumps(bare, protocol=pickle.HIGHEST_PROTOCOL)
         state["_lexicon"] = None
         state["_rules"] = _Rules.of(self._rules)
+        if not isinstance(self._terms, bytes):  # needed to build, not to check
+            state["_terms"] = pickle.dumps(self._terms, protocol=pickle.HIGHEST_PROTOCOL)
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -186,8 +200,16 @@ class Detector:
         """The lexicon the detector was built from (decoded on first use after loading from the cache)."""
         lexicon = self._lexicon
         if lexicon is None:
-            lexicon = self._lexicon = pickle.loads(self._lexicon_blob)
+            lexicon = self._lexicon = replace(pickle.loads(self._lexicon_blob), rules=tuple(self._rules))
         return lexicon
+
+    @property
+    def terms(self) -> dict[str, tuple[_Term, ...]]:
+        """Each normalised lexicon term and the rules it stands for."""
+        terms = self._terms
+        if isinstance(terms, bytes):
+            terms = self._terms = pickle.loads(terms)
+        return terms
 
     @property
     def rules(self) -> Sequence[Rule]:
