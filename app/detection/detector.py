@@ -124,6 +124,40 @@ class _Rules(Sequence):
         return cls(chunks, len(rules))
 
 
+class _CachedLexicon(Lexicon):
+    """The lexicon of a detector loaded from the compiled cache: its version and directory at once, its rules
+    and tables decoded on first use. Checking and starting a pool of checking processes (which asks for the
+    directory only) never decode the thousands of validated rules."""
+
+    def __init__(self, version: str, directory: Path, rules: Sequence[Rule], tables: bytes) -> None:  # noqa: D107
+        object.__setattr__(self, "version", version)
+        object.__setattr__(self, "directory", directory)
+        object.__setattr__(self, "_parts", (rules, tables))
+        object.__setattr__(self, "_whole", None)
+
+    def whole(self) -> Lexicon:
+        whole = self._whole
+        if whole is None:
+            rules, tables = self._parts
+            whole = replace(pickle.loads(tables), rules=tuple(rules))
+            object.__setattr__(self, "_whole", whole)
+        return whole
+
+    rules = property(lambda self: self.whole().rules)  # type: ignore[assignment]
+    divisions = property(lambda self: self.whole().divisions)  # type: ignore[assignment]
+    lookalikes = property(lambda self: self.whole().lookalikes)  # type: ignore[assignment]
+
+    def __eq__(self, other: object) -> bool:
+        return self.whole() == (other.whole() if isinstance(other, _CachedLexicon) else other)
+
+    def __hash__(self) -> int:
+        return hash(self.whole())
+
+    def __reduce__(self) -> tuple[object, ...]:
+        whole = self.whole()
+        return Lexicon, (whole.rules, whole.version, whole.directory, whole.divisions, whole.lookalikes)
+
+
 class Detector:
     """Immutable once built, so any number of threads may call check() at once."""
 
@@ -200,7 +234,7 @@ class Detector:
         """The lexicon the detector was built from (decoded on first use after loading from the cache)."""
         lexicon = self._lexicon
         if lexicon is None:
-            lexicon = self._lexicon = replace(pickle.loads(self._lexicon_blob), rules=tuple(self._rules))
+            lexicon = self._lexicon = _CachedLexicon(self.version, self.directory, self._rules, self._lexicon_blob)
         return lexicon
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 from pathlib import Path
 
@@ -177,5 +178,10 @@ def test_rules_and_lexicon_of_a_cached_detector_decode_on_demand(
     assert [h.rule_id for h in loaded.check(TEXT)] == [h.rule_id for h in mini.check(TEXT)]
     assert len(loaded.rules) == len(mini.lexicon.rules)
     assert list(loaded.rules) == list(mini.lexicon.rules)
+    fresh = cache.load_detector(lexicon, cache_dir=tmp_path)
+    assert fresh.lexicon.directory == lexicon and fresh.lexicon.version == mini.version
+    assert fresh.lexicon._whole is None  # a pool of checking processes asks for the directory only
     assert loaded.lexicon.rules == mini.lexicon.rules and loaded.lexicon.divisions == mini.lexicon.divisions
+    assert loaded.lexicon.lookalikes == mini.lexicon.lookalikes
+    assert pickle.loads(pickle.dumps(loaded.lexicon)).rules == mini.lexicon.rules
     assert loaded.rule(mini.lexicon.rules[0].id) == mini.lexicon.rules[0]
