@@ -129,7 +129,7 @@ class _CachedLexicon(Lexicon):
     and tables decoded on first use. Checking and starting a pool of checking processes (which asks for the
     directory only) never decode the thousands of validated rules."""
 
-    def __init__(self, version: str, directory: Path, rules: Sequence[Rule], tables: bytes) -> None:  # noqa: D107
+    def __init__(self, version: str, directory: Path, rules: Sequence[Rule], tables: bytes) -> None:
         object.__setattr__(self, "version", version)
         object.__setattr__(self, "directory", directory)
         object.__setattr__(self, "_parts", (rules, tables))

@@ -7,9 +7,9 @@ of ingesting them one by one and a fraction of the cost.
    batch; an item that repeats an earlier one (same account and url, or same account and content),
    in the database or in the batch, is a duplicate of it.
 3. The new articles are checked in worker processes (app.services.scanning).
-4. They are written in chunks (the next chunk is checked meanwhile), each chunk one transaction of two batched Core INSERTs (articles,
-   then all their hits): a kill leaves whole chunks and nothing of the one being written. A chunk
-   that meets a concurrent writer's copy of one of its articles (a unique constraint) is rolled back
+4. They are written in chunks (the next chunk is checked meanwhile), each chunk one transaction of
+   two batched Core INSERTs (articles, then all their hits): a kill leaves whole chunks and nothing
+   of the one being written. A chunk that meets a concurrent writer's copy of one of its articles (a unique constraint) is rolled back
    and written article by article, each one then found stored (a duplicate) or stored once.
 """
 
@@ -131,7 +131,10 @@ def _checked(pool: ScanPool, fresh: list[_New]) -> Iterator[tuple[list[_New], li
         pending = ahead.submit(pool.check, _jobs(chunks[0])) if chunks else None
         for k, chunk in enumerate(chunks):
             assert pending is not None
-            current, pending = pending, (ahead.submit(pool.check, _jobs(chunks[k + 1])) if k + 1 < len(chunks) else None)
+            current, pending = (
+                pending,
+                (ahead.submit(pool.check, _jobs(chunks[k + 1])) if k + 1 < len(chunks) else None),
+            )
             try:
                 yield chunk, current.result()
             except Exception as exc:

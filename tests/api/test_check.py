@@ -139,4 +139,6 @@ def test_a_long_text_is_checked_off_the_event_loop_with_the_same_answer(monkeypa
         padding = "好" * route.INLINE_CHARS
         long = client.post("/api/check", json={"title": "他做为党员", "text": text + padding}).json()["hits"]
         assert calls == [len(text) + route.INLINE_CHARS]
-    assert [(h["field"], h["rule_id"], h["start"]) for h in long] == [(h["field"], h["rule_id"], h["start"]) for h in short]
+    assert [(h["field"], h["rule_id"], h["start"]) for h in long] == [
+        (h["field"], h["rule_id"], h["start"]) for h in short
+    ]

@@ -169,9 +169,7 @@ def test_touched_but_unchanged_files_keep_the_cache(lexicon: Path, tmp_path: Pat
     assert builds == [lexicon]
 
 
-def test_rules_and_lexicon_of_a_cached_detector_decode_on_demand(
-    lexicon: Path, tmp_path: Path, mini: Detector
-) -> None:
+def test_rules_and_lexicon_of_a_cached_detector_decode_on_demand(lexicon: Path, tmp_path: Path, mini: Detector) -> None:
     cache.load_detector(lexicon, cache_dir=tmp_path)
     loaded = cache.load_detector(lexicon, cache_dir=tmp_path)
     assert loaded._lexicon is None  # nothing decoded yet
