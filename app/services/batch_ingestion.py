@@ -9,8 +9,9 @@ of ingesting them one by one and a fraction of the cost.
 3. The new articles are checked in worker processes (app.services.scanning).
 4. They are written in chunks (the next chunk is checked meanwhile), each chunk one transaction of
    two batched Core INSERTs (articles, then all their hits): a kill leaves whole chunks and nothing
-   of the one being written. A chunk that meets a concurrent writer's copy of one of its articles (a unique constraint) is rolled back
-   and written article by article, each one then found stored (a duplicate) or stored once.
+   of the one being written. A chunk that meets a concurrent writer's copy of one of its articles
+   (a unique constraint) is rolled back and written article by article, each one then found stored
+   (a duplicate) or stored once.
 """
 
 from __future__ import annotations
