@@ -213,6 +213,7 @@ def main() -> None:
             f"{kind:<14}{rates['one']:>12.1f}{rates['concurrent']:>12.1f}{rates['batch']:>12.1f}"
             f"{rates['cli']:>15.1f}{rates['cli-run']:>14.1f}{rates['hits/article']:>10.1f}"
         )
+    print(f"本机 1 分钟平均负载 {os.getloadavg()[0]:.1f}（2 核；高于 2 时别的进程在争用 CPU，各数字都偏低）")
     for kind, rates in results.items():
         print(
             f"（{kind}：批量 ÷ 引擎单核 {rates['batch'] / engine:.2f}，"
