@@ -118,8 +118,9 @@ def test_admin_reloads_the_lexicon_and_a_broken_one_keeps_the_old(tmp_path) -> N
         assert client.post("/api/check", json={"text": "他做为党员。"}).json()["hits"]
 
 
-def test_a_long_text_is_checked_off_the_event_loop_with_the_same_answer(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Drafts up to INLINE_CHARS are checked on the event loop, longer ones in a thread: the same hits."""
+def test_a_long_text_does_not_queue_behind_the_drafts_and_has_the_same_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Drafts up to QUEUED_CHARS are checked one at a time by one thread, longer ones in a thread each: the
+    same hits."""
     from app.api.routes import check as route
 
     calls: list[int] = []
@@ -136,9 +137,9 @@ def test_a_long_text_is_checked_off_the_event_loop_with_the_same_answer(monkeypa
     with TestClient(create_app(settings), headers=ADMIN) as client:
         short = client.post("/api/check", json={"title": "他做为党员", "text": text}).json()["hits"]
         assert calls == []
-        padding = "好" * route.INLINE_CHARS
+        padding = "好" * route.QUEUED_CHARS
         long = client.post("/api/check", json={"title": "他做为党员", "text": text + padding}).json()["hits"]
-        assert calls == [len(text) + route.INLINE_CHARS]
+        assert calls == [len(text) + route.QUEUED_CHARS]
     assert [(h["field"], h["rule_id"], h["start"]) for h in long] == [
         (h["field"], h["rule_id"], h["start"]) for h in short
     ]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from fastapi import APIRouter, Response
@@ -20,8 +23,20 @@ from app.detection.lexicon import LexiconError
 from app.languagetool import has_lone_surrogate
 
 router = APIRouter()
-# Texts up to this many characters (title and body) are checked on the event loop: at most some 20 ms.
-INLINE_CHARS = 20_000
+# Texts up to this many characters (title and body) are checked one at a time, in order: each some 20 ms
+# at most.
+QUEUED_CHARS = 20_000
+_checker_pool: ThreadPoolExecutor | None = None
+_checker_lock = threading.Lock()
+
+
+def _checker() -> ThreadPoolExecutor:
+    """This process's one checking thread (made on first use: each server worker process has its own)."""
+    global _checker_pool
+    with _checker_lock:
+        if _checker_pool is None:
+            _checker_pool = ThreadPoolExecutor(1, thread_name_prefix="check")
+        return _checker_pool
 
 
 def _check(
@@ -56,12 +71,17 @@ async def check_text(
     started = time.perf_counter()
     profile = body.profile or settings.check_profile
     options = {"date": body.date, "exempt_rules": body.exempt_rules, "exempt_phrases": body.exempt_phrases}
-    if len(body.text) + len(body.title or "") <= INLINE_CHARS:
-        # A draft of a few thousand characters is checked in a few milliseconds: checked here, requests are
-        # answered first come, first served. In threads, every request in flight would share the GIL
+    if len(body.text) + len(body.title or "") <= QUEUED_CHARS:
+        # Drafts of a few thousand characters, checked in a few milliseconds each, go through one thread in
+        # turn: first come, first served. In a thread each, every request in flight would share the GIL
         # round-robin, each one slowed by all the others and the slowest far behind the middle (the tail).
-        title_hits, found = _check(detector, body.title, body.text, profile, options)
-    else:  # a long text would hold the event loop; the detector is thread-safe
+        # Not on the event loop itself: it stays free to accept and read connections, so that the workers
+        # of `cuomin serve --workers N` share the clients evenly.
+        loop = asyncio.get_running_loop()
+        title_hits, found = await loop.run_in_executor(
+            _checker(), _check, detector, body.title, body.text, profile, options
+        )
+    else:  # a long text would hold up every draft queued behind it; the detector is thread-safe
         title_hits, found = await run_in_threadpool(_check, detector, body.title, body.text, profile, options)
     elapsed = (time.perf_counter() - started) * 1000
     notice = None
