@@ -25,6 +25,7 @@ run: install  # one worker process per core (CUOMIN_WORKERS, or `cuomin serve --
 
 test: install-dev
 	$(BIN)/ruff check app tests bench
+	$(BIN)/mypy  # strict over app/detection, app/reports and app/vocabulary.py ([tool.mypy] in pyproject.toml)
 	$(BIN)/python -m pytest
 
 lint: install-dev

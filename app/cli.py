@@ -6,6 +6,8 @@ import datetime as dt
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -15,7 +17,10 @@ from app.cli_messages import ChineseGroup
 from app.config import get_settings
 from app.detection.detector import Detector
 from app.detection.hit import Hit
-from app.detection.lexicon import LexiconError, Severity, load_lexicon
+from app.detection.lexicon import LexiconError, load_lexicon
+from app.reports.export import BINARY, FORMATS
+from app.services.errors import ServiceError
+from app.vocabulary import Severity
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -225,11 +230,8 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     from app.services.rescan import default_workers
 
     settings = get_settings()
-    engine = _open_database()  # a clear message, before uvicorn, when the database is behind
-    try:
+    with database() as engine:  # a clear message, before uvicorn, when the database is behind
         _hint_first_token(engine, has_admin_token=settings.admin_token is not None)
-    finally:
-        engine.dispose()
     count = workers if workers is not None else settings.workers
     count = count or default_workers()
     state = tempfile.mkdtemp(prefix="cuomin-serve-") if count > 1 else None
@@ -238,7 +240,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         os.environ[STATE_ENV] = state  # the workers inherit it: one rate limit, one lexicon for all
     try:
         uvicorn.run(
-            "app.api.main:create_app",
+            "app.main:create_app",
             factory=True,
             host=host or settings.host,
             port=port or settings.port,
@@ -272,6 +274,19 @@ def _hint_first_token(engine: Engine, *, has_admin_token: bool) -> None:
 
 
 # -- the stored side: database, ingestion, accounts -------------------------------------------------
+
+
+@contextmanager
+def database(*, upgrade: bool = False) -> Iterator[Engine]:
+    """The command's database: an engine at the head revision, disposed of afterwards. A service's refusal
+    (`ServiceError`) inside is the command's error: its Chinese message, exit code 1."""
+    engine = _open_database(upgrade=upgrade)
+    try:
+        yield engine
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    finally:
+        engine.dispose()
 
 
 def _open_database(*, upgrade: bool = False) -> Engine:
@@ -321,11 +336,8 @@ def db_upgrade() -> None:
         raise click.ClickException(f"无法连接数据库：{exc}") from None
     finally:
         probe.dispose()
-    engine = _open_database(upgrade=True)
-    try:
+    with database(upgrade=True) as engine:
         after = current_revision(engine)
-    finally:
-        engine.dispose()
     if before is None:
         click.echo(f"已在空数据库中建表，结构版本 {after}")
     elif before != after:
@@ -366,46 +378,47 @@ def ingest(file: Path, workers: int | None) -> None:
 
     settings = get_settings()
     detector = _load_detector()
-    engine = _open_database()
-    sessions = session_factory(engine)
-    count = workers if workers is not None else settings.ingest_workers
-    pool = ScanPool(detector, count or default_workers(), settings.cache_dir)
-    created = duplicates = 0
-    errors: list[tuple[int, str]] = []  # (line, message)
+    with database() as engine:
+        sessions = session_factory(engine)
+        count = workers if workers is not None else settings.ingest_workers
+        pool = ScanPool(detector, count or default_workers(), settings.cache_dir)
+        created = duplicates = 0
+        errors: list[tuple[int, str]] = []  # (line, message)
 
-    def flush(batch: list[tuple[int, object]]) -> None:
-        nonlocal created, duplicates
-        items = [item for _, item in batch]
-        result = ingest_many(sessions=sessions, pool=pool, items=items, max_article_bytes=settings.max_article_bytes)
-        created += len(result.created)
-        duplicates += len(result.duplicates)
-        errors.extend((batch[e.index][0], e.error) for e in result.errors)
-        progress.update(len(batch))
-        batch.clear()
+        def flush(batch: list[tuple[int, object]]) -> None:
+            nonlocal created, duplicates
+            items = [item for _, item in batch]
+            result = ingest_many(
+                sessions=sessions, pool=pool, items=items, max_article_bytes=settings.max_article_bytes
+            )
+            created += len(result.created)
+            duplicates += len(result.duplicates)
+            errors.extend((batch[e.index][0], e.error) for e in result.errors)
+            progress.update(len(batch))
+            batch.clear()
 
-    try:
-        with file.open(encoding="utf-8-sig") as lines:
-            total = sum(1 for line in lines if line.strip())
-            lines.seek(0)
-            with tqdm(total=total, unit="篇", desc="入库", file=sys.stderr, disable=None) as progress:
-                batch: list[tuple[int, object]] = []
-                for number, line in enumerate(lines, start=1):
-                    if not line.strip():
-                        continue
-                    try:
-                        batch.append((number, json.loads(line)))
-                    except ValueError:
-                        errors.append((number, "不是有效的 JSON"))
-                        progress.update()
-                    if len(batch) >= INGEST_BATCH:
+        try:
+            with file.open(encoding="utf-8-sig") as lines:
+                total = sum(1 for line in lines if line.strip())
+                lines.seek(0)
+                with tqdm(total=total, unit="篇", desc="入库", file=sys.stderr, disable=None) as progress:
+                    batch: list[tuple[int, object]] = []
+                    for number, line in enumerate(lines, start=1):
+                        if not line.strip():
+                            continue
+                        try:
+                            batch.append((number, json.loads(line)))
+                        except ValueError:
+                            errors.append((number, "不是有效的 JSON"))
+                            progress.update()
+                        if len(batch) >= INGEST_BATCH:
+                            flush(batch)
+                    if batch:
                         flush(batch)
-                if batch:
-                    flush(batch)
-    except UnicodeDecodeError:
-        raise click.ClickException(f"文件 {file} 不是 UTF-8 编码的文本") from None
-    finally:
-        pool.close()
-        engine.dispose()
+        except UnicodeDecodeError:
+            raise click.ClickException(f"文件 {file} 不是 UTF-8 编码的文本") from None
+        finally:
+            pool.close()
     for number, error in sorted(errors):
         click.echo(f"第 {number} 行：{error}", err=True)
     click.echo(f"新入库 {created} 篇，已入库过 {duplicates} 篇，出错 {len(errors)} 篇。")
@@ -431,12 +444,9 @@ def accounts_import(file: Path) -> None:
         raise click.ClickException(f"{file}：{exc}") from None
     rows = [row for row in parsed if isinstance(row, AccountRow)]
     problems = [row.message for row in parsed if not isinstance(row, AccountRow)]
-    engine = _open_database()
-    try:
+    with database() as engine:
         with session_factory(engine)() as session:
             report = import_accounts(session=session, rows=rows)
-    finally:
-        engine.dispose()
     for message in problems + [e.message for e in report.errors]:
         click.echo(message, err=True)
     skipped = len(problems) + len(report.errors)
@@ -465,12 +475,10 @@ def tokens() -> None:
 def tokens_create(role: str, organization: str | None, create_org: bool, name: str | None) -> None:
     """创建令牌：标准输出只打印令牌本身（只此一次），说明打印到标准错误。"""
     from app.db import session_factory
-    from app.models import Role
-    from app.services.errors import ServiceError
     from app.services.tokens import create_token
+    from app.vocabulary import Role
 
-    engine = _open_database()
-    try:
+    with database() as engine:
         with session_factory(engine)() as session:
             if create_org and organization and not organization.strip().isdigit():
                 from app.services.accounts import organization_named
@@ -480,10 +488,6 @@ def tokens_create(role: str, organization: str | None, create_org: bool, name: s
             token, clear = create_token(session=session, role=Role(role), name=name, organization=organization)
             where = f"，组织：{token.organization.name}" if token.organization else ""
             summary = f"已创建令牌 #{token.id}“{token.name}”（{Role(token.role).label}{where}）。"
-    except ServiceError as exc:
-        raise click.ClickException(exc.message) from None
-    finally:
-        engine.dispose()
     click.echo(summary + "令牌只显示这一次，请妥善保存：", err=True)
     click.echo(clear)
     click.echo("使用：请求头 Authorization: Bearer 令牌；LanguageTool 客户端把它填进“API 密钥”。", err=True)
@@ -496,14 +500,13 @@ def tokens_list(active: bool, as_json: bool) -> None:
     """列出令牌（编号、前缀、名称、角色、组织、创建与最近使用时间、状态）；不含令牌本身。"""
     from app.clock import CST
     from app.db import session_factory
-    from app.models import Role
     from app.services.tokens import list_tokens
+    from app.vocabulary import Role
 
     def when(value: dt.datetime | None) -> str:
         return value.astimezone(CST).strftime("%Y-%m-%d %H:%M") if value else "—"
 
-    engine = _open_database()
-    try:
+    with database() as engine:
         with session_factory(engine, read_only=True)() as session:
             rows = list_tokens(session=session, include_revoked=not active)
             for token in rows:
@@ -526,8 +529,6 @@ def tokens_list(active: bool, as_json: bool) -> None:
                     f"{record['organization'] or '全部组织'}\t创建 {record['created_at']}\t"
                     f"最近使用 {record['last_used_at']}\t{status}"
                 )
-    finally:
-        engine.dispose()
     if not rows and not as_json:
         click.echo("没有令牌。创建：cuomin tokens create --role admin --name 管理员", err=True)
 
@@ -537,18 +538,12 @@ def tokens_list(active: bool, as_json: bool) -> None:
 def tokens_revoke(token_id: str) -> None:
     """吊销令牌（编号，或 tokens list 显示的前缀）：立即失效，记录保留。"""
     from app.db import session_factory
-    from app.services.errors import ServiceError
     from app.services.tokens import revoke_token
 
-    engine = _open_database()
-    try:
+    with database() as engine:
         with session_factory(engine)() as session:
             token = revoke_token(session=session, ident=token_id)
             click.echo(f"已吊销令牌 #{token.id}“{token.name}”。")
-    except ServiceError as exc:
-        raise click.ClickException(exc.message) from None
-    finally:
-        engine.dispose()
 
 
 # -- quarter end: re-scan and report ---------------------------------------------------------------
@@ -567,7 +562,6 @@ def rescan(quarter: str | None, since: str | None, until: str | None, workers: i
     from app.db import session_factory
     from app.reports import parse_period
     from app.services import rescan as rescans
-    from app.services.errors import ServiceError
 
     try:
         period = parse_period(quarter, since, until)
@@ -575,9 +569,8 @@ def rescan(quarter: str | None, since: str | None, until: str | None, workers: i
         raise click.UsageError(str(exc)) from None
     settings = get_settings()
     detector = _load_detector()
-    engine = _open_database()
-    sessions = session_factory(engine)
-    try:
+    with database() as engine:
+        sessions = session_factory(engine)
         with sessions() as session:
             job = rescans.start_job(
                 session=session,
@@ -598,10 +591,6 @@ def rescan(quarter: str | None, since: str | None, until: str | None, workers: i
                 workers=workers or settings.rescan_workers or rescans.default_workers(),
                 progress=lambda j: bar.update(j.done - bar.n),
             )
-    except ServiceError as exc:
-        raise click.ClickException(exc.message) from None
-    finally:
-        engine.dispose()
     click.echo(
         f"重新扫描 #{job.id} 完成：{job.done} 篇，新增命中 {job.added}，保留 {job.kept}，标为过时 {job.obsolete}"
         f"（词库 {job.lexicon_version}）。"
@@ -613,7 +602,7 @@ def rescan(quarter: str | None, since: str | None, until: str | None, workers: i
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "xlsx", "docx", "csv"]),
+    type=click.Choice(list(FORMATS)),
     default="text",
     show_default=True,
     help="text 打印通报正文和附件1～3；json；docx 整份通报；xlsx 每个附件一张表；csv 一个附件（--annex）。",
@@ -637,19 +626,16 @@ def report(
     """季度通报：总体情况（一）～（四）、存在主要问题、附件1～3；需要注意的事项打印到标准错误。"""
     from app.db import session_factory
     from app.reports import Quarter
-    from app.reports.circular_export import CIRCULAR_FORMATS, annexes
-    from app.services.errors import ServiceError
     from app.services.reports import circular_report, pending_in
 
     try:
         period = Quarter.parse(quarter)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    if fmt in ("xlsx", "docx") and output is None:
+    if fmt in BINARY and output is None:
         raise click.UsageError(f"{fmt} 是二进制文件，请用 -o 给出要写入的文件名。")
     settings = get_settings()
-    engine = _open_database()
-    try:
+    with database() as engine:
         with session_factory(engine, read_only=True)() as session:
             result = circular_report(
                 session=session,
@@ -660,10 +646,6 @@ def report(
                 urged=urged,
             )
             pending = pending_in(session=session, period=period)
-    except ServiceError as exc:
-        raise click.ClickException(exc.message) from None
-    finally:
-        engine.dispose()
     if pending.total:
         serious = f"（其中严重表述错误 {pending.serious} 条）" if pending.serious else ""
         click.echo(
@@ -671,16 +653,7 @@ def report(
             "报告只统计已确认的命中，审核完之前数字还会变化。",
             err=True,
         )
-    if fmt == "text":
-        lines = [result.title, "", result.text]
-        for table in annexes(result):
-            lines += ["", f"附件{table.number}", table.title, "\t".join(table.columns)]
-            lines += ["\t".join(cell or "" for cell in row) for row in table.rows]
-        data = ("\n".join(lines) + "\n").encode()
-    elif fmt == "json":
-        data = (json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n").encode()
-    else:
-        data = CIRCULAR_FORMATS[fmt].render(result, annex)
+    data = FORMATS[fmt].render(result, annex)
     for note in result.notes:
         click.echo(f"注意：{note}", err=True)
     if output is None:
@@ -844,12 +817,9 @@ def platforms_import(file: Path) -> None:
         raise click.ClickException(f"{file}：{exc}") from None
     rows = [row for row in parsed if isinstance(row, PlatformRow)]
     problems = [row.message for row in parsed if not isinstance(row, PlatformRow)]
-    engine = _open_database()
-    try:
+    with database() as engine:
         with session_factory(engine)() as session:
             result = import_platforms(session=session, rows=rows)
-    finally:
-        engine.dispose()
     for message in problems + result.errors:
         click.echo(message, err=True)
     for message in result.warnings:
@@ -880,13 +850,10 @@ def platforms_cycle(settings: tuple[str, ...]) -> None:
             pairs.append((name, parse_cycle(cycle).label))
         except ValueError as exc:
             raise click.UsageError(f"{name}：{exc}") from None
-    engine = _open_database()
-    try:
+    with database() as engine:
         with session_factory(engine)() as session:
             for name, label in pairs:
                 set_cycle(session=session, name=name, cycle=label)
-    finally:
-        engine.dispose()
     for name, label in pairs:
         click.echo(f"“{name}”栏目的更新周期：{label}")
 
@@ -916,12 +883,9 @@ def disclosures_import(file: Path, quarter: str | None) -> None:
         raise click.ClickException(f"{file}：{exc}") from None
     rows = [row for row in parsed if isinstance(row, FigureRow)]
     problems = [row.message for row in parsed if not isinstance(row, FigureRow)]
-    engine = _open_database()
-    try:
+    with database() as engine:
         with session_factory(engine)() as session:
             counts, errors = import_figures(session=session, rows=rows, quarter=period)
-    finally:
-        engine.dispose()
     for message in problems + errors:
         click.echo(message, err=True)
     recorded = "，".join(f"{key} {n} 行" for key, n in sorted(counts.items())) or "无"

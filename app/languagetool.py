@@ -18,26 +18,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.detection.hit import Hit
-from app.detection.lexicon import Rule, Severity
+from app.detection.lexicon import Rule
+from app.vocabulary import CATEGORY_IDS, TYPO_CATEGORY, Severity
 
 # The one language we check. LanguageTool itself calls it "Chinese" with codes zh / zh-CN.
 LANGUAGE_NAME = "Chinese"
 LANGUAGE_CODE = "zh"
 LANGUAGE_LONG_CODE = "zh-CN"
-
-# ASCII ids for our categories, as LanguageTool's categories have (TYPOS, GRAMMAR, ...): clients put
-# them in enabledCategories / disabledCategories. TYPOS on purpose, so a client's "spelling" switch
-# (language_tool_python's disable_spellchecking, Obsidian's "Typos") switches our typo list.
-CATEGORY_IDS = {
-    "政治表述": "POLITICAL",
-    "国家主权与涉台港澳": "SOVEREIGNTY",
-    "禁用慎用词": "XINHUA",
-    "过时表述": "OUTDATED",
-    "常见错别字": "TYPOS",
-    "敏感词": "SENSITIVE",
-    "隐私信息": "PRIVACY",
-    "行政区划名称": "PLACE_NAMES",
-}
 
 # Sentence ends for the `sentence` field.
 _SENTENCE_ENDS = frozenset("。！？!?\n")
@@ -73,7 +60,7 @@ def issue_type(severity: str, category: str) -> str:
         return "misspelling"
     if severity == Severity.info:
         return "style"
-    if category == "常见错别字":
+    if category == TYPO_CATEGORY:
         return "misspelling"
     return "grammar"
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Account, Article, Hit
+from app.models import Account, Article, HitRecord
 from tests.conftest import BACKENDS, MINI_LEXICON, DatabaseUnderTest, fresh_database
 
 CUOMIN = [sys.executable, "-m", "app.cli"]
@@ -71,7 +71,7 @@ def test_ingest_jsonl(db: DatabaseUnderTest, tmp_path: Path) -> None:
     assert "第 4 行：账号不存在：备案单号 NOPE" in result.stderr
     with Session(db.engine) as session:
         assert session.scalar(select(func.count()).select_from(Article)) == 2
-        assert session.scalar(select(func.count()).select_from(Hit)) == 3
+        assert session.scalar(select(func.count()).select_from(HitRecord)) == 3
     again = run(["ingest", str(path)], db.url)
     assert "新入库 0 篇，已入库过 3 篇" in again.stdout
 

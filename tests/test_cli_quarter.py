@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.models import Account, Hit
+from app.models import Account, HitRecord
 from tests.conftest import DatabaseUnderTest
 from tests.test_cli_db import run
 
@@ -38,7 +38,7 @@ def world(db: DatabaseUnderTest, tmp_path: Path) -> None:
     path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines), encoding="utf-8")
     assert run(["ingest", str(path)], db.url).returncode == 0
     with Session(db.engine) as session:
-        session.execute(update(Hit).values(status="confirmed", reviewer="王科员"))
+        session.execute(update(HitRecord).values(status="confirmed", reviewer="王科员"))
         session.commit()
 
 
@@ -48,7 +48,7 @@ def test_rescan_then_report_in_every_format(db: DatabaseUnderTest, tmp_path: Pat
     assert done.returncode == 0, done.stderr
     assert "完成：11 篇，新增命中 0，保留 10，标为过时 0" in done.stdout
     with Session(db.engine) as session:
-        assert set(session.scalars(select(Hit.status))) == {"confirmed"}
+        assert set(session.scalars(select(HitRecord.status))) == {"confirmed"}
 
     text = run(["report", "2023Q2"], db.url)
     assert text.returncode == 0, text.stderr

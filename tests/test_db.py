@@ -8,9 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from app.api.main import create_app
 from app.config import Settings
 from app.db import SchemaOutOfDate, create_db_engine, current_revision, downgrade, head_revision, upgrade
+from app.main import create_app
 from tests.conftest import ADMIN, ADMIN_TOKEN, MINI_LEXICON, DatabaseUnderTest
 
 

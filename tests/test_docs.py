@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.config import DEFAULT_LEXICON_DIR, Settings
-from app.detection.lexicon import CATEGORIES
+from app.vocabulary import CATEGORIES
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

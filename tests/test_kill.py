@@ -21,7 +21,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app.db import create_db_engine
-from app.models import Article, Hit
+from app.models import Article, HitRecord
 from tests.conftest import ADMIN, ADMIN_TOKEN, BACKENDS, MINI_LEXICON, fresh_database
 from tests.serving import cuomin_serve
 
@@ -137,6 +137,6 @@ def test_sigkill_mid_batch(backend: str, tmp_path: Path) -> None:
             assert len(result["created"]) == BATCH - stored_before
         with Session(engine) as session:
             assert session.scalar(select(func.count()).select_from(Article)) == 100 + BATCH
-            assert session.scalar(select(func.count()).select_from(Hit)) == 100 + BATCH
+            assert session.scalar(select(func.count()).select_from(HitRecord)) == 100 + BATCH
         engine.dispose()
         integrity(url)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from app import languagetool as lt
 from app.detection.detector import Detector
-from app.detection.lexicon import CATEGORIES
+from app.vocabulary import CATEGORIES
 
 
 def annotated(*items: tuple[str, str | None]) -> lt.AnnotatedText:

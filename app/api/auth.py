@@ -5,7 +5,7 @@ the LanguageTool discovery endpoints (`GET /v2/languages`, `GET /v2/configinfo`)
 `Authorization: Bearer cm_…` (`cuomin tokens create`), or the `CUOMIN_ADMIN_TOKEN` when one is set.
 LanguageTool clients send it as the `apiKey` parameter of /v2/check instead (see `token_from_v2`).
 The pages (app/web) keep it in their session cookie instead, accepted here too; a state-changing request made
-with the cookie must carry the page's `X-CSRF-Token` (see `app.web.session`).
+with the cookie must carry the page's `X-CSRF-Token` (see `app.session_cookie`).
 
 Roles, each allowed what the one before it is (ranks: editor < reviewer < admin):
 
@@ -65,10 +65,11 @@ from sqlalchemy import ColumnElement, Select
 
 from app.api.errors import ApiError
 from app.config import Settings
-from app.models import Account, Role
+from app.models import Account
 from app.services import tokens, web_sessions
 from app.services.errors import ServiceError
-from app.web.session import cookie_session
+from app.session_cookie import cookie_session_id, csrf_missing
+from app.vocabulary import Role
 
 __all__ = [
     "Admin",
@@ -178,6 +179,15 @@ def resolve_session(request: Request, session_id: str) -> Principal | None:
     if not hmac.compare_digest(web_session.admin_token_hash, web_sessions.admin_token_hash(admin)):
         return None
     return Principal(name=ADMIN_TOKEN_NAME, role=Role.admin)
+
+
+def cookie_session(request: Request) -> str | None:
+    """The session id of the pages' cookie, for a request without `Authorization`; None without a cookie.
+    A state-changing request (not GET/HEAD/OPTIONS) must carry the session's `X-CSRF-Token`: 403 otherwise."""
+    session_id = cookie_session_id(request)
+    if session_id is not None and csrf_missing(request, session_id):
+        raise ApiError(403, "csrf_failed", "请求缺少有效的 CSRF 令牌（X-CSRF-Token）：请刷新页面后重试")
+    return session_id
 
 
 def _remember(request: Request, principal: Principal) -> Principal:
@@ -353,15 +363,17 @@ def install(app: FastAPI, settings: Settings) -> None:
 
 
 def api_routes(app: FastAPI) -> Iterator[APIRoute]:
-    """Every APIRoute of the app, through included routers (which newer FastAPI keeps nested)."""
+    """Every operation of the API: the APIRoutes of the app in its OpenAPI document, through included routers
+    (which newer FastAPI keeps nested). The pages (`include_in_schema=False`) answer with pages, not JSON."""
     try:
         from fastapi.routing import iter_route_contexts  # FastAPI >= 0.16x: included routers stay nested
     except ImportError:  # pragma: no cover - older FastAPI copies included routes into app.routes
-        yield from (route for route in app.routes if isinstance(route, APIRoute))
+        yield from (route for route in app.routes if isinstance(route, APIRoute) and route.include_in_schema)
         return
     for context in iter_route_contexts(app.routes):
-        if isinstance(context.original_route, APIRoute):
-            yield context.original_route
+        route = context.original_route
+        if isinstance(route, APIRoute) and route.include_in_schema:
+            yield route
 
 
 def dependency_calls(route: APIRoute) -> set[Any]:

@@ -18,11 +18,11 @@ from app.services.scanning import ScanPool
 
 
 async def get_holder(request: Request) -> DetectorHolder:
-    return request.app.state.detectors
+    return request.app.state.detector_holder
 
 
 async def get_detector(request: Request) -> Detector:
-    return request.app.state.detectors.current
+    return request.app.state.detector_holder.current
 
 
 async def get_app_settings(request: Request) -> Settings:
@@ -31,7 +31,7 @@ async def get_app_settings(request: Request) -> Settings:
 
 def get_scan_pool(request: Request) -> ScanPool:
     """The worker processes that check batches, for the current detector."""
-    return request.app.state.scan_pools.pool(request.app.state.detectors.current)
+    return request.app.state.scan_pools.pool(request.app.state.detector_holder.current)
 
 
 HolderDep = Annotated[DetectorHolder, Depends(get_holder)]

@@ -35,7 +35,7 @@ def _units(text: str) -> str:
 _CHUNK = 64
 
 
-class _Values(dict):
+class _Values(dict[int, Any]):
     """Index → value, each chunk of values unpickled on the first use of one of them (dict's __missing__
     keeps the lookup of an already decoded value at C speed on the matching path)."""
 
@@ -83,7 +83,8 @@ class Automaton:
         return len(self._automaton)
 
     def stats(self) -> dict[str, int]:
-        return self._automaton.get_stats()
+        stats: dict[str, int] = self._automaton.get_stats()
+        return stats
 
     def iter(self, text: str) -> Iterator[tuple[int, Any]]:
         """(index of the last character, value) for every key found in text."""

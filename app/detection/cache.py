@@ -159,7 +159,7 @@ _SLOTS: dict[type, tuple[str, ...]] = {}
 def _rebuild(cls: type, values: tuple[Any, ...]) -> Any:
     """A slotted dataclass from its field values, as pickle rebuilds it (the default way calls
     dataclasses.fields() once per object: a third of the load time of a detector)."""
-    obj = object.__new__(cls)
+    obj: Any = object.__new__(cls)
     for name, value in zip(_slots(cls), values, strict=True):
         object.__setattr__(obj, name, value)
     return obj

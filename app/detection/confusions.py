@@ -14,9 +14,11 @@ from typing import Any
 
 import yaml
 
+from app.vocabulary import TYPO_CATEGORY
+
 TABLE = "data/confusions.csv"
 OUTPUT = "confusions.yaml"
-CATEGORY = "常见错别字"
+CATEGORY = TYPO_CATEGORY
 COLUMNS = ("id", "wrong", "right", "severity", "source", "tags", "boundary", "except", "message", "bad", "good")
 _HEADER = (
     "# 由 data/confusions.csv 生成，请勿手工修改：改表后运行 `cuomin lexicon build`。\n"

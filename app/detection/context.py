@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from app.detection.countries import after_a_country
 from app.detection.lexicon import Entry
 from app.detection.normalize import normalize_term
 from app.detection.principles import is_historical, needs_word_check, splits_words
@@ -13,6 +14,8 @@ from app.detection.segment import on_word_boundaries
 
 # How far before and after a match the not_/only_ patterns look, never past a clause break.
 CLAUSE_CHARS = 12
+# Tags of entries that name China's own offices and events (see app/detection/countries.py).
+DOMESTIC_TAGS = frozenset({"国家机构", "地方机构", "党中央机构", "中国专指"})
 _CLAUSE_BREAK = re.compile(r"[，。；！？、,;!?：:\n「」“”\"（）()]")
 
 
@@ -50,6 +53,8 @@ class ContextRules:
     until: dt.date | None
     # The term names something retired: a historical mention of it (原X, X并入Y, an earlier year) is right.
     historical: bool = False
+    # The term names China's own office or event: written after another country it is that country's.
+    domestic: bool = False
 
     @classmethod
     def compile(cls, entry: Entry, term: str, *, retired: bool = False) -> ContextRules:
@@ -70,6 +75,7 @@ class ContextRules:
             since=entry.since,
             until=entry.until,
             historical=retired or entry.since is not None,
+            domestic=bool(DOMESTIC_TAGS.intersection(entry.tags)) or any(t.startswith("机构改革") for t in entry.tags),
         )
 
     @classmethod
@@ -97,6 +103,7 @@ class ContextRules:
             or self.since
             or self.until
             or self.historical
+            or self.domestic
         )
 
     def applies(self, text: str, start: int, end: int, date: dt.date) -> bool:
@@ -107,6 +114,8 @@ class ContextRules:
             for offset in offsets:
                 if text.startswith(phrase, start - offset) and start >= offset:
                     return False
+        if self.domestic and after_a_country(clause_before(text, start)):
+            return False
         if self.not_after or self.only_after:
             before = clause_before(text, start)
             if self.not_after and self.not_after.search(before):

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from app.detection import listing, privacy
 from app.detection.automaton import Automaton
@@ -20,7 +20,7 @@ from app.detection.context import ContextRules
 from app.detection.exempt import Cover, find_phrases
 from app.detection.hit import TITLE, Hit
 from app.detection.leaders import LeaderRules, load_leaders
-from app.detection.lexicon import CanonicalForm, DetectorSpec, Entry, Lexicon, LexiconError, Rule, load_lexicon
+from app.detection.lexicon import CanonicalForm, CodeRule, Entry, Lexicon, LexiconError, Rule, load_lexicon
 from app.detection.meetings import MeetingRules, load_meetings
 from app.detection.nearmiss import Exact, NearMiss
 from app.detection.normalize import (
@@ -34,13 +34,12 @@ from app.detection.normalize import (
 from app.detection.places import PlaceRules
 from app.detection.principles import is_mention
 from app.detection.tables import DIVISIONS_FILE, LOOKALIKES_FILE
+from app.vocabulary import RETIRED_CATEGORY, Severity
 
 if TYPE_CHECKING:
     from app.detection.typo.layer import TypoFinding, TypoLayer
 
 CONTEXT_CHARS = 20
-# Entries of this category name retired bodies and wordings: history speaks of them rightly.
-RETIRED_CATEGORY = "过时表述"
 # Hits reported per text at most. A text past this many (a pasted table of names, a flood of slips)
 # is checked up to where the bound is reached, and the cut is reported, so no text costs more than
 # the work of this many hits.
@@ -83,7 +82,7 @@ class _Candidate:
 _RULE_CHUNK = 64
 
 
-class _Rules(Sequence):
+class _Rules(Sequence[Rule]):
     """The rules of a detector loaded from the compiled cache, decoded a chunk at a time the first time a
     hit needs one of them: a check reads a few rules of thousands, and a process that only checks one
     draft should not pay for rebuilding every rule's validated model."""
@@ -98,7 +97,13 @@ class _Rules(Sequence):
     def __len__(self) -> int:
         return self._count
 
-    def __getitem__(self, index):  # type: ignore[override]
+    @overload
+    def __getitem__(self, index: int) -> Rule: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Rule, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Rule | tuple[Rule, ...]:
         if isinstance(index, slice):
             return tuple(self[i] for i in range(*index.indices(self._count)))
         rule = self._decoded[index]
@@ -108,6 +113,7 @@ class _Rules(Sequence):
             for offset, decoded in enumerate(pickle.loads(self._chunks[base // _RULE_CHUNK])):
                 self._decoded[base + offset] = decoded
             rule = self._decoded[index]
+            assert rule is not None
         return rule
 
     def __reduce__(self) -> tuple[object, ...]:
@@ -129,6 +135,9 @@ class _CachedLexicon(Lexicon):
     and tables decoded on first use. Checking and starting a pool of checking processes (which asks for the
     directory only) never decode the thousands of validated rules."""
 
+    _parts: tuple[Sequence[Rule], bytes]
+    _whole: Lexicon | None
+
     def __init__(self, version: str, directory: Path, rules: Sequence[Rule], tables: bytes) -> None:
         object.__setattr__(self, "version", version)
         object.__setattr__(self, "directory", directory)
@@ -139,13 +148,14 @@ class _CachedLexicon(Lexicon):
         whole = self._whole
         if whole is None:
             rules, tables = self._parts
-            whole = replace(pickle.loads(tables), rules=tuple(rules))
+            bare: Lexicon = pickle.loads(tables)
+            whole = replace(bare, rules=tuple(rules))
             object.__setattr__(self, "_whole", whole)
         return whole
 
-    rules = property(lambda self: self.whole().rules)  # type: ignore[assignment]
-    divisions = property(lambda self: self.whole().divisions)  # type: ignore[assignment]
-    lookalikes = property(lambda self: self.whole().lookalikes)  # type: ignore[assignment]
+    rules = property(lambda self: self.whole().rules)
+    divisions = property(lambda self: self.whole().divisions)
+    lookalikes = property(lambda self: self.whole().lookalikes)
 
     def __eq__(self, other: object) -> bool:
         return self.whole() == (other.whole() if isinstance(other, _CachedLexicon) else other)
@@ -181,7 +191,7 @@ class Detector:
         self._detectors: dict[str, int] = {}
         by_term: dict[str, list[_Term]] = {}
         for index, rule in enumerate(self._rules):
-            if isinstance(rule.spec, DetectorSpec):
+            if isinstance(rule.spec, CodeRule):
                 self._detectors[rule.spec.detector] = index
                 continue
             if isinstance(rule.spec, CanonicalForm):
@@ -195,7 +205,7 @@ class Detector:
         # Rules in code over the knowledge tables: each adds its anchors to the automaton and reads
         # the text around them.
         meetings = load_meetings(lexicon.directory)
-        self._knowledge = [
+        self._knowledge: list[MeetingRules | LeaderRules | PlaceRules] = [
             MeetingRules(meetings, self._detectors),
             LeaderRules(load_leaders(lexicon.directory), self._detectors, set(self.terms), meetings),
             PlaceRules(lexicon.divisions, self._detectors),
@@ -210,7 +220,7 @@ class Detector:
             self._protected, self._serious = _known_forms(lexicon)
             self._leader_names = _index({t.name for t in load_leaders(lexicon.directory)})
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         # The compiled cache must not copy the typo model: its tables are memory-mapped from a cache of
         # their own, and are mapped again when the detector is loaded. The lexicon and the rules go in as
         # pickles of their own, decoded when first used (checking needs only the rules that hit).
@@ -225,7 +235,7 @@ class Detector:
             state["_terms"] = pickle.dumps(self._terms, protocol=pickle.HIGHEST_PROTOCOL)
         return state
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self.typo = _typo_layer(self.directory, self.version, self._typo_mode)
 
@@ -251,11 +261,11 @@ class Detector:
         return self._rules
 
     @classmethod
-    def from_dir(cls, directory: Path | str, **kwargs: object) -> Detector:
+    def from_dir(cls, directory: Path | str, **kwargs: Any) -> Detector:
         return cls(load_lexicon(directory), **kwargs)
 
     def _build(self, terms: dict[str, tuple[_Term, ...]]) -> Automaton:
-        keys: dict[str, list[object]] = {term: list(items) for term, items in terms.items()}
+        keys: dict[str, list[Any]] = {term: list(items) for term, items in terms.items()}
         for key, items in (self._near.keys if self._near else {}).items():
             keys.setdefault(key, []).extend(items)
         for layer in self._knowledge:
@@ -266,17 +276,18 @@ class Detector:
             automaton.add(key, tuple(items))
         automaton.build()
         # The layers' keys live on in the automaton only: the compiled cache need not carry them twice.
-        for layer in [self._near, *self._knowledge]:
-            if layer is not None:
-                layer.keys = {}
+        if self._near is not None:
+            self._near.compact()
+        for layer in self._knowledge:
+            layer.keys = {}
         # A slip lies inside a correctly written form only if the form's match ends this close to its own.
         self._reach = max(map(len, keys), default=0) + 2
         # Only characters that normalisation would change into a term character (or remove) can
         # change what matches; a text with none of them is its own normalised form. One regex
         # scan tells, far cheaper than normalising every text.
         chars = set("".join(keys)) | set("0123456789xX")
-        for items in terms.values():
-            for item in items:
+        for term_items in terms.values():
+            for item in term_items:
                 chars.update(item.context.characters())
         relevant = [code for code, target in fold_table().items() if target in chars]
         self._special = re.compile("[" + char_class(sorted(relevant + ignorable_codes())) + "]")
@@ -370,7 +381,7 @@ class Detector:
     def _original_cut(norm: Normalized, cut: int | None) -> int | None:
         return None if cut is None else norm.to_original(cut, cut)[0]
 
-    def _match(self, text: str) -> tuple[Normalized, list[tuple[int, tuple[object, ...]]]]:
+    def _match(self, text: str) -> tuple[Normalized, list[tuple[int, tuple[Any, ...]]]]:
         if self._needs_normalizing(text):
             norm = normalize(text)
         else:
@@ -392,14 +403,14 @@ class Detector:
         return before.isalnum() and (after.isalnum() or ord(after) in _IGNORABLE_SET)
 
     def _candidates(
-        self, text: str, matches: list[tuple[int, tuple[object, ...]]], date: dt.date
+        self, text: str, matches: list[tuple[int, tuple[Any, ...]]], date: dt.date
     ) -> Iterator[tuple[list[_Candidate], int]]:
         """The matches that pass their context, judged a group at a time in text order: each group's, with
         the offset after its last match (the caller may stop there)."""
         for first in range(0, len(matches), _GROUP):
             stop = min(first + _GROUP, len(matches))
             found: list[_Candidate] = []
-            near: list[tuple[int, object]] = []
+            near: list[tuple[int, Any]] = []
             for last, items in matches[first:stop]:
                 end = last + 1
                 for item in items:
@@ -415,7 +426,7 @@ class Detector:
                         found.append(_Candidate(f.start, f.end, f.rule, False, f.suggestion, f.message))
             if near and self._near is not None:
                 near = self._forms_before(matches, first) + near + self._forms_after(matches, stop)
-                for f in self._near.find(text, near, date):
+                for f in self._near.find(text, near, date, self.typo.attested if self.typo is not None else None):
                     found.append(_Candidate(f.start, f.end, f.rule, True, f.suggestion, f.message))
             # A word quoted in a sentence about wording is mentioned, not used: no layer reports it.
             yield [c for c in found if not is_mention(text, c.start, c.end)], matches[stop - 1][0] + 1
@@ -423,19 +434,21 @@ class Detector:
     # A slip inside a correctly written form is no slip, whichever group the form's match fell in: each
     # group of near misses is judged with the forms matched just before and just after it.
 
-    def _forms_before(self, matches: list[tuple[int, tuple[object, ...]]], first: int) -> list[tuple[int, object]]:
+    def _forms_before(self, matches: list[tuple[int, tuple[Any, ...]]], first: int) -> list[tuple[int, Any]]:
         if first == 0:
             return []
-        limit, index, forms = matches[first][0] - self._reach, first - 1, []
+        forms: list[tuple[int, Any]] = []
+        limit, index = matches[first][0] - self._reach, first - 1
         while index >= 0 and matches[index][0] >= limit:
             forms.extend((matches[index][0] + 1, item) for item in matches[index][1] if item.__class__ is Exact)
             index -= 1
         return forms[::-1]
 
-    def _forms_after(self, matches: list[tuple[int, tuple[object, ...]]], stop: int) -> list[tuple[int, object]]:
+    def _forms_after(self, matches: list[tuple[int, tuple[Any, ...]]], stop: int) -> list[tuple[int, Any]]:
         if stop >= len(matches):
             return []
-        limit, index, forms = matches[stop - 1][0] + self._reach, stop, []
+        forms: list[tuple[int, Any]] = []
+        limit, index = matches[stop - 1][0] + self._reach, stop
         while index < len(matches) and matches[index][0] <= limit:
             forms.extend((matches[index][0] + 1, item) for item in matches[index][1] if item.__class__ is Exact)
             index += 1
@@ -443,7 +456,9 @@ class Detector:
 
     def _typos(self, text: str, profile: Profile) -> list[_Candidate]:
         rule = self._detectors["typo_lm"]
-        out = []
+        out: list[_Candidate] = []
+        if self.typo is None:  # the caller asks only when there is a typo layer
+            return out
         for found in self.typo.find(text, profile):
             if self._inside(self._protected, text, found.start, found.end) or is_mention(text, found.start, found.end):
                 continue
@@ -465,7 +480,7 @@ class Detector:
                     found.right,
                     message,
                     found.confidence,
-                    "serious" if serious else None,
+                    Severity.serious if serious else None,
                 )
             )
         return out
@@ -594,7 +609,7 @@ def _known_forms(lexicon: Lexicon) -> tuple[dict[str, list[tuple[str, int]]], di
         spec = rule.spec
         if isinstance(spec, CanonicalForm):
             serious.add(spec.form)
-        elif not isinstance(spec, DetectorSpec):
+        elif not isinstance(spec, CodeRule):
             right.update(s for s in [*spec.suggest, *getattr(spec, "except_", ())] if len(s) >= 2)
     return _index(serious | right), _index(serious)
 
@@ -625,14 +640,14 @@ def typo_message(text: str, found: TypoFinding) -> str:
     )
 
 
-def _message(spec: Entry | DetectorSpec | CanonicalForm) -> str:
+def _message(spec: Entry | CodeRule | CanonicalForm) -> str:
     return spec.text_message if isinstance(spec, CanonicalForm) else spec.message
 
 
 class DetectorHolder:
     """Serves one detector and swaps in a rebuilt one atomically; readers never wait on a build."""
 
-    def __init__(self, directory: Path | str, *, load: Callable[..., Detector] | None = None, **kwargs: object) -> None:
+    def __init__(self, directory: Path | str, *, load: Callable[..., Detector] | None = None, **kwargs: Any) -> None:
         self.directory = Path(directory)
         self._kwargs = kwargs
         self._load = load or Detector.from_dir  # app.detection.cache.load_detector: from the compiled cache

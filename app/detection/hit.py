@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 # Which part of an article a hit lies in; offsets count from the start of that part.
-TITLE = "title"
-BODY = "body"
+TITLE: Final = "title"
+BODY: Final = "body"
 Field = Literal["title", "body"]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.detection.detector import Detector
-from app.detection.lexicon import CanonicalForm, DetectorSpec, Rule
+from app.detection.lexicon import CanonicalForm, CodeRule, Rule
 
 DETECTOR_NAMES = {
     "resident_id": "公开身份证号",
@@ -17,7 +17,7 @@ MAX_TERMS = 2
 
 def label(rule: Rule) -> str:
     spec = rule.spec
-    if isinstance(spec, DetectorSpec):
+    if isinstance(spec, CodeRule):
         return DETECTOR_NAMES.get(spec.detector, spec.detector)
     if isinstance(spec, CanonicalForm):
         return f"规范表述“{spec.form}”"

@@ -93,6 +93,21 @@ class TitledName:
     tenures: tuple[Tenure, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class OtherOffice:
+    """A title written before the name of a leader the table never gives that office (国务院副总理王毅)."""
+
+    rule: int
+    length: int
+    title: str
+    name: str
+    office: str
+
+
+# The table lists every holder of its offices from the changeover of 2012–2013 on; before that it is
+# incomplete (刘延东 was a state councillor from 2008), so "never held" is judged only from then.
+COMPLETE_FROM = dt.date(2013, 3, 16)
+
 # The sentence speaks of the past: the title was right then.
 _PAST = re.compile(
     r"时任|原任|曾任|前任|历任|生前|逝世|去世|悼念|缅怀|追思|遗体|任内|任期内|在任期间|当年|那年|曾经|曾于|曾在|曾到|曾来|曾赴"
@@ -129,6 +144,19 @@ class LeaderRules:
             if key in listed_terms:
                 continue  # a curated entry knows more
             self.keys[key] = [TitledName(rule, len(key), title, name, first, tuple(items))]
+        # Titles before the name only: after it a title is ambiguous (王勇副主席 of the CPPCC, not the state).
+        held: dict[str, set[str]] = {}
+        for tenure in tenures:
+            held.setdefault(tenure.name, set()).add(tenure.office)
+        active = {t.name for t in tenures if t.end is None or t.end > COMPLETE_FROM}
+        for name in sorted(active):
+            for office_key, office in OFFICES.items():
+                if office_key in held[name]:
+                    continue
+                for title in office.before:
+                    key = title + name
+                    if key not in self.keys and key not in listed_terms:
+                        self.keys[key] = [OtherOffice(rule, len(key), title, name, office_key)]
 
     def holders(self, office: str, date: dt.date) -> list[Tenure]:
         return [t for t in self.tenures if t.office == office and t.holds(date)]
@@ -136,6 +164,11 @@ class LeaderRules:
     def find(self, text: str, found: list[tuple[int, object]], date: dt.date) -> list[Finding]:
         results = []
         for end, item in found:
+            if item.__class__ is OtherOffice:
+                finding = self._check_other(text, item, end - item.length, end, date)
+                if finding is not None:
+                    results.append(finding)
+                continue
             if item.__class__ is not TitledName:
                 continue
             start = end - item.length
@@ -150,7 +183,7 @@ class LeaderRules:
         if item.title_first:
             if start and text[start - 1] == "副" and not item.title.startswith("副"):
                 return None  # 副总理李克强 holds 总理李克强
-            start = _widen_title(text, start, item)
+            start = _widen_title(text, start, item.title, item.tenures[0].office)
             if text[start:end] in self._listed:
                 return None  # a curated entry of that exact wording decides
         if item.title_first and item.tenures[0].office == "pbsc" and text[end : end + 1] == "、":
@@ -171,12 +204,31 @@ class LeaderRules:
             message += "，现任" + office.label + "为" + "、".join(t.name for t in now)
             if office.single and len(now) == 1:
                 suggestion = (
-                    text[start : end - len(item.name)] + now[0].name
-                    if item.title_first
-                    else now[0].name + item.title
+                    text[start : end - len(item.name)] + now[0].name if item.title_first else now[0].name + item.title
                 )
         message += "；讲述此前的事应写明时间，或称“时任”“原”。"
         return Finding(start, end, item.rule, suggestion, message)
+
+    def _check_other(self, text: str, item: OtherOffice, start: int, end: int, date: dt.date) -> Finding | None:
+        if date < COMPLETE_FROM:
+            return None
+        if text[start - 1 : start] == "副" and not item.title.startswith("副"):
+            return None  # 副总理韩正 holds 总理韩正
+        office = OFFICES[item.office]
+        start = _widen_title(text, start, item.title, item.office)
+        if text[start:end] in self._listed:
+            return None
+        if item.office == "pbsc" and text[end : end + 1] == "、":
+            return None
+        if not is_whole_word(text, end - len(item.name), end):
+            return None  # 王毅然 is someone else
+        if is_historical(text, start, end, COMPLETE_FROM):
+            return None
+        holds = [OFFICES[t.office].label for t in self.tenures if t.name == item.name and t.holds(date)]
+        message = f"按本文的发布日期，{item.name}不是{office.label}"
+        message += f"（其职务为{'、'.join(holds)}）" if holds else ""
+        message += "，请核实职务。"
+        return Finding(start, end, item.rule, "", message)
 
     def _in_the_past(self, text: str, start: int, end: int, item: TitledName, date: dt.date) -> bool:
         last_end = max((t.end for t in item.tenures if t.end), default=None)
@@ -194,13 +246,12 @@ class LeaderRules:
         return prior is not None and is_whole_word(text, prior.start(), start)
 
 
-def _widen_title(text: str, start: int, item: TitledName) -> int:
+def _widen_title(text: str, start: int, title: str, office_key: str) -> int:
     """Move start back over the longer form of a short title (国务院 before 总理)."""
-    office = OFFICES[item.tenures[0].office]
     best = start
-    for longer in office.before:
-        if longer != item.title and longer.endswith(item.title):
-            extra = len(longer) - len(item.title)
+    for longer in OFFICES[office_key].before:
+        if longer != title and longer.endswith(title):
+            extra = len(longer) - len(title)
             if text.startswith(longer[:extra], start - extra) and start - extra < best:
                 best = start - extra
     return best

@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -22,39 +21,7 @@ from pydantic import (
 )
 
 from app.detection.tables import DIVISIONS_FILE, Division, divisions_source, load_divisions, load_lookalikes
-
-
-class Severity(StrEnum):
-    serious = "serious"
-    warning = "warning"
-    info = "info"
-
-    @property
-    def rank(self) -> int:
-        return _SEVERITY_RANK[self]
-
-    @property
-    def label(self) -> str:
-        return _SEVERITY_LABEL[self]
-
-
-_SEVERITY_RANK = {Severity.serious: 3, Severity.warning: 2, Severity.info: 1}
-_SEVERITY_LABEL = {
-    Severity.serious: "严重表述错误",
-    Severity.warning: "一般差错",
-    Severity.info: "慎用提示",
-}
-
-CATEGORIES = (
-    "政治表述",
-    "国家主权与涉台港澳",
-    "禁用慎用词",
-    "过时表述",
-    "常见错别字",
-    "敏感词",
-    "隐私信息",
-    "行政区划名称",
-)
+from app.vocabulary import CATEGORIES, PLACE_CATEGORY, Severity
 
 MARK_OPEN, MARK_CLOSE = "[[", "]]"
 _ID_RE = re.compile(r"^[a-z0-9]+(\.[a-z0-9_-]+)+$")
@@ -176,9 +143,9 @@ class Entry(BaseModel):
         return [self.term] if self.term is not None else list(self.terms)
 
 
-class DetectorSpec(BaseModel):
-    """A detector in code (privacy numbers, lists naming regions beside 中国, the statistical typo layer):
-    code finds the spans, the file gives its words, severity, source and examples."""
+class CodeRule(BaseModel):
+    """A rule whose spans code finds (a `detectors:` item of a lexicon file: privacy numbers, lists naming regions
+    beside 中国, the statistical typo layer); the file gives its words, severity, source and examples."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -263,7 +230,7 @@ class LexiconFile(BaseModel):
 
     category: str
     entries: list[Entry] = []
-    detectors: list[DetectorSpec] = []
+    detectors: list[CodeRule] = []
     canonical: list[CanonicalForm] = []
 
     @field_validator("category")
@@ -282,7 +249,7 @@ class LexiconError(Exception):
 class Rule:
     """An entry or detector as the engine uses it: category resolved, origin known."""
 
-    spec: Entry | DetectorSpec | CanonicalForm
+    spec: Entry | CodeRule | CanonicalForm
     category: str
     file: str
 
@@ -381,7 +348,8 @@ def load_lexicon(directory: Path | str) -> Lexicon:
     for path in files:
         name = path.relative_to(directory).as_posix()
         parsed = load_file(path, name)
-        for spec in [*parsed.entries, *parsed.detectors, *parsed.canonical]:
+        specs: list[Entry | CodeRule | CanonicalForm] = [*parsed.entries, *parsed.detectors, *parsed.canonical]
+        for spec in specs:
             if spec.category is not None and spec.category != parsed.category:
                 raise LexiconError(
                     f"{name}: entry {spec.id!r} field category: {spec.category!r} differs from "
@@ -403,7 +371,6 @@ def load_lexicon(directory: Path | str) -> Lexicon:
     )
 
 
-PLACE_CATEGORY = "行政区划名称"
 # A prefecture's name without 市 is a canonical form of its own from this length (石家庄, not 长沙).
 SHORT_NAME_CHARS = 3
 
@@ -416,7 +383,7 @@ def _place_rules(directory: Path, divisions: tuple[Division, ...]) -> list[Rule]
     by_code = {d.code: d for d in divisions}
     rules = []
     for division in divisions:
-        chain = []
+        chain: list[str] = []
         parent = by_code.get(division.parent)
         while parent is not None:
             chain.insert(0, parent.name)

@@ -84,10 +84,11 @@ def lint(directory: Path | str) -> list[Problem]:
 
 def _valid_date(rule: Rule) -> dt.date:
     """A date on which the rule's suggestion is right: a form of a former office holder was right in office."""
-    until = getattr(rule.spec, "until", None)
+    until: dt.date | None = getattr(rule.spec, "until", None)
     if until is not None:
         return until - dt.timedelta(days=1)
-    return getattr(rule.spec, "since", None) or dt.date.today()
+    since: dt.date | None = getattr(rule.spec, "since", None)
+    return since or dt.date.today()
 
 
 def _term_conflicts(rules: tuple[Rule, ...]) -> list[Problem]:

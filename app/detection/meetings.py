@@ -28,7 +28,10 @@ _DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
 # A sentence that looks ahead: the meeting is to come, so its number may lie in the future.
 _FUTURE = re.compile(
     r"迎接|即将|将于|将在|将召开|将要召开|要召开|筹备|前夕|召开前|召开之际|拟于|预计|有望|胜利召开|期待|展望|到.{0,4}召开时"
+    # the standing committee convenes it and sends it bills: 关于召开……的决定, 提请……审议, 向……作说明
+    r"|关于召开|决定召开|为召开|提请|作准备|做准备|作说明|审议的议案"
 )
+_DATE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日")
 
 
 # Announced and prepared this long before it opens, a meeting is named without a word about the future.
@@ -92,9 +95,7 @@ def load_meetings(directory: Path) -> MeetingTable | None:
     current_to = next(c.split("：", 1)[1] for c in comments if c.startswith("截至"))
     source = next((c.removeprefix("来源：") for c in comments if c.startswith("来源")), str(path))
     rows = csv.DictReader(line for line in lines if not line.startswith("#"))
-    held = tuple(
-        Held(r["kind"], int(r["term"]), int(r["session"]), dt.date.fromisoformat(r["date"])) for r in rows
-    )
+    held = tuple(Held(r["kind"], int(r["term"]), int(r["session"]), dt.date.fromisoformat(r["date"])) for r in rows)
     return MeetingTable(held, dt.date.fromisoformat(current_to), source)
 
 
@@ -118,7 +119,18 @@ _ANCHORS = {
 }
 # 界 before a body elected by term is 届 mistyped, whatever the level: 县十八界人大, 第五界政协委员会.
 _JIE_BODIES = (
-    "人大", "政协", "人民代表大会", "委员会", "中央", "全国", "党代会", "代表大会", "常委会", "县委", "市委", "省委",
+    "人大",
+    "政协",
+    "人民代表大会",
+    "委员会",
+    "中央",
+    "全国",
+    "党代会",
+    "代表大会",
+    "常委会",
+    "县委",
+    "市委",
+    "省委",
 )
 _NUMERAL_BEFORE = re.compile(f"({_NUM})$")
 
@@ -180,8 +192,9 @@ class MeetingRules:
             "meeting_jie_typo", start, end, fixed, f"“{written}”应作“{fixed}”：{what}的届次用“届”，不用“界”。"
         )
 
-    def _not_yet(self, text: str, start: int, end: int, date: dt.date, kind: str, term: int, session: int,
-                 name: str) -> Finding | None:
+    def _not_yet(
+        self, text: str, start: int, end: int, date: dt.date, kind: str, term: int, session: int, name: str
+    ) -> Finding | None:
         """A meeting the article could not have known as held, or that never was."""
         table = self.table
         if table is None or term < table.first_term(kind):
@@ -189,7 +202,7 @@ class MeetingRules:
         opened = table.opened(kind, term, session)
         if opened is not None:
             # Delegates gather and preparatory meetings sit in the days before the opening.
-            if date >= opened - EVE or _looks_ahead(text, start, end):
+            if date >= opened - EVE or _looks_ahead(text, start, end, date):
                 return None
             message = f"“{name}”于{opened.year}年{opened.month}月{opened.day}日召开，本文发布时尚未召开，请核实届次。"
             return self._finding("meeting_not_held", start, end, "", message)
@@ -200,7 +213,7 @@ class MeetingRules:
                 message = f"“{name}”不存在：该届只召开到第{cn_numeral(last)}次。"
                 return self._finding("meeting_not_held", start, end, "", message)
             return None
-        if date <= table.current_to and not _looks_ahead(text, start, end):
+        if date <= table.current_to and not _looks_ahead(text, start, end, date):
             return self._finding(
                 "meeting_not_held", start, end, "", f"截至本文发布日期，“{name}”尚未召开，请核实届次。"
             )
@@ -369,14 +382,24 @@ class MeetingRules:
         return self._not_yet(text, match.start(1), end, date, "congress", cn_number(term), 0, f"党的{term}大")
 
 
-def _looks_ahead(text: str, start: int, end: int) -> bool:
-    """Whether the sentence speaks of the meeting as still to come."""
+def _looks_ahead(text: str, start: int, end: int, date: dt.date) -> bool:
+    """Whether the sentence speaks of the meeting as still to come: in words, or by a date after the article's
+    (……于2026年3月5日在北京召开)."""
     left = max(0, start - 30)
     right = min(len(text), end + 30)
     sentence = text[left:right]
     cut = max(sentence.rfind(c, 0, start - left) for c in "。！？\n")
     stop = [i for i in (sentence.find(c, end - left) for c in "。！？\n") if i != -1]
-    return bool(_FUTURE.search(sentence[cut + 1 : min(stop) if stop else len(sentence)]))
+    own = sentence[cut + 1 : min(stop) if stop else len(sentence)]
+    if _FUTURE.search(own):
+        return True
+    for year, month, day in _DATE.findall(own):
+        try:
+            if dt.date(int(year), int(month), int(day)) > date:
+                return True
+        except ValueError:
+            continue
+    return False
 
 
 _NAMED_MEETING = re.compile(

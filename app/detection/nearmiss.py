@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from app.detection.context import ContextRules
 from app.detection.hit import Finding
@@ -23,6 +25,7 @@ from app.detection.normalize import normalize_term
 from app.detection.segment import on_word_boundaries, tokenizer
 from app.detection.similarity import Confusions, homophones, readings
 from app.detection.tables import DIVISIONS_FILE
+from app.vocabulary import TYPO_CATEGORY
 
 # Forms this long or shorter are "short": a substitution must be a homophone or look-alike, and the
 # span must line up with word boundaries.
@@ -36,7 +39,15 @@ _PUNCT = re.compile(r"[、，,；;：:]")
 LONG_PLACE = 4
 # How far before a division name its parent may start (黔东南苗族侗族自治州 has ten characters).
 PARENT_CHARS = 12
+# Characters that name levels of division: a run of them lists levels (所有地州市), it names no place.
+_LEVEL_CHARS = frozenset("省市地州县区盟旗乡镇")
+# jieba frequency of a common word (城市 25,084, 市区 2,460, 都市 692; 北市 3, 州市 115).
+COMMON_WORD = 400
 _PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
+
+
+# (window, position of the changed character) → whether official prose writes that window as it stands
+Attested = Callable[[str, int], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +141,7 @@ class NearMiss:
                 self._add_variants(index, form)
         # Checked once every form is known, so that a swap that is itself a form is left alone.
         for index, swapped in self._pending_swaps:
-            if self._acceptable(index, swapped):
+            if self._may_be_slip(index, swapped):
                 self._key(swapped, Variant(index, len(swapped)))
 
     # -- building -----------------------------------------------------------------------------
@@ -174,7 +185,7 @@ class NearMiss:
                 if form[i] not in _PARTICLES and not _all_words(shorter):
                     variants.add(shorter)
         for variant in variants:
-            if variant != form and self._acceptable(index, variant):
+            if variant != form and self._may_be_slip(index, variant):
                 self._key(variant, Variant(index, len(variant)))
 
     def _add_cities(self, lexicon: Lexicon) -> None:
@@ -204,8 +215,8 @@ class NearMiss:
             right = tuple((level, p) for level, p in items[0][1]) if len(items) == 1 else ()
             self._key(name, City(items[0][0], len(name), parents, right))
 
-    def _acceptable(self, index: int, variant: str) -> bool:
-        """A variant that is a real word, a form, an exception or a listed term is no slip."""
+    def _may_be_slip(self, index: int, variant: str) -> bool:
+        """True when variant may be a slip: not a real word, a form, an exception or a listed term."""
         return not (
             variant in self._known
             or variant in self._excepts[index]
@@ -215,8 +226,11 @@ class NearMiss:
 
     # -- checking -----------------------------------------------------------------------------
 
-    def find(self, text: str, found: list[tuple[int, object]], date: dt.date) -> list[Finding]:
-        """Near misses among the automaton's matches (end offset, item) in the normalised text."""
+    def find(
+        self, text: str, found: list[tuple[int, Any]], date: dt.date, attested: Attested | None = None
+    ) -> list[Finding]:
+        """Near misses among the automaton's matches (end offset, item) in the normalised text. `attested`
+        (the typo layer's model, when loaded) tells whether official prose uses a window as written."""
         exact: list[tuple[int, int, int]] = []
         exact_by_rule: dict[int, list[tuple[int, int]]] = {}
         for end, item in found:
@@ -230,7 +244,7 @@ class NearMiss:
                 start = end - item.length
                 if any(s <= start and end <= e for s, e in exact_by_rule.get(item.rule, ())):
                     continue
-                span = self._verify_piece(text, item, start)
+                span = self._verify_piece(text, item, start, attested)
                 if span and self._keep(text, item.rule, *span, exact, date):
                     results.append(Finding(span[0], span[1], item.rule))
             elif cls is Variant:
@@ -268,7 +282,7 @@ class NearMiss:
             return Finding(end, end + len(name), index)
         return None
 
-    def _verify_piece(self, text: str, piece: Piece, start: int) -> tuple[int, int] | None:
+    def _verify_piece(self, text: str, piece: Piece, start: int, attested: Attested | None) -> tuple[int, int] | None:
         form = self._forms[piece.rule]
         n = len(form)
         if not self._rest_may_follow(text, piece, start, form):
@@ -288,7 +302,7 @@ class NearMiss:
             window = text[s:e]
             if window == form:
                 return None
-            if self._near(window, form, piece.rule):
+            if self._near(window, form, piece.rule, attested):
                 return s, e
         return None
 
@@ -317,7 +331,7 @@ class NearMiss:
             sounds = self._sounds[want] = frozenset().union(*(readings(w) for w in want))
         return any(readings(c) & sounds for c in near)
 
-    def _near(self, window: str, form: str, rule: int) -> bool:
+    def _near(self, window: str, form: str, rule: int, attested: Attested | None = None) -> bool:
         """Whether window is one slip away from form (or the same syllables mistyped)."""
         n, m = len(form), len(window)
         if _NON_HAN.search(window) and any(not _is_han(c) and c not in form for c in window):
@@ -333,7 +347,8 @@ class NearMiss:
                 long_place = is_place and n - _suffix_length(form) >= LONG_PLACE
                 if n <= SHORT or (is_place and not long_place) or i in (0, n - 1):
                     return self._confusions.similar(form[i], window[i])
-                return True
+                # 高质量开展城市更新 is a phrase official prose uses, not a slip of 高质量发展 (扫黑险恶 is one)
+                return is_place or attested is None or not attested(window, i)
             if len(diffs) == 2 and diffs[1] == diffs[0] + 1:
                 i, j = diffs
                 if window[i] == form[j] and window[j] == form[i]:
@@ -355,15 +370,34 @@ class NearMiss:
         self, text: str, rule: int, start: int, end: int, exact: list[tuple[int, int, int]], date: dt.date
     ) -> bool:
         window = text[start:end]
-        if not self._acceptable(rule, window):
+        if not self._may_be_slip(rule, window):
             return False
         if any(s <= start and end <= e for s, e, _ in exact):
             return False  # inside a correctly written form
-        form = self._forms[rule]
-        if len(form) <= SHORT and not on_word_boundaries(text, start, end):
+        # A near miss that starts or ends inside a word is part of that word (以人民为中心发展理念,
+        # 中华人民共和国主席): a word a longer word contains is not that word.
+        if not on_word_boundaries(text, start, end):
             return False
+        if rule in self._places:
+            if self._suffix_fused(text, start, end, rule) and not self._after_parent(text, start):
+                return False
+            if all(c in _LEVEL_CHARS for c in window):
+                return False  # 地州市, 市县区: the levels of division, listed
         dates = self._dates.get(rule)
         return dates is None or dates.applies(text, start, end, date)
+
+    def _suffix_fused(self, text: str, start: int, end: int, rule: int) -> bool:
+        """Whether the name's last character before its suffix reads with the suffix as one word (最严城市,
+        装扮了城市): then the text is that word, unless a parent division frames the name."""
+        window = text[start:end]
+        form_suffix = _suffix_length(window)
+        if not form_suffix or end - start - form_suffix < 1 or sorted(window) == sorted(self._forms[rule]):
+            return False  # a transposition keeps every character of the name: it is the name, misordered
+        return (tokenizer().FREQ.get(text[end - form_suffix - 1 : end]) or 0) >= COMMON_WORD
+
+    def _after_parent(self, text: str, start: int) -> bool:
+        before = text[max(0, start - PARENT_CHARS) : start]
+        return any(before[-length:] in self._parent_names for length in range(2, len(before) + 1))
 
     def _check_province(self, text: str, city: City, start: int, end: int) -> Finding | None:
         """A division named right before this one that is not its parent: 湖北省长沙市, 长沙市天河区."""
@@ -374,8 +408,10 @@ class NearMiss:
             if found is None:
                 continue
             full, level = found
-            if full in city.parents:
+            if full in city.parents or self._shares_suffix(text, start, end, full):
                 return None
+            if (tokenizer().FREQ.get(text[start:end]) or 0) >= COMMON_WORD:
+                return None  # 北京城区: the common word, not the district 城区 of another city
             name = text[start:end]
             right = dict(city.right).get(level)
             same_level = sorted(p for p in city.parents if self._parent_names.get(p, ("", ""))[1] == level)
@@ -390,6 +426,25 @@ class NearMiss:
                 message=f"{name}属于{where}，不属于{full}。",
             )
         return None
+
+    def compact(self) -> None:
+        """Once the detector's automaton holds the keys, keep of them only what checking reads here (the
+        cities, for _shares_suffix): the compiled cache need not carry thirty thousand keys twice."""
+        kept: dict[str, list[object]] = {}
+        for key, items in self.keys.items():
+            cities: list[object] = [item for item in items if item.__class__ is City]
+            if cities:
+                kept[key] = cities
+        self.keys = kept
+
+    def _shares_suffix(self, text: str, start: int, end: int, parent: str) -> bool:
+        """青岛市南区 is 青岛 + 市南区 (a district of 青岛市), the parent's suffix shared with the name."""
+        for extra in range(1, 3):
+            longer = text[max(0, start - extra) : end]
+            for item in self.keys.get(longer, ()):
+                if item.__class__ is City and parent in item.parents:
+                    return True
+        return False
 
 
 def _children(lexicon: Lexicon) -> dict[int, tuple[tuple[int, str], ...]]:
@@ -427,7 +482,7 @@ def _typo_pairs(lexicon: Lexicon) -> list[str]:
     pairs = []
     for rule in lexicon.rules:
         spec = rule.spec
-        if rule.category != "常见错别字" or not hasattr(spec, "all_terms"):
+        if rule.category != TYPO_CATEGORY or not hasattr(spec, "all_terms"):
             continue
         for term in spec.all_terms:
             for right in spec.suggest:

@@ -135,9 +135,7 @@ _FORMER_AFTER = re.compile(
 )
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _YEAR = re.compile(r"((?:19|20)\d{2}|[一二][〇零一二三四五六七八九]{3})(?=年|\s*[-—–~～至到])")
-_RANGE = re.compile(
-    r"((?:19|20)\d{2})\s*年?\s*(?:[-—–~～]|至|到)\s*((?:19|20)\d{2})年?"
-)
+_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:[-—–~～]|至|到)\s*((?:19|20)\d{2})年?")
 
 
 def _year(value: str) -> int:

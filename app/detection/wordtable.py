@@ -98,7 +98,8 @@ class WordFrequencies:
             start = records + offset - 1
             (length,) = _KEY.unpack_from(data, start)
             if length == len(key) and data[start + 2 : start + 2 + length] == key:
-                return _FREQ.unpack_from(data, start + 2 + length)[0]
+                freq: int = _FREQ.unpack_from(data, start + 2 + length)[0]
+                return freq
             at = (at + 1) & self._mask
         return None
 
@@ -127,7 +128,8 @@ class WordFrequencies:
         return default if found is None else found
 
     def __len__(self) -> int:
-        return self._count
+        count: int = self._count
+        return count
 
     def items(self) -> Iterator[tuple[str, int]]:
         """Every word and prefix (slow: for building tables, never for checking)."""

@@ -1,1 +1,1 @@
-"""Reading what is ingested: saved WeChat pages and account lists (no database here)."""
+"""Reading what is ingested or checked: saved WeChat pages, drafts to check, account lists (no database here)."""

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.models.enums import Platform
+from app.ingest.encoding import decode_bytes
+from app.vocabulary import Platform
 
 COLUMNS = {"filing_no": "备案单号", "name": "政务新媒体名称", "platform": "类型", "organization": "所属组织"}
 # Header spellings seen in circulars besides the canonical ones.
@@ -60,14 +61,7 @@ def read_accounts_data(data: bytes, filename: str) -> list[AccountRow | RowError
 
 def _csv_rows(data: bytes) -> list[list[str]]:
     # Excel in Chinese locales saves CSV as GBK; everything else is UTF-8 (perhaps with a BOM).
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise AccountsFileError("CSV 文件既不是 UTF-8 也不是 GBK 编码")
+    text = decode_bytes(data)
     try:
         return list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:  # a NUL byte, an unterminated quote…: an upload may be anything

@@ -1,7 +1,7 @@
 """SQLAlchemy models. Importing this package registers every table on Base.metadata."""
 
 from app.models.account import Account, Organization
-from app.models.article import Article, Hit
+from app.models.article import Article, HitRecord
 from app.models.disclosure import (
     DisclosureColumn,
     DisclosureColumnUpdate,
@@ -9,13 +9,11 @@ from app.models.disclosure import (
     DisclosureFigure,
     DisclosureUnit,
 )
-from app.models.enums import REVIEW_STATUSES, ExemptionKind, ExemptionScope, HitStatus, Platform
 from app.models.rescan import RescanJob
 from app.models.review import Exemption, ReviewLog
-from app.models.token import ApiToken, Role, WebSession
+from app.models.token import ApiToken, WebSession
 
 __all__ = [
-    "REVIEW_STATUSES",
     "Account",
     "ApiToken",
     "Article",
@@ -25,14 +23,9 @@ __all__ = [
     "DisclosureFigure",
     "DisclosureUnit",
     "Exemption",
-    "ExemptionKind",
-    "ExemptionScope",
-    "Hit",
-    "HitStatus",
+    "HitRecord",
     "Organization",
-    "Platform",
     "RescanJob",
     "ReviewLog",
-    "Role",
     "WebSession",
 ]

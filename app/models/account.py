@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
 from app.db import Base
-from app.models.enums import Platform
+from app.vocabulary import Platform
 
 
 class Organization(Base):

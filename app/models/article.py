@@ -13,7 +13,7 @@ from app.clock import utcnow
 from app.db import Base
 from app.detection.hit import BODY, TITLE
 from app.models.account import Account
-from app.models.enums import HitStatus
+from app.vocabulary import HitStatus
 
 
 class Article(Base):
@@ -36,14 +36,16 @@ class Article(Base):
 
     account: Mapped[Account] = relationship(lazy="joined")
     # Title hits first ("title" sorts after "body"), then by position.
-    hits: Mapped[list[Hit]] = relationship(back_populates="article", order_by="[Hit.field.desc(), Hit.start]")
+    hits: Mapped[list[HitRecord]] = relationship(
+        back_populates="article", order_by="[HitRecord.field.desc(), HitRecord.start]"
+    )
 
     def field_text(self, field: str) -> str:
         """The text a hit's offsets count in: the title or the body."""
         return self.title if field == TITLE else self.text
 
 
-class Hit(Base):
+class HitRecord(Base):
     __tablename__ = "hit"
     __table_args__ = (
         CheckConstraint("status IN (" + ", ".join(f"'{s.value}'" for s in HitStatus) + ")", name="status"),
@@ -79,7 +81,7 @@ class Hit(Base):
     article: Mapped[Article] = relationship(back_populates="hits")
 
     @classmethod
-    def found(cls, hit: Mapping[str, Any], lexicon_version: str, **fields: Any) -> Hit:
+    def found(cls, hit: Mapping[str, Any], lexicon_version: str, **fields: Any) -> HitRecord:
         """A new (pending) row for a hit the engine found, given as `app.detection.Hit.as_dict()`."""
         return cls(
             rule_id=hit["rule_id"],

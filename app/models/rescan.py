@@ -9,8 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import utcnow
 from app.db import Base
+from app.vocabulary import RescanStatus
 
-RESCAN_STATUSES = ("running", "done", "failed")
+RESCAN_STATUSES = tuple(s.value for s in RescanStatus)
 
 
 class RescanJob(Base):
@@ -31,7 +32,7 @@ class RescanJob(Base):
     label: Mapped[str] = mapped_column(String(40))  # 2023Q2, or 2023-04-01—2023-06-30
     since: Mapped[dt.date]
     until: Mapped[dt.date]
-    status: Mapped[str] = mapped_column(String(16), default="running")
+    status: Mapped[str] = mapped_column(String(16), default=RescanStatus.running.value)
     lexicon_version: Mapped[str] = mapped_column(String(64))
     total: Mapped[int] = mapped_column(default=0)
     done: Mapped[int] = mapped_column(default=0)

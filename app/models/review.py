@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.clock import utcnow
 from app.db import Base
 from app.models.account import Account, Organization
-from app.models.enums import ExemptionKind, ExemptionScope
+from app.vocabulary import ExemptionKind, ExemptionScope
 
 
 class ReviewLog(Base):

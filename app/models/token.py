@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,25 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.clock import utcnow
 from app.db import Base
 from app.models.account import Organization
-
-
-class Role(StrEnum):
-    """Ordered by power: each role may do what the ones before it may (within its scope)."""
-
-    editor = "editor"  # 编辑：绑定一个组织，预检、入库、查看本组织的文章与命中，不能审核
-    reviewer = "reviewer"  # 检查办公室：查看全部，审核、豁免、重新扫描、导出报告
-    admin = "admin"  # 管理员：另可管理账号、组织、令牌与词库
-
-    @property
-    def rank(self) -> int:
-        return _RANKS[self]
-
-    @property
-    def label(self) -> str:
-        return {"editor": "编辑", "reviewer": "审核员", "admin": "管理员"}[self.value]
-
-
-_RANKS = {Role.editor: 1, Role.reviewer: 2, Role.admin: 3}
+from app.vocabulary import Role
 
 
 class ApiToken(Base):

@@ -1,5 +1,6 @@
 """The whole circular as files: DOCX (the body and the three annex tables), XLSX (one sheet per annex, and the hits),
-CSV (one annex per file). Used by `GET /api/reports/{quarter}?format=` and `cuomin report --format`.
+CSV (one annex per file). `export.FORMATS` offers them to `GET /api/reports/{quarter}?format=`, `cuomin report
+--format` and the report page.
 
 - DOCX: A4 with the GB/T 9704 margins; title in 宋体, headings in 黑体, body in 仿宋 三号 with a two-character
   first-line indent; after 附件： the annex list, then each annex on a new page as `export.to_docx` prints 附件1
@@ -13,10 +14,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from docx import Document
 from docx.document import Document as DocumentType
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -25,19 +25,18 @@ from openpyxl import load_workbook
 
 from app.reports.cells import csv_text, xml_text
 from app.reports.circular import Circular
-from app.reports.export import (
-    ANNEX_COLUMNS,
+from app.reports.findings import ANNEX_COLUMNS
+from app.reports.new_media_annex import (
     BODY_FONT,
     HEADER_FONT,
-    LATIN_FONT,
     TITLE_FONT,
     _cell,
-    _east_asia,
     _repeat_header,
     _run,
     _xlsx_table,
+    a4_document,
 )
-from app.reports.export import to_xlsx as new_media_xlsx
+from app.reports.new_media_annex import to_xlsx as new_media_xlsx
 from app.reports.platforms import PLATFORM_ANNEX_COLUMNS
 
 _ANNEX1_WIDTHS = (Cm(4.4), Cm(3.0), Cm(1.5), Cm(3.5), Cm(3.2))
@@ -99,15 +98,7 @@ def to_xlsx(circular: Circular) -> bytes:
 
 
 def to_docx(circular: Circular) -> bytes:
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    normal = document.styles["Normal"]
-    normal.font.name = LATIN_FONT
-    normal.font.size = Pt(16)
-    _east_asia(normal.element.get_or_add_rPr(), BODY_FONT)
+    document = a4_document(Pt(16))  # 三号
 
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -176,34 +167,3 @@ def _table(document: DocumentType, annex: Annex, widths: Sequence[Length]) -> No
     for table_row in table.rows:
         for cell, width in zip(table_row.cells, widths, strict=True):
             cell.width = width
-
-
-@dataclass(frozen=True)
-class CircularFormat:
-    name: str
-    media_type: str
-    suffix: str
-    render: Callable[[Circular, int], bytes]  # (circular, annex number: CSV only)
-
-    def filename(self, circular: Circular, annex: int = 1) -> str:
-        """关于…的通报.docx; 检查镇村信息公开平台发现的问题清单（2023年第二季度）.csv for one annex."""
-        if self.name == "csv":
-            return f"{get_annex(circular, annex).title}{self.suffix}"
-        return f"{circular.title}{self.suffix}"
-
-
-CIRCULAR_FORMATS: dict[str, CircularFormat] = {
-    "docx": CircularFormat(
-        "docx",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ".docx",
-        lambda circular, _annex: to_docx(circular),
-    ),
-    "xlsx": CircularFormat(
-        "xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ".xlsx",
-        lambda circular, _annex: to_xlsx(circular),
-    ),
-    "csv": CircularFormat("csv", "text/csv; charset=utf-8", ".csv", to_csv),
-}

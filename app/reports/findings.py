@@ -32,37 +32,11 @@ from app.reports.staleness import (
     stale_problem,
     stale_span,
 )
+from app.vocabulary import Severity, platform_noun, severity_label
 
-SERIOUS = "serious"
 WORDING_PROBLEM = "出现严重表述错误"
 ANNEX_TITLE = "检查政务新媒体发现的问题清单"
-
-SEVERITY_LABELS = {"serious": "严重表述错误", "warning": "一般差错", "info": "慎用提示"}
-
-# 类型 as the annex writes it (微信) → the account as the circular's sentences name it (“…”微信公众号).
-_PLATFORM_NOUNS = {
-    "微信": "微信公众号",
-    "公众号": "微信公众号",
-    "微信公众号": "微信公众号",
-    "微博": "微博",
-    "新浪微博": "微博",
-    "抖音": "抖音号",
-    "今日头条": "今日头条号",
-    "头条": "今日头条号",
-    "快手": "快手号",
-    "哔哩哔哩": "哔哩哔哩账号",
-    "网站": "网站",
-}
-
-
-def platform_noun(platform_label: str) -> str:
-    """微信 → 微信公众号, 抖音 → 抖音号, 微博 → 微博; an unknown type X → X账号 (X itself when it ends in 号)."""
-    label = platform_label.strip()
-    if label in _PLATFORM_NOUNS:
-        return _PLATFORM_NOUNS[label]
-    if not label:
-        return "政务新媒体"
-    return label if label.endswith(("号", "账号")) else f"{label}账号"
+ANNEX_COLUMNS = ("备案单号", "政务新媒体名称", "类型", "所属组织", "存在的突出问题")  # 附件1, in the circular's order
 
 
 @dataclass(frozen=True)
@@ -103,7 +77,7 @@ class ConfirmedHit:
 
     @property
     def severity_label(self) -> str:
-        return SEVERITY_LABELS.get(self.severity, self.severity)
+        return severity_label(self.severity)
 
 
 @dataclass(frozen=True)
@@ -200,7 +174,7 @@ class Report:
 
     @property
     def serious_hits(self) -> tuple[ConfirmedHit, ...]:
-        return tuple(hit for hit in self.hits if hit.severity == SERIOUS)
+        return tuple(hit for hit in self.hits if hit.severity == Severity.serious)
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON of `GET /api/reports/{quarter}` (hits are in the XLSX export, not here)."""
@@ -274,7 +248,7 @@ def build_report(
             account.published, quarter, inspection_date=inspection, stale_after_days=stale_after_days
         )
         own = by_account.get(account.key, [])
-        serious = sum(hit.severity == SERIOUS for hit in own)
+        serious = sum(hit.severity == Severity.serious for hit in own)
         problems = ((stale_text,) if staleness.stale else ()) + ((WORDING_PROBLEM,) if serious else ())
         findings.append(
             AccountFinding(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.clock import cst_date
@@ -123,6 +124,15 @@ class DateRange:
 
 
 Period = Quarter | DateRange
+
+
+def recent_quarters(today: dt.date, with_articles: Iterable[tuple[int, int]], *keep: Quarter | None) -> list[Quarter]:
+    """The quarters to choose from, newest first: the current and the last one, every (year, number) with articles,
+    and any quarter asked for (kept, so that the choice shows what is shown)."""
+    current = Quarter.containing(today)
+    quarters = {current, current.previous(), *(q for q in keep if q is not None)}
+    quarters.update(Quarter(year, number) for year, number in with_articles)
+    return sorted(quarters, reverse=True)
 
 
 def parse_period(

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, computed_field
 
-from app.models.enums import Platform
+from app.vocabulary import Platform
 
 
 def _platform(value: Any) -> Any:

@@ -13,6 +13,7 @@ MAX_OFFSET = 10**9
 MAX_PAGE_SIZE = 500
 
 DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
+DbOffset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]  # rows skipped before a page of a listing
 
 
 class FoundHit(BaseModel):

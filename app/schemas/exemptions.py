@@ -7,8 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from app.models.enums import ExemptionKind, ExemptionScope
 from app.schemas.common import DbId
+from app.vocabulary import ExemptionKind, ExemptionScope
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 

@@ -9,11 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_seri
 
 from app.clock import CST
 from app.schemas.common import DbId
+from app.vocabulary import HitStatus, ReviewStatus, Severity
 
 if TYPE_CHECKING:
-    from app.models import Hit
+    from app.models import HitRecord
 
-ReviewStatus = Literal["pending", "confirmed", "dismissed"]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 Person = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 
@@ -51,7 +51,7 @@ class HitRecordPublic(BaseModel):
         return value.astimezone(CST).isoformat()
 
     @classmethod
-    def of(cls, hit: Hit) -> HitRecordPublic:
+    def of(cls, hit: HitRecord) -> HitRecordPublic:
         article, account = hit.article, hit.article.account
         return cls(
             article_title=article.title,
@@ -140,8 +140,8 @@ class HitFilterBody(BaseModel):
     account_id: DbId | None = None
     organization_id: DbId | None = None
     category: Annotated[str, StringConstraints(max_length=64)] | None = None
-    severity: Literal["serious", "warning", "info"] | None = None
-    status: Literal["pending", "confirmed", "dismissed", "obsolete"] | None = None
+    severity: Severity | None = None
+    status: HitStatus | None = None
     rule_id: Annotated[str, StringConstraints(max_length=200)] | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None

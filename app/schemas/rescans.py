@@ -6,6 +6,8 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.vocabulary import RescanStatus
+
 
 class RescanCreate(BaseModel):
     model_config = ConfigDict(
@@ -29,7 +31,7 @@ class RescanPublic(BaseModel):
     label: str = Field(description="范围：季度或起止日期")
     since: dt.date
     until: dt.date
-    status: str = Field(description="running 进行中 / done 完成 / failed 失败")
+    status: RescanStatus = Field(description="running 进行中 / done 完成 / failed 失败")
     lexicon_version: str
     total: int = Field(description="范围内的文章数")
     done: int = Field(description="已扫描的文章数")

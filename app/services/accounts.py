@@ -9,9 +9,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.ingest.accounts_file import AccountRow
-from app.models import Account, Organization, Platform
+from app.models import Account, Organization
 from app.schemas.accounts import AccountCreate, AccountUpdate, ImportProblem, ImportReport
 from app.services.errors import Conflict, Invalid, NotFound
+from app.vocabulary import Platform
 
 
 def organization_named(*, session: Session, name: str) -> Organization:

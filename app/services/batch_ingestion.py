@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.clock import cst_date, utcnow
-from app.models import Account, Article, Hit
+from app.models import Account, Article, HitRecord
 from app.schemas.articles import ArticleCreate, BatchCreated, BatchDuplicate, BatchError, BatchResult
 from app.schemas.messages import describe_errors
 from app.services.accounts import resolve_account
@@ -245,7 +245,7 @@ def _article_row(new: _New, version: str, now: Any) -> dict[str, Any]:
 
 
 def _hit_rows(article_id: int, hits: list[HitDict], version: str, now: Any) -> list[dict[str, Any]]:
-    return [Hit.row(h, version, article_id, now) for h in hits]
+    return [HitRecord.row(h, version, article_id, now) for h in hits]
 
 
 def _insert(session: Session, chunk: list[_New], found: list[list[HitDict]], version: str) -> list[int]:
@@ -256,7 +256,7 @@ def _insert(session: Session, chunk: list[_New], found: list[list[HitDict]], ver
         row for article_id, hits in zip(ids, found, strict=True) for row in _hit_rows(article_id, hits, version, now)
     ]
     if hit_rows:
-        session.execute(insert(Hit), hit_rows)
+        session.execute(insert(HitRecord), hit_rows)
     return ids
 
 

@@ -11,10 +11,11 @@ from app.clock import utcnow
 from app.detection.detector import Detector
 from app.detection.exempt import Cover, phrase_spans
 from app.detection.normalize import normalize_term
-from app.models import Account, Article, Exemption, ExemptionKind, ExemptionScope, Hit, HitStatus, Organization
+from app.models import Account, Article, Exemption, HitRecord, Organization
 from app.schemas.exemptions import ExemptionCreate
 from app.services.errors import Invalid, NotFound
 from app.services.review import change_status
+from app.vocabulary import ExemptionKind, ExemptionScope, HitStatus
 
 
 def applicable(*, session: Session, account: Account) -> tuple[list[str], list[str]]:
@@ -40,7 +41,7 @@ def _in_scope(exemption: Exemption) -> ColumnElement[bool]:
         return Article.account_id == exemption.account_id
     if exemption.scope == ExemptionScope.organization.value:
         return Account.organization_id == exemption.organization_id
-    return Hit.id.is_not(None)
+    return HitRecord.id.is_not(None)
 
 
 def _check(session: Session, detector: Detector, exemption_in: ExemptionCreate) -> None:
@@ -57,16 +58,16 @@ def _check(session: Session, detector: Detector, exemption_in: ExemptionCreate) 
         raise Invalid("empty_phrase", "豁免词语不能只有空白或格式字符")
 
 
-def _covered(session: Session, exemption: Exemption) -> list[Hit]:
+def _covered(session: Session, exemption: Exemption) -> list[HitRecord]:
     """The pending hits the exemption would dismiss."""
     pending = (
-        select(Hit)
-        .join(Article, Hit.article_id == Article.id)
+        select(HitRecord)
+        .join(Article, HitRecord.article_id == Article.id)
         .join(Account, Article.account_id == Account.id)
-        .where(Hit.status == HitStatus.pending.value, _in_scope(exemption))
+        .where(HitRecord.status == HitStatus.pending.value, _in_scope(exemption))
     )
     if exemption.kind == ExemptionKind.rule.value:
-        return list(session.scalars(pending.where(Hit.rule_id == exemption.value)))
+        return list(session.scalars(pending.where(HitRecord.rule_id == exemption.value)))
     return _covered_by_phrase(session, pending, exemption.value)
 
 
@@ -115,10 +116,10 @@ def create_exemption(*, session: Session, detector: Detector, exemption_in: Exem
     return exemption, len(covered)
 
 
-def _covered_by_phrase(session: Session, pending: Select[tuple[Hit]], phrase: str) -> list[Hit]:
+def _covered_by_phrase(session: Session, pending: Select[tuple[HitRecord]], phrase: str) -> list[HitRecord]:
     # A hit can lie inside the phrase only if its own text does; read article texts only for those.
     needle = normalize_term(phrase)
-    candidates: dict[int, list[Hit]] = defaultdict(list)
+    candidates: dict[int, list[HitRecord]] = defaultdict(list)
     for hit in session.scalars(pending):
         if normalize_term(hit.text) in needle:
             candidates[hit.article_id].append(hit)

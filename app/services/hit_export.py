@@ -10,10 +10,9 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
 from app.clock import CST
-from app.models import HitStatus
-from app.reports.findings import SEVERITY_LABELS
 from app.services import review
 from app.services.errors import Invalid
+from app.vocabulary import STATUS_LABELS, severity_label
 
 MAX_EXPORT = 50_000
 COLUMNS = (
@@ -35,7 +34,6 @@ COLUMNS = (
     ("审核时间", 17),
     ("备注", 30),
 )
-STATUS_LABELS = {s.value: s.label for s in HitStatus}
 
 
 def hits_xlsx(
@@ -60,7 +58,7 @@ def hits_xlsx(
             [
                 hit.id,
                 STATUS_LABELS.get(hit.status, hit.status),
-                SEVERITY_LABELS.get(hit.severity, hit.severity),
+                severity_label(hit.severity),
                 hit.category,
                 labels[hit.rule_id],
                 hit.rule_id,

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.clock import cst_date
 from app.detection.detector import STORED_PROFILE, Detector
-from app.models import Article, Hit
+from app.models import Article, HitRecord
 from app.schemas.articles import ArticleCreate
 from app.services.accounts import resolve_account
 from app.services.errors import Invalid, NotFound, TooLarge
@@ -132,7 +132,7 @@ def ingest_article(
         content_hash=digest,
         lexicon_version=detector.version,
     )
-    article.hits = [Hit.found(hit.as_dict(), detector.version) for hit in hits]
+    article.hits = [HitRecord.found(hit.as_dict(), detector.version) for hit in hits]
     session.add(article)
     try:
         session.commit()

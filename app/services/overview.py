@@ -15,8 +15,9 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from app.clock import cst_date
-from app.models import Article, Hit, HitStatus
+from app.models import Article, HitRecord
 from app.reports import Quarter, Staleness, account_staleness
+from app.vocabulary import HitStatus, Severity
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,10 @@ def account_activity(*, session: Session, account_ids: Sequence[int]) -> dict[in
         latest[account_id] = (when, count)
     hits: dict[int, dict[str, int]] = {i: {s.value: 0 for s in HitStatus} for i in ids}
     for account_id, status, count in session.execute(
-        select(Article.account_id, Hit.status, func.count(Hit.id))
-        .join(Hit.article)
+        select(Article.account_id, HitRecord.status, func.count(HitRecord.id))
+        .join(HitRecord.article)
         .where(Article.account_id.in_(ids))
-        .group_by(Article.account_id, Hit.status)
+        .group_by(Article.account_id, HitRecord.status)
     ):
         hits[account_id][status] = count
     return {i: AccountActivity(latest=latest[i][0], articles=latest[i][1], hits=hits[i]) for i in ids}
@@ -76,15 +77,15 @@ class ArticleRow:
 def account_articles(*, session: Session, account_id: int, limit: int = 50) -> tuple[list[ArticleRow], int]:
     """The account's latest articles with their hit counts (obsolete hits not counted), and how many it has."""
     total = session.scalar(select(func.count(Article.id)).where(Article.account_id == account_id)) or 0
-    live = Hit.status != HitStatus.obsolete.value
+    live = HitRecord.status != HitStatus.obsolete.value
     counts = (
         select(
-            Hit.article_id,
-            func.count(Hit.id).label("hits"),
-            func.sum(case((Hit.severity == "serious", 1), else_=0)).label("serious"),
+            HitRecord.article_id,
+            func.count(HitRecord.id).label("hits"),
+            func.sum(case((HitRecord.severity == Severity.serious, 1), else_=0)).label("serious"),
         )
         .where(live)
-        .group_by(Hit.article_id)
+        .group_by(HitRecord.article_id)
         .subquery()
     )
     rows = session.execute(
@@ -108,9 +109,9 @@ def hits_per_month(*, session: Session, account_id: int, months: int = 12) -> li
     """Hits (obsolete ones not counted) per month of publication (Beijing time), the last `months` months up to
     the latest month with a hit, empty months included; [] when the account has no hit."""
     rows = session.execute(
-        select(Article.published_at, Hit.severity)
-        .join(Hit.article)
-        .where(Article.account_id == account_id, Hit.status != HitStatus.obsolete.value)
+        select(Article.published_at, HitRecord.severity)
+        .join(HitRecord.article)
+        .where(Article.account_id == account_id, HitRecord.status != HitStatus.obsolete.value)
     ).all()
     if not rows:
         return []
@@ -119,7 +120,7 @@ def hits_per_month(*, session: Session, account_id: int, months: int = 12) -> li
     for published_at, severity in rows:
         key = cst_date(published_at).strftime("%Y-%m")
         total[key] += 1
-        serious[key] += severity == "serious"
+        serious[key] += severity == Severity.serious
     last = max(total)
     year, month = int(last[:4]), int(last[5:])
     keys = []

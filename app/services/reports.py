@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.clock import CST
-from app.models import Account, Article, Hit, HitStatus, Platform
+from app.models import Account, Article, HitRecord
 from app.reports import AccountInput, ConfirmedHit, Period, Quarter, Report, build_report
 from app.reports.circular import Circular
 from app.reports.platforms import check_platforms
 from app.services.errors import Invalid
+from app.vocabulary import HitStatus, Platform, Severity
 
 
 def _midnight(day: dt.date) -> dt.datetime:
@@ -32,17 +33,17 @@ class Pending:
 
 def pending_in(*, session: Session, period: Period) -> Pending:
     rows = session.execute(
-        select(Hit.severity, func.count(Hit.id))
-        .join(Hit.article)
+        select(HitRecord.severity, func.count(HitRecord.id))
+        .join(HitRecord.article)
         .where(
-            Hit.status == HitStatus.pending.value,
+            HitRecord.status == HitStatus.pending.value,
             Article.published_at >= _midnight(period.start),
             Article.published_at < _midnight(period.end + dt.timedelta(days=1)),
         )
-        .group_by(Hit.severity)
+        .group_by(HitRecord.severity)
     ).all()
     counts = dict(rows)
-    return Pending(total=sum(counts.values()), serious=counts.get("serious", 0))
+    return Pending(total=sum(counts.values()), serious=counts.get(Severity.serious, 0))
 
 
 def quarter_report(
@@ -68,14 +69,14 @@ def quarter_report(
     ):
         published[account_id].append(when)
     confirmed = session.execute(
-        select(Hit, Article)
-        .join(Hit.article)
+        select(HitRecord, Article)
+        .join(HitRecord.article)
         .where(
-            Hit.status == HitStatus.confirmed.value,
+            HitRecord.status == HitStatus.confirmed.value,
             Article.published_at >= since,
             Article.published_at < _midnight(period.end + dt.timedelta(days=1)),
         )
-        .order_by(Article.account_id, Article.published_at, Hit.start)
+        .order_by(Article.account_id, Article.published_at, HitRecord.start)
     ).all()
     try:
         return build_report(

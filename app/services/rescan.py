@@ -41,10 +41,11 @@ from app.config import get_settings
 from app.db import READ_ONLY
 from app.detection.detector import STORED_PROFILE, Detector
 from app.detection.exempt import Cover, phrase_spans
-from app.models import Account, Article, Hit, HitStatus, RescanJob, ReviewLog
+from app.models import Account, Article, HitRecord, RescanJob, ReviewLog
 from app.services.errors import Conflict, NotFound
 from app.services.exemptions import applicable
 from app.services.review import change_status
+from app.vocabulary import HitStatus
 
 log = logging.getLogger("cuomin.rescan")
 
@@ -366,8 +367,9 @@ def _next_batch(
             job.done = max(job.done, job.total)
             session.commit()
             return job, True
-        stored: dict[int, list[Hit]] = {a.id: [] for a in batch}
-        for hit in session.scalars(select(Hit).where(Hit.article_id.in_(list(stored))).order_by(Hit.id)):
+        stored: dict[int, list[HitRecord]] = {a.id: [] for a in batch}
+        in_batch = select(HitRecord).where(HitRecord.article_id.in_(list(stored))).order_by(HitRecord.id)
+        for hit in session.scalars(in_batch):
             stored[hit.article_id].append(hit)
         tally = Tally()
         for article, item, hits in zip(batch, items, found, strict=True):
@@ -392,19 +394,19 @@ def _next_batch(
 def _reconcile(
     session: Session,
     article: Article,
-    stored: list[Hit],
+    stored: list[HitRecord],
     found: list[dict[str, Any]],
     version: str,
     phrases: Sequence[str],
     rules: Sequence[str],
     tally: Tally,
 ) -> None:
-    existing: dict[Key, Hit] = {}
+    existing: dict[Key, HitRecord] = {}
     for hit in stored:
         existing.setdefault((hit.field, hit.rule_id, hit.start, hit.end), hit)
     covers: dict[str, Cover] = {}  # per field, found only when a stored hit is no longer found
 
-    def exempted(hit: Hit) -> bool:
+    def exempted(hit: HitRecord) -> bool:
         # A stored hit the engine now leaves out because of an exemption keeps its status (the exemption
         # dismissed it, logged): only a hit the lexicons no longer find becomes obsolete.
         if hit.rule_id in rules:
@@ -426,7 +428,7 @@ def _reconcile(
                 _restore(session, hit, version)
             tally.kept += 1
         else:
-            session.add(Hit.found(item, version, article_id=article.id))
+            session.add(HitRecord.found(item, version, article_id=article.id))
             tally.added += 1
     for key, hit in existing.items():
         if key not in seen and hit.status != HitStatus.obsolete.value and not exempted(hit):
@@ -441,7 +443,7 @@ def _reconcile(
             tally.obsolete += 1
 
 
-def _refresh(hit: Hit, item: dict[str, Any], version: str) -> None:
+def _refresh(hit: HitRecord, item: dict[str, Any], version: str) -> None:
     """The rule's current words (a lexicon update may reword a message); status and history stay."""
     for name in ("text", "context", "category", "severity", "message"):
         if getattr(hit, name) != item[name]:
@@ -452,7 +454,7 @@ def _refresh(hit: Hit, item: dict[str, Any], version: str) -> None:
         hit.lexicon_version = version
 
 
-def _restore(session: Session, hit: Hit, version: str) -> None:
+def _restore(session: Session, hit: HitRecord, version: str) -> None:
     """A hit that matches again returns to the status it had before it became obsolete."""
     before = session.scalar(
         select(ReviewLog.from_status)

@@ -11,8 +11,9 @@ from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, contains_eager
 
 from app.clock import CST, utcnow
-from app.models import REVIEW_STATUSES, Account, Article, Hit, HitStatus, ReviewLog
+from app.models import Account, Article, HitRecord, ReviewLog
 from app.services.errors import Conflict, Invalid, NotFound
+from app.vocabulary import REVIEW_STATUSES, HitStatus, Severity
 
 MAX_REVIEW_IDS = 1000
 # Reviewing "all that match the filter" at once; larger sets are narrowed first (a quarter, an account).
@@ -33,12 +34,12 @@ class HitFilter:
     organization_scope: int | None = None  # the caller may see only this organisation (an editor)
 
 
-def _query(filters: HitFilter) -> Select[tuple[Hit]]:
+def _query(filters: HitFilter) -> Select[tuple[HitRecord]]:
     query = (
-        select(Hit)
-        .join(Hit.article)
+        select(HitRecord)
+        .join(HitRecord.article)
         .join(Article.account)
-        .options(contains_eager(Hit.article).contains_eager(Article.account))
+        .options(contains_eager(HitRecord.article).contains_eager(Article.account))
     )
     if filters.account_id is not None:
         query = query.where(Article.account_id == filters.account_id)
@@ -47,10 +48,10 @@ def _query(filters: HitFilter) -> Select[tuple[Hit]]:
     if filters.organization_scope is not None:
         query = query.where(Account.organization_id == filters.organization_scope)
     for column, value in (
-        (Hit.category, filters.category),
-        (Hit.severity, filters.severity),
-        (Hit.status, filters.status),
-        (Hit.rule_id, filters.rule_id),
+        (HitRecord.category, filters.category),
+        (HitRecord.severity, filters.severity),
+        (HitRecord.status, filters.status),
+        (HitRecord.rule_id, filters.rule_id),
     ):
         if value:
             query = query.where(column == value)
@@ -61,8 +62,8 @@ def _query(filters: HitFilter) -> Select[tuple[Hit]]:
     if filters.q:
         query = query.where(
             or_(
-                Hit.text.contains(filters.q, autoescape=True),
-                Hit.context.contains(filters.q, autoescape=True),
+                HitRecord.text.contains(filters.q, autoescape=True),
+                HitRecord.context.contains(filters.q, autoescape=True),
                 Article.title.contains(filters.q, autoescape=True),
             )
         )
@@ -73,9 +74,9 @@ def _cst_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=CST)
 
 
-_SEVERITY_RANK = case({"serious": 0, "warning": 1, "info": 2}, value=Hit.severity, else_=3)
+_SEVERITY_RANK = case({s.value: -s.rank for s in Severity}, value=HitRecord.severity, else_=0)
 # Within an article: the title's hits first ("title" sorts after "body"), then in text order.
-_IN_ARTICLE = (Article.id.desc(), Hit.field.desc(), Hit.start, Hit.id)
+_IN_ARTICLE = (Article.id.desc(), HitRecord.field.desc(), HitRecord.start, HitRecord.id)
 SORTS: dict[str, tuple[str, tuple[Any, ...]]] = {
     "newest": ("发布日期（新的在前）", (Article.published_at.desc(), *_IN_ARTICLE)),
     "oldest": ("发布日期（早的在前）", (Article.published_at, *_IN_ARTICLE)),
@@ -86,12 +87,12 @@ SORTS: dict[str, tuple[str, tuple[Any, ...]]] = {
 
 def list_hits(
     *, session: Session, filters: HitFilter, limit: int = 50, offset: int = 0, sort: str = "newest"
-) -> tuple[list[Hit], int]:
+) -> tuple[list[HitRecord], int]:
     """Newest articles first (or by another of SORTS), then the title's hits, then in text order."""
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         raise Invalid("bad_date_range", "起始日期不能晚于截止日期")
     query = _query(filters)
-    total = session.scalar(select(func.count()).select_from(query.with_only_columns(Hit.id).subquery())) or 0
+    total = session.scalar(select(func.count()).select_from(query.with_only_columns(HitRecord.id).subquery())) or 0
     order = SORTS.get(sort, SORTS["newest"])[1]
     items = session.scalars(query.order_by(*order).limit(limit).offset(offset)).all()
     return list(items), total
@@ -118,8 +119,8 @@ def quarters_with_data(*, session: Session) -> list[tuple[int, int]]:
     return quarters
 
 
-def get_hit(*, session: Session, hit_id: int) -> Hit:
-    hit = session.get(Hit, hit_id)
+def get_hit(*, session: Session, hit_id: int) -> HitRecord:
+    hit = session.get(HitRecord, hit_id)
     if hit is None:
         raise NotFound("hit_not_found", f"命中不存在：编号 {hit_id}")
     return hit
@@ -128,7 +129,7 @@ def get_hit(*, session: Session, hit_id: int) -> Hit:
 def change_status(
     *,
     session: Session,
-    hit: Hit,
+    hit: HitRecord,
     to: HitStatus,
     actor: str | None,
     note: str | None,
@@ -157,7 +158,7 @@ def change_status(
 
 def review_hits(
     *, session: Session, ids: Sequence[int], status: str, note: str | None, reviewer: str | None
-) -> tuple[list[Hit], int]:
+) -> tuple[list[HitRecord], int]:
     """Review many hits at once: all of them or, when one is missing or obsolete, none."""
     to = HitStatus(status)
     if to not in REVIEW_STATUSES:
@@ -166,7 +167,7 @@ def review_hits(
         raise Invalid("too_many_ids", f"一次最多审核 {MAX_REVIEW_IDS} 条命中")
     unique = list(dict.fromkeys(ids))
     # Rows locked in id order: two batches over overlapping ids, each locking in its scan order, deadlock.
-    locking = select(Hit).where(Hit.id.in_(unique)).order_by(Hit.id).with_for_update()
+    locking = select(HitRecord).where(HitRecord.id.in_(unique)).order_by(HitRecord.id).with_for_update()
     hits = {h.id: h for h in session.scalars(locking)}
     missing = [i for i in unique if i not in hits]
     if missing:
@@ -203,7 +204,7 @@ def review_matching(
     if to not in REVIEW_STATUSES:
         raise Invalid("bad_status", "审核只能设为 pending、confirmed 或 dismissed")
     # Lock the hits only: PostgreSQL refuses FOR UPDATE on the outer-joined organisation.
-    query = _query(filters).order_by(Hit.id).limit(MAX_REVIEW_MATCHING + 1).with_for_update(of=Hit)
+    query = _query(filters).order_by(HitRecord.id).limit(MAX_REVIEW_MATCHING + 1).with_for_update(of=HitRecord)
     hits = list(session.scalars(query))
     if len(hits) > MAX_REVIEW_MATCHING:
         session.rollback()

@@ -17,8 +17,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
-from app.models import ApiToken, Organization, Role
+from app.models import ApiToken, Organization
 from app.services.errors import Invalid, NotFound
+from app.vocabulary import Role
 
 TOKEN_PREFIX = "cm_"
 PREFIX_CHARS = 10  # "cm_" and 7 random characters: shown in lists, never enough to guess the rest

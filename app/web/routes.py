@@ -1,6 +1,6 @@
 """The pages: 登录, 草稿检查, 审核, 账号, 季度报告. Server-rendered with Jinja2 (autoescaped); the actions
 (checking, reviewing, exempting, re-scanning) are the JSON API, called by the pages' scripts with the session
-cookie and the CSRF header (see `app.web.session`).
+cookie and the CSRF header (see `app.session_cookie`).
 
 Each page sees exactly what the API would show the same token: lists go through the services with the
 caller's `organization_scope`, a single account of another organisation is the API's very 404, and review
@@ -10,15 +10,17 @@ and report pages need the reviewer role.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote, urlencode, urlsplit
 
-from bs4 import BeautifulSoup, Tag
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy.orm import Session
+from pydantic import BeforeValidator
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
@@ -26,54 +28,48 @@ from starlette.formparsers import MultiPartException
 from starlette.templating import Jinja2Templates
 
 from app.api import auth
-from app.api.auth import Principal
+from app.api.auth import Principal, RateLimiter
+from app.api.deps import DetectorDep, IdPath, ReadSessionDep, SessionsDep, SettingsDep
 from app.clock import CST, cst_date
+from app.config import Settings
 from app.detection.labels import rule_label
-from app.ingest import wechat
-from app.ingest.docx_file import DocxError, docx_text
-from app.models import HitStatus, Platform, Role
-from app.reports import ANNEX_COLUMNS, FORMATS, Quarter, stale_problem
-from app.reports.findings import SEVERITY_LABELS
+from app.ingest.draft import Draft, DraftError, file_draft, html_draft
+from app.reports import ANNEX_COLUMNS, Quarter, stale_problem
+from app.reports.export import DOWNLOADS, FORMATS
 from app.reports.platforms import PLATFORM_ANNEX_COLUMNS
+from app.reports.quarter import recent_quarters
 from app.schemas.accounts import AccountPublic
+from app.schemas.common import MAX_OFFSET, DbId, DbOffset
 from app.schemas.hits import HitRecordPublic
 from app.services import accounts, exemptions, ingestion, overview, review, web_sessions
 from app.services.errors import NotFound, ServiceError
 from app.services.reports import circular_report, pending_in
-from app.web.marking import pieces
-from app.web.session import (
+from app.session_cookie import (
     CSRF_FIELD,
     CSRF_HEADER,
     SESSION_MAX_AGE,
     clear_session,
+    cookie_session_id,
     csrf_token,
     csrf_valid,
     set_session,
 )
+from app.vocabulary import SEVERITY_LABELS, STATUS_LABELS, HitStatus, Platform, Role
+from app.web.marking import pieces
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 PAGE_SIZE = 50
 
-# Plain Starlette routes, not API operations: outside the OpenAPI document and the API's access matrix
-# (each page checks the session itself and sends a visitor without one to the login page).
-router = APIRouter()
-
-
-def page(path: str, methods: tuple[str, ...] = ("GET",)) -> Any:
-    def register(endpoint: Any) -> Any:
-        router.add_route(path, endpoint, methods=list(methods), include_in_schema=False)
-        return endpoint
-
-    return register
-
+# Pages, not API operations: outside the OpenAPI document and the API's access matrix (each page asks for its
+# visitor through `PageUser` and the like, which send one without a session to the login page).
+router = APIRouter(include_in_schema=False)
 
 _env = Environment(
     loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True), trim_blocks=True
 )
 templates = Jinja2Templates(env=_env)
 
-STATUS_LABELS = {s.value: s.label for s in HitStatus}
 # Only this site's own files run: no inline script, no other origin, no framing (the review buttons).
 PAGE_HEADERS = {
     "Cache-Control": "no-store",
@@ -90,61 +86,148 @@ _env.globals.update(
     ROLE_ADMIN=Role.admin,
 )
 _env.filters["cst"] = lambda value, fmt="%Y-%m-%d %H:%M": value.astimezone(CST).strftime(fmt) if value else ""
+_env.filters["platform"] = lambda code: Platform(code).label
+_env.filters["cst_date"] = lambda value: cst_date(value).isoformat() if value else ""
+
+
+def install(app: FastAPI) -> None:
+    """Mount the pages, their static files and the answers to a visitor they turn away."""
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.exception_handler(LoginRequired)
+    async def _to_login(_request: Request, exc: LoginRequired) -> Response:
+        return RedirectResponse(f"/login?next={quote(exc.target)}", status_code=303)
+
+    @app.exception_handler(PageRefused)
+    async def _refused(_request: Request, exc: PageRefused) -> Response:
+        return exc.page.render("error.html", status_code=exc.status, title=exc.title, message=exc.message)
 
 
 # -- who is asking ------------------------------------------------------------------------------------
 
 
-def _session_token(request: Request) -> str | None:
-    return request.cookies.get("cuomin_session")
-
-
-def _user(request: Request) -> Principal | None:
-    """The principal of the session cookie, or None (runs queries: the routes are sync, in the threadpool)."""
-    session_id = _session_token(request)
-    if not session_id:
+def session_user(request: Request) -> Principal | None:
+    """The principal of the session cookie, or None (runs queries: FastAPI calls it in its thread pool)."""
+    session_id = cookie_session_id(request)
+    if session_id is None:
         return None
     principal = auth.resolve_session(request, session_id)
     return None if principal is None else auth.remember(request, principal)
 
 
-def _to_login(request: Request) -> RedirectResponse:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+SessionUser = Annotated[Principal | None, Depends(session_user)]
 
 
-def _page(request: Request, name: str, user: Principal, status_code: int = 200, **context: Any) -> Response:
-    token = _session_token(request) or ""
+class LoginRequired(Exception):
+    """No session: the visitor goes to the login page, and back to `target` after it."""
+
+    def __init__(self, target: str) -> None:
+        super().__init__(target)
+        self.target = target
+
+
+@dataclass(frozen=True)
+class Page:
+    """A signed-in visitor's page: renders a template with what every page shows (the menu, the visitor, the
+    CSRF value of the session)."""
+
+    request: Request
+    user: Principal
+    organization_name: str | None
+    settings: Settings
+
+    def render(self, name: str, status_code: int = 200, **context: Any) -> Response:
+        return templates.TemplateResponse(
+            self.request,
+            name,
+            {
+                "user": self.user,
+                "organization_name": self.organization_name,
+                "can_review": self.user.has(Role.reviewer),
+                "csrf": csrf_token(cookie_session_id(self.request) or ""),
+                "path": self.request.url.path,
+                "stale_label": stale_problem(self.settings.stale_days),
+                **context,
+            },
+            status_code=status_code,
+            headers=PAGE_HEADERS,
+        )
+
+
+class PageRefused(Exception):
+    """A page the visitor may not see, or whose subject does not exist: an error page with this status."""
+
+    def __init__(self, page: Page, status: int, title: str, message: str) -> None:
+        super().__init__(message)
+        self.page, self.status, self.title, self.message = page, status, title, message
+
+
+def page_user(request: Request, user: SessionUser, session: ReadSessionDep, settings: SettingsDep) -> Page:
+    """The visitor's page; without a session, to the login page (and back here after it)."""
+    if user is None:
+        raise LoginRequired(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
     organization = None
     if user.organization_id is not None:
-        with request.app.state.read_sessions() as session:
-            organization = next(
-                (o.name for o in accounts.list_organizations(session=session, organization_scope=user.organization_id)),
-                None,
-            )
-    return templates.TemplateResponse(
-        request,
-        name,
-        {
-            "user": user,
-            "organization_name": organization,
-            "can_review": user.has(Role.reviewer),
-            "csrf": csrf_token(token),
-            "path": request.url.path,
-            "stale_label": stale_problem(request.app.state.settings.stale_days),
-            **context,
-        },
-        status_code=status_code,
-        headers=PAGE_HEADERS,
-    )
+        found = accounts.list_organizations(session=session, organization_scope=user.organization_id)
+        organization = next((o.name for o in found), None)
+    return Page(request, user, organization, settings)
 
 
-def _error(request: Request, user: Principal, status_code: int, title: str, message: str) -> Response:
-    return _page(request, "error.html", user, status_code=status_code, title=title, message=message)
+PageUser = Annotated[Page, Depends(page_user)]
 
 
-def _forbidden(request: Request, user: Principal, needed: str) -> Response:
-    return _error(request, user, 403, "权限不足", f"{needed}，当前令牌“{user.name}”是{user.role.label}")
+def page_role(role: Role, needed: str) -> Any:
+    """A dependency: the visitor's page when their role is `role` or above; the 403 error page otherwise."""
+
+    def dependency(page: PageUser) -> Page:
+        if not page.user.has(role):
+            user = page.user
+            raise PageRefused(page, 403, "权限不足", f"{needed}，当前令牌“{user.name}”是{user.role.label}")
+        return page
+
+    return Depends(dependency)
+
+
+ReportsPage = Annotated[Page, page_role(Role.reviewer, "季度报告需要审核员或更高权限")]
+ExemptionsPage = Annotated[Page, page_role(Role.reviewer, "豁免需要审核员或更高权限")]
+AdminPage = Annotated[Page, page_role(Role.admin, "账号管理需要管理员权限")]
+
+
+async def get_login_limiter(request: Request) -> RateLimiter:
+    return request.app.state.login_limiter  # type: ignore[no-any-return]
+
+
+LoginLimiter = Annotated[RateLimiter, Depends(get_login_limiter)]
+
+
+# -- query parameters -----------------------------------------------------------------------------------
+
+
+def _blank_is_none(value: object) -> object:
+    return None if value == "" else value
+
+
+# A filter form's "全部" sends `account_id=`: no filter. Otherwise the API's bounds (an id no row can have is a 422).
+IdFilter = Annotated[DbId | None, BeforeValidator(_blank_is_none), Query()]
+PageNumber = Annotated[DbId | None, BeforeValidator(_blank_is_none), Query(description="第几页（跳页框）")]
+PageOffset = Annotated[DbOffset | None, BeforeValidator(_blank_is_none), Query()]
+
+
+def listing_offset(page: PageNumber = None, offset: PageOffset = None) -> int:
+    """Where a listing starts: ?page=N (the pager's jump box) or ?offset=."""
+    if page is not None:
+        return min((page - 1) * PAGE_SIZE, MAX_OFFSET)
+    return offset or 0
+
+
+ListingOffset = Annotated[int, Depends(listing_offset)]
+
+
+def _listing(request: Request, rows: list[Any], total: int, offset: int) -> dict[str, Any]:
+    """A page of a listing and what its pager shows: the query string its links carry along (all but the place)."""
+    query = {k: v for k, v in request.query_params.items() if k not in ("offset", "page")}
+    return {"rows": rows, "total": total, "offset": offset, "page_size": PAGE_SIZE, "query": query}
 
 
 def _safe_next(target: str | None) -> str:
@@ -168,22 +251,21 @@ def _same_origin(request: Request) -> bool:
 # -- login and logout --------------------------------------------------------------------------------
 
 
-@page("/login")
-def login_page(request: Request) -> Response:
-    next = request.query_params.get("next")
-    if _user(request) is not None:
+@router.get("/login")
+def login_page(request: Request, user: SessionUser, next: str | None = None) -> Response:
+    if user is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
     return templates.TemplateResponse(
         request, "login.html", {"next": _safe_next(next), "error": None}, headers=PAGE_HEADERS
     )
 
 
-@page("/login", ("POST",))
-async def login(request: Request) -> Response:
+@router.post("/login")
+async def login(request: Request, limiter: LoginLimiter, sessions: SessionsDep) -> Response:
     form = await request.form(max_files=0, max_fields=10)
     token = str(form.get("token") or "").strip()[:500]
     next = str(form.get("next") or "/check")
-    limiter, address = request.app.state.login_limiter, request.client.host if request.client else "-"
+    address = request.client.host if request.client else "-"
     headers = dict(PAGE_HEADERS)
     if not _same_origin(request):  # login CSRF: another site posting its own token into this browser
         principal, error, status = None, "登录请求来自其他网站，已拒绝：请直接打开本服务的登录页", 403
@@ -201,14 +283,14 @@ async def login(request: Request) -> Response:
             request, "login.html", {"next": _safe_next(next), "error": error}, status_code=status, headers=headers
         )
     auth.remember(request, principal)
-    session_id = await run_in_threadpool(_open_session, request, principal, token)
+    session_id = await run_in_threadpool(_open_session, sessions, principal, token)
     response = RedirectResponse(_safe_next(next), status_code=303)
     set_session(response, request, session_id)
     return response
 
 
-def _open_session(request: Request, principal: Principal, token: str) -> str:
-    with request.app.state.sessions() as session:
+def _open_session(sessions: sessionmaker[Session], principal: Principal, token: str) -> str:
+    with sessions() as session:
         return web_sessions.open_session(
             session=session,
             token_id=principal.token_id,
@@ -217,26 +299,26 @@ def _open_session(request: Request, principal: Principal, token: str) -> str:
         )
 
 
-def _end_session(request: Request, session_id: str) -> None:
-    with request.app.state.sessions() as session:
+def _end_session(sessions: sessionmaker[Session], session_id: str) -> None:
+    with sessions() as session:
         web_sessions.end_session(session=session, session_id=session_id)
 
 
-@page("/logout", ("POST",))
-async def logout(request: Request) -> Response:
+@router.post("/logout")
+async def logout(request: Request, sessions: SessionsDep) -> Response:
     form = await request.form(max_files=0, max_fields=10)
-    token = _session_token(request)
-    if token and not csrf_valid(token, str(form.get(CSRF_FIELD) or "")):
+    session_id = cookie_session_id(request)
+    if session_id and not csrf_valid(session_id, str(form.get(CSRF_FIELD) or "")):
         return JSONResponse({"code": "csrf_failed", "message": "请刷新页面后重试"}, status_code=403)
-    if token:
-        await run_in_threadpool(_end_session, request, token)  # ended on the server, not only in this browser
+    if session_id:
+        await run_in_threadpool(_end_session, sessions, session_id)  # ended on the server, not only in this browser
     response = RedirectResponse("/login", status_code=303)
     clear_session(response)
     return response
 
 
-@page("/favicon.ico")
-def favicon(request: Request) -> Response:
+@router.get("/favicon.ico")
+async def favicon() -> Response:
     # Browsers ask for /favicon.ico whatever the page says; the SVG serves both.
     return Response(
         (STATIC / "favicon.svg").read_bytes(),
@@ -245,80 +327,52 @@ def favicon(request: Request) -> Response:
     )
 
 
-@page("/")
-def home(request: Request) -> Response:
+@router.get("/")
+async def home() -> Response:
     return RedirectResponse("/check", status_code=303)
 
 
 # -- 草稿检查 ----------------------------------------------------------------------------------------
 
 
-@page("/check")
-def check_page(request: Request) -> Response:
-    user = _user(request)
-    if user is None:
-        return _to_login(request)
+@router.get("/check")
+def check_page(page: PageUser) -> Response:
     today = dt.datetime.now(CST).date()
-    return _page(request, "check.html", user, today=today.isoformat())
-
-
-def _html_text(html: str) -> dict[str, str | None]:
-    """The text of a WeChat article page (its #js_content) with its title, account and publication date,
-    or the text and title of any other page."""
-    try:
-        page = wechat.parse(html)
-        published = cst_date(page.published_at).isoformat() if page.published_at else None
-        return {"text": page.text, "title": page.title, "account": page.nickname, "published_on": published}
-    except wechat.WechatPageError:
-        pass
-    soup = BeautifulSoup(html, "lxml")
-    root = soup.body or soup
-    title = soup.title.get_text(strip=True) if soup.title else None
-    text = wechat.body_text(root) if isinstance(root, Tag) else ""
-    return {"text": text, "title": title, "account": None, "published_on": None}
+    return page.render("check.html", today=today.isoformat())
 
 
 def _extract_error(message: str) -> JSONResponse:
     return JSONResponse({"code": "extract_failed", "message": message}, status_code=422)
 
 
-@page("/check/extract", ("POST",))
-async def extract(request: Request) -> Response:
+@router.post("/check/extract")
+async def extract(request: Request, user: SessionUser, settings: SettingsDep) -> Response:
     """The text of an uploaded .txt/.docx/.html file, or of pasted page HTML: what the draft check then checks."""
-    user = await run_in_threadpool(_user, request)
     if user is None:
         return JSONResponse({"code": "auth_required", "message": "登录已过期，请重新登录"}, status_code=401)
-    if not csrf_valid(_session_token(request) or "", request.headers.get(CSRF_HEADER)):
+    if not csrf_valid(cookie_session_id(request) or "", request.headers.get(CSRF_HEADER)):
         return JSONResponse({"code": "csrf_failed", "message": "请刷新页面后重试"}, status_code=403)
     try:
         # A pasted page is held to an ingested article's limit (CUOMIN_MAX_ARTICLE_BYTES).
-        most = request.app.state.settings.max_article_bytes
+        most = settings.max_article_bytes
         form = await request.form(max_files=1, max_fields=5, max_part_size=most)
     except (MultiPartException, HTTPException) as exc:  # Starlette turns the first into a 400 with its words
         return _extract_error(_form_problem(str(getattr(exc, "detail", exc)), most))
     file, html = form.get("file"), form.get("html")
-    extracted: dict[str, str | None] = {"title": None, "account": None, "published_on": None}
+    draft: Draft
     if isinstance(file, UploadFile):
         data = await file.read()
-        name = (file.filename or "").lower()
-        if name.endswith(".docx"):
-            try:
-                extracted["text"] = await run_in_threadpool(docx_text, data)
-            except DocxError as exc:
-                return _extract_error(str(exc))
-        elif name.endswith((".html", ".htm")):
-            extracted = await run_in_threadpool(_html_text, _decode(data))
-        elif name.endswith(".txt") or not name:
-            extracted["text"] = _decode(data)
-        else:
-            return _extract_error("只支持 .txt、.docx、.html 文件")
+        try:
+            draft = await run_in_threadpool(file_draft, file.filename or "", data)
+        except DraftError as exc:
+            return _extract_error(str(exc))
     elif isinstance(html, str):
-        extracted = await run_in_threadpool(_html_text, html)
+        draft = await run_in_threadpool(html_draft, html)
     else:
         return _extract_error("没有收到文件或网页内容")
-    if not (extracted.get("text") or "").strip():
+    if not draft.text.strip():
         return _extract_error("文件中没有找到正文")
-    return JSONResponse(extracted)
+    return JSONResponse(draft.as_dict())
 
 
 def _form_problem(detail: str, most: int) -> str:
@@ -330,32 +384,7 @@ def _form_problem(detail: str, most: int) -> str:
     return "上传的内容无法解析，请重新选择文件"
 
 
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding).replace("\r\n", "\n")
-        except UnicodeDecodeError:
-            continue
-    return data.decode("utf-8", errors="replace")
-
-
 # -- 审核 ---------------------------------------------------------------------------------------------
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        number = int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
-    return number if number is not None and 1 <= number < 2**31 else None
-
-
-def _offset(params: Any) -> int:
-    """Where a listing starts: ?page=N (the pager's jump box) or ?offset=."""
-    page_number = _int(params.get("page"))
-    if page_number is not None:
-        return min((page_number - 1) * PAGE_SIZE, 10**9)
-    return max(0, min(_int(params.get("offset")) or 0, 10**9))
 
 
 def mark_context(context: str, text: str, start: int, context_chars: int) -> tuple[str, str, str]:
@@ -372,15 +401,24 @@ def mark_context(context: str, text: str, start: int, context_chars: int) -> tup
     return context[:at], context[at : at + len(text)], context[at + len(text) :]
 
 
-@page("/review")
-def review_page(request: Request) -> Response:
-    user = _user(request)
-    if user is None:
-        return _to_login(request)
-    params = request.query_params
-    status = params.get("status", "pending")
-    severity = params.get("severity") or None
-    quarter_key = (params.get("quarter") or "").strip()
+@router.get("/review")
+def review_page(
+    request: Request,
+    page: PageUser,
+    session: ReadSessionDep,
+    detector: DetectorDep,
+    offset: ListingOffset,
+    account_id: IdFilter = None,
+    organization_id: IdFilter = None,
+    category: str = "",
+    severity: str = "",
+    status: str = HitStatus.pending,
+    quarter: str = "",
+    sort: str = "newest",
+    q: str = "",
+) -> Response:
+    user = page.user
+    quarter_key = quarter.strip()
     date_from = date_to = None
     notice = None
     period = None
@@ -390,53 +428,38 @@ def review_page(request: Request) -> Response:
             date_from, date_to, quarter_key = period.start, period.end, period.key
         except ValueError as exc:
             notice, quarter_key = str(exc), ""
-    sort = params.get("sort") or "newest"
     sort = sort if sort in review.SORTS else "newest"
     filters = review.HitFilter(
-        account_id=_int(params.get("account_id")),
-        organization_id=_int(params.get("organization_id")),
-        category=params.get("category") or None,
+        account_id=account_id,
+        organization_id=organization_id,
+        category=category or None,
         severity=severity if severity in SEVERITY_LABELS else None,
         status=status if status in STATUS_LABELS else None,
         date_from=date_from,
         date_to=date_to,
-        q=(params.get("q") or "").strip()[:200] or None,
+        q=q.strip()[:200] or None,
         organization_scope=user.organization_scope,
     )
-    offset = _offset(params)
-    settings = request.app.state.settings
-    with request.app.state.read_sessions() as session:
-        hits, total = review.list_hits(session=session, filters=filters, limit=PAGE_SIZE, offset=offset, sort=sort)
-        rows = [
-            {
-                "hit": HitRecordPublic.of(h),
-                "parts": mark_context(h.context, h.text, h.start, settings.context_chars),
-            }
-            for h in hits
-        ]
-        choices = _filter_choices(session, user)
-        quarters = _quarter_choices(session, period)
-    detector = request.app.state.detectors.current
+    hits, total = review.list_hits(session=session, filters=filters, limit=PAGE_SIZE, offset=offset, sort=sort)
+    context_chars = page.settings.context_chars
+    rows = [
+        {"hit": HitRecordPublic.of(h), "parts": mark_context(h.context, h.text, h.start, context_chars)} for h in hits
+    ]
+    choices = _filter_choices(session, user)
+    quarters = _quarter_choices(session, period)
     categories = sorted({rule.category for rule in detector.lexicon.rules})
-    query = {k: v for k, v in params.items() if k not in ("offset", "page")}
-    return _page(
-        request,
+    return page.render(
         "review.html",
-        user,
-        rows=rows,
-        total=total,
-        offset=offset,
-        page_size=PAGE_SIZE,
+        **_listing(request, rows, total, offset),
         filters={
             "account_id": filters.account_id,
             "organization_id": filters.organization_id,
             "category": filters.category or "",
             "severity": filters.severity or "",
-            "status": status if status in STATUS_LABELS or status == "all" else "pending",
+            "status": status if status in STATUS_LABELS or status == "all" else HitStatus.pending.value,
             "quarter": quarter_key,
             "q": filters.q or "",
         },
-        query=query,
         categories=categories,
         quarters=quarters,
         sort=sort,
@@ -476,56 +499,47 @@ def _filter_choices(session: Session, user: Principal) -> dict[str, Any]:
 
 def _quarter_choices(session: Session, *keep: Quarter | None) -> list[Quarter]:
     """Every quarter with articles, the current and the last one, and any quarter asked for: newest first."""
-    current = Quarter.containing(dt.datetime.now(CST).date())
-    quarters = {current, current.previous(), *(q for q in keep if q is not None)}
-    quarters.update(Quarter(year, number) for year, number in review.quarters_with_data(session=session))
-    return sorted(quarters, reverse=True)
+    today = dt.datetime.now(CST).date()
+    return recent_quarters(today, review.quarters_with_data(session=session), *keep)
 
 
 # -- 账号 ---------------------------------------------------------------------------------------------
 
 
-@page("/accounts")
-def accounts_page(request: Request) -> Response:
-    user = _user(request)
-    if user is None:
-        return _to_login(request)
-    params = request.query_params
-    q = (params.get("q") or "").strip()[:200] or None
-    organization_id = _int(params.get("organization_id"))
-    offset = _offset(params)
-    settings = request.app.state.settings
+@router.get("/accounts")
+def accounts_page(
+    request: Request,
+    page: PageUser,
+    session: ReadSessionDep,
+    offset: ListingOffset,
+    organization_id: IdFilter = None,
+    q: str = "",
+) -> Response:
+    user, settings = page.user, page.settings
+    search = q.strip()[:200] or None
     today = dt.datetime.now(CST).date()
-    with request.app.state.read_sessions() as session:
-        items, total = accounts.list_accounts(
-            session=session,
-            organization_id=organization_id,
-            q=q,
-            limit=PAGE_SIZE,
-            offset=offset,
-            organization_scope=user.organization_scope,
-        )
-        activity = overview.account_activity(session=session, account_ids=[a.id for a in items])
-        rows = [
-            {
-                "account": AccountPublic.model_validate(a),
-                "activity": activity[a.id],
-                "staleness": overview.staleness_on(activity[a.id].latest, today, settings.stale_days),
-            }
-            for a in items
-        ]
-        organizations = accounts.list_organizations(session=session, organization_scope=user.organization_scope)
-    query = {k: v for k, v in params.items() if k not in ("offset", "page")}
-    return _page(
-        request,
-        "accounts.html",
-        user,
-        rows=rows,
-        total=total,
+    items, total = accounts.list_accounts(
+        session=session,
+        organization_id=organization_id,
+        q=search,
+        limit=PAGE_SIZE,
         offset=offset,
-        page_size=PAGE_SIZE,
-        query=query,
-        q=q or "",
+        organization_scope=user.organization_scope,
+    )
+    activity = overview.account_activity(session=session, account_ids=[a.id for a in items])
+    rows = [
+        {
+            "account": AccountPublic.model_validate(a),
+            "activity": activity[a.id],
+            "staleness": overview.staleness_on(activity[a.id].latest, today, settings.stale_days),
+        }
+        for a in items
+    ]
+    organizations = accounts.list_organizations(session=session, organization_scope=user.organization_scope)
+    return page.render(
+        "accounts.html",
+        **_listing(request, rows, total, offset),
+        q=search or "",
         organization_id=organization_id,
         organizations=[(o.id, o.name) for o in organizations],
         stale_days=settings.stale_days,
@@ -533,47 +547,34 @@ def accounts_page(request: Request) -> Response:
     )
 
 
-@page("/accounts/{account_id:int}")
-def account_page(request: Request) -> Response:
-    account_id: int = request.path_params["account_id"]
-    user = _user(request)
-    if user is None:
-        return _to_login(request)
-    settings = request.app.state.settings
+@router.get("/accounts/{account_id:int}")
+def account_page(account_id: IdPath, page: PageUser, session: ReadSessionDep) -> Response:
+    user = page.user
     today = dt.datetime.now(CST).date()
-    with request.app.state.read_sessions() as session:
-        try:
-            if not 1 <= account_id < 2**31:
-                raise NotFound("account_not_found", f"账号不存在：编号 {account_id}")
-            account = accounts.get_account(session=session, account_id=account_id)
-            # Another organisation's account does not exist for an editor: the API's very 404.
-            auth.ensure_visible(
-                user,
-                account.organization_id,
-                NotFound("account_not_found", f"账号不存在：编号 {account_id}"),
-            )
-        except ServiceError as exc:
-            return _error(request, user, 404, "账号不存在", exc.message)
-        activity = overview.account_activity(session=session, account_ids=[account.id])[account.id]
-        articles, article_total = overview.account_articles(session=session, account_id=account.id)
-        hits, hit_total = review.list_hits(
-            session=session,
-            filters=review.HitFilter(account_id=account.id, organization_scope=user.organization_scope),
-            limit=100,
+    try:
+        account = accounts.get_account(session=session, account_id=account_id)
+        # Another organisation's account does not exist for an editor: the API's very 404.
+        auth.ensure_visible(
+            user, account.organization_id, NotFound("account_not_found", f"账号不存在：编号 {account_id}")
         )
-        months = overview.hits_per_month(session=session, account_id=account.id)
-        public = AccountPublic.model_validate(account)
-        hit_rows = [HitRecordPublic.of(h) for h in hits]
-    return _page(
-        request,
+    except ServiceError as exc:
+        raise PageRefused(page, 404, "账号不存在", exc.message) from None
+    activity = overview.account_activity(session=session, account_ids=[account.id])[account.id]
+    articles, article_total = overview.account_articles(session=session, account_id=account.id)
+    hits, hit_total = review.list_hits(
+        session=session,
+        filters=review.HitFilter(account_id=account.id, organization_scope=user.organization_scope),
+        limit=100,
+    )
+    months = overview.hits_per_month(session=session, account_id=account.id)
+    return page.render(
         "account.html",
-        user,
-        account=public,
+        account=AccountPublic.model_validate(account),
         activity=activity,
-        staleness=overview.staleness_on(activity.latest, today, settings.stale_days),
+        staleness=overview.staleness_on(activity.latest, today, page.settings.stale_days),
         articles=articles,
         article_total=article_total,
-        hits=hit_rows,
+        hits=[HitRecordPublic.of(h) for h in hits],
         hit_total=hit_total,
         months=months,
         chart=_chart(months),
@@ -620,37 +621,29 @@ def _chart(months: list[overview.MonthCount]) -> dict[str, Any]:
 # -- 季度报告 -----------------------------------------------------------------------------------------
 
 
-@page("/reports")
-def report_page(request: Request) -> Response:
-    user = _user(request)
-    if user is None:
-        return _to_login(request)
-    if not user.has(Role.reviewer):
-        return _forbidden(request, user, "季度报告需要审核员或更高权限")
+@router.get("/reports")
+def report_page(page: ReportsPage, session: ReadSessionDep, quarter: str = "") -> Response:
     last_quarter = Quarter.containing(dt.datetime.now(CST).date()).previous()
-    wanted = (request.query_params.get("quarter") or "").strip()
+    wanted = quarter.strip()
     notice = None
     try:
         period = Quarter.parse(wanted) if wanted else last_quarter
     except ValueError as exc:
         notice, period = str(exc), last_quarter
-    settings = request.app.state.settings
-    with request.app.state.read_sessions() as session:
-        try:
-            circular = circular_report(
-                session=session,
-                period=period,
-                stale_after_days=settings.stale_days,
-                jurisdiction=settings.jurisdiction,
-            )
-        except ServiceError as exc:
-            return _error(request, user, 422, "无法生成报告", exc.message)
-        pending = pending_in(session=session, period=period)
-        quarters = _quarter_choices(session, period)
-    return _page(
-        request,
+    settings = page.settings
+    try:
+        circular = circular_report(
+            session=session,
+            period=period,
+            stale_after_days=settings.stale_days,
+            jurisdiction=settings.jurisdiction,
+        )
+    except ServiceError as exc:
+        raise PageRefused(page, 422, "无法生成报告", exc.message) from None
+    pending = pending_in(session=session, period=period)
+    quarters = _quarter_choices(session, period)
+    return page.render(
         "report.html",
-        user,
         report=circular.report,
         circular=circular,
         platform_columns=PLATFORM_ANNEX_COLUMNS,
@@ -658,85 +651,60 @@ def report_page(request: Request) -> Response:
         period=period,
         quarters=quarters,
         notice=notice,
-        formats=[(key, FORMATS[key].suffix) for key in ("xlsx", "docx", "csv")],
+        formats=[(key, FORMATS[key].suffix) for key in DOWNLOADS],
     )
-
-
-def platform_label(code: str) -> str:
-    return Platform(code).label
-
-
-_env.filters["platform"] = platform_label
-_env.filters["cst_date"] = lambda value: cst_date(value).isoformat() if value else ""
 
 
 # -- 文章 (the full article with its hits: an intranet cannot open the external link) -----------------
 
 
-@page("/articles/{article_id:int}")
-def article_page(request: Request) -> Response:
-    article_id: int = request.path_params["article_id"]
-    user = _user(request)
-    if user is None:
-        return _to_login(request)
+@router.get("/articles/{article_id:int}")
+def article_page(article_id: IdPath, page: PageUser, session: ReadSessionDep, detector: DetectorDep) -> Response:
     missing = NotFound("article_not_found", f"文章不存在：编号 {article_id}")
-    with request.app.state.read_sessions() as session:
-        try:
-            if not 1 <= article_id < 2**31:
-                raise missing
-            article = ingestion.get_article(session=session, article_id=article_id)
-            auth.ensure_visible(user, article.account.organization_id, missing)
-        except ServiceError as exc:
-            return _error(request, user, 404, "文章不存在", exc.message)
-        live = [h for h in article.hits if h.status != HitStatus.obsolete.value]
-        detector = request.app.state.detectors.current
-        context = {
-            "article": article,
-            "account": article.account,
-            "title_pieces": pieces(article.title, [h for h in live if h.field == "title"]),
-            "body_pieces": pieces(article.text, [h for h in live if h.field == "body"]),
-            "hits": [HitRecordPublic.of(h) for h in article.hits],
-            "rule_labels": {h.rule_id: rule_label(detector, h.rule_id) for h in article.hits},
-        }
-        return _page(request, "article.html", user, **context)
+    try:
+        article = ingestion.get_article(session=session, article_id=article_id)
+        auth.ensure_visible(page.user, article.account.organization_id, missing)
+    except ServiceError as exc:
+        raise PageRefused(page, 404, "文章不存在", exc.message) from None
+    live = [h for h in article.hits if h.status != HitStatus.obsolete]
+    return page.render(
+        "article.html",
+        article=article,
+        account=article.account,
+        title_pieces=pieces(article.title, [h for h in live if h.field == "title"]),
+        body_pieces=pieces(article.text, [h for h in live if h.field == "body"]),
+        hits=[HitRecordPublic.of(h) for h in article.hits],
+        rule_labels={h.rule_id: rule_label(detector, h.rule_id) for h in article.hits},
+    )
 
 
 # -- 豁免 (reviewers: list and revoke) -----------------------------------------------------------------
 
 
-@page("/exemptions")
-def exemptions_page(request: Request) -> Response:
-    user = _user(request)
-    if user is None:
-        return _to_login(request)
-    if not user.has(Role.reviewer):
-        return _forbidden(request, user, "豁免需要审核员或更高权限")
-    params = request.query_params
-    include_deleted = params.get("deleted") == "1"
-    offset = _offset(params)
-    detector = request.app.state.detectors.current
-    with request.app.state.read_sessions() as session:
-        items, total = exemptions.list_exemptions(
-            session=session, include_deleted=include_deleted, limit=PAGE_SIZE, offset=offset
-        )
-        rows = [
-            {
-                "exemption": e,
-                "scope": e.account.name if e.account else e.organization.name if e.organization else "全部账号",
-                "rule": rule_label(detector, e.value) if e.kind == "rule" else None,
-            }
-            for e in items
-        ]
-    query = {k: v for k, v in params.items() if k not in ("offset", "page")}
-    return _page(
-        request,
+@router.get("/exemptions")
+def exemptions_page(
+    request: Request,
+    page: ExemptionsPage,
+    session: ReadSessionDep,
+    detector: DetectorDep,
+    offset: ListingOffset,
+    deleted: str = "",
+) -> Response:
+    include_deleted = deleted == "1"
+    items, total = exemptions.list_exemptions(
+        session=session, include_deleted=include_deleted, limit=PAGE_SIZE, offset=offset
+    )
+    rows = [
+        {
+            "exemption": e,
+            "scope": e.account.name if e.account else e.organization.name if e.organization else "全部账号",
+            "rule": rule_label(detector, e.value) if e.kind == "rule" else None,
+        }
+        for e in items
+    ]
+    return page.render(
         "exemptions.html",
-        user,
-        rows=rows,
-        total=total,
-        offset=offset,
-        page_size=PAGE_SIZE,
-        query=query,
+        **_listing(request, rows, total, offset),
         include_deleted=include_deleted,
     )
 
@@ -744,31 +712,18 @@ def exemptions_page(request: Request) -> Response:
 # -- 账号管理 (administrators: register, import, edit, deactivate) ----------------------------------------
 
 
-@page("/admin/accounts")
-def admin_accounts_page(request: Request) -> Response:
-    user = _user(request)
-    if user is None:
-        return _to_login(request)
-    if not user.has(Role.admin):
-        return _forbidden(request, user, "账号管理需要管理员权限")
-    params = request.query_params
-    q = (params.get("q") or "").strip()[:200] or None
-    offset = _offset(params)
-    with request.app.state.read_sessions() as session:
-        items, total = accounts.list_accounts(session=session, q=q, limit=PAGE_SIZE, offset=offset)
-        rows = [AccountPublic.model_validate(a) for a in items]
-        organizations = [o.name for o in accounts.list_organizations(session=session)]
-    query = {k: v for k, v in params.items() if k not in ("offset", "page")}
-    return _page(
-        request,
+@router.get("/admin/accounts")
+def admin_accounts_page(
+    request: Request, page: AdminPage, session: ReadSessionDep, offset: ListingOffset, q: str = ""
+) -> Response:
+    search = q.strip()[:200] or None
+    items, total = accounts.list_accounts(session=session, q=search, limit=PAGE_SIZE, offset=offset)
+    rows = [AccountPublic.model_validate(a) for a in items]
+    organizations = [o.name for o in accounts.list_organizations(session=session)]
+    return page.render(
         "admin_accounts.html",
-        user,
-        rows=rows,
-        total=total,
-        offset=offset,
-        page_size=PAGE_SIZE,
-        query=query,
-        q=q or "",
+        **_listing(request, rows, total, offset),
+        q=search or "",
         organizations=organizations,
         platforms=[(p.value, p.label) for p in Platform],
     )

@@ -24,9 +24,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from app.api.main import create_app
 from app.config import Settings
 from app.db import Base
+from app.main import create_app
 from tests.conftest import ADMIN, ADMIN_TOKEN, MINI_LEXICON, DatabaseUnderTest
 
 FUZZ_EXAMPLES = int(os.environ.get("CUOMIN_FUZZ_EXAMPLES", "40"))

@@ -11,10 +11,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.api import auth
-from app.api.main import create_app
 from app.config import Settings
-from app.models import Role
+from app.main import create_app
 from app.services import tokens
+from app.vocabulary import Role
 from tests.conftest import ADMIN, ADMIN_TOKEN, MINI_LEXICON, DatabaseUnderTest
 
 

@@ -17,8 +17,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app import languagetool as lt
-from app.api.main import create_app
 from app.config import DEFAULT_LEXICON_DIR
+from app.main import create_app
 from tests.api.test_hardening import editor_token, make_settings
 from tests.conftest import ADMIN, ADMIN_TOKEN, MINI_LEXICON, DatabaseUnderTest
 from tests.serving import Server, cuomin_serve

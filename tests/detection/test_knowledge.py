@@ -33,9 +33,21 @@ def test_chinese_numerals_round_trip() -> None:
 @pytest.mark.parametrize(
     ("text", "date", "expected"),
     [
-        ("收看全国人大十四届二次会议开幕会。", LATER, ("全国人大十四届二次会议", "meeting.npc-order", "十四届全国人大二次会议")),
-        ("收看全国人大第十二届第五次会议开幕会。", LATER, ("全国人大第十二届第五次会议", "meeting.npc-order", "十二届全国人大五次会议")),
-        ("十四届全国政协二次会议开幕。", LATER, ("十四届全国政协二次会议", "meeting.cppcc-order", "全国政协十四届二次会议")),
+        (
+            "收看全国人大十四届二次会议开幕会。",
+            LATER,
+            ("全国人大十四届二次会议", "meeting.npc-order", "十四届全国人大二次会议"),
+        ),
+        (
+            "收看全国人大第十二届第五次会议开幕会。",
+            LATER,
+            ("全国人大第十二届第五次会议", "meeting.npc-order", "十二届全国人大五次会议"),
+        ),
+        (
+            "十四届全国政协二次会议开幕。",
+            LATER,
+            ("十四届全国政协二次会议", "meeting.cppcc-order", "全国政协十四届二次会议"),
+        ),
         ("学习二十界三中全会精神。", LATER, ("二十界三中全会", "meeting.jie-typo", "二十届三中全会")),
         ("学习十九大五中全会精神。", LATER, ("十九大五中全会", "meeting.jie-ci", "十九届五中全会")),
         ("中国共产党第二十一届全国代表大会", LATER, ("二十一届全国代表大会", "meeting.jie-ci", "二十一次全国代表大会")),
@@ -81,6 +93,11 @@ def test_correct_meeting_names_are_silent(detector: Detector, text: str, date: d
         ("全国政协十四届三次会议开幕。", dt.date(2025, 1, 10), True),
         ("全国政协十四届三次会议的委员陆续抵京。", dt.date(2025, 3, 1), False),
         ("深入学习党的二十一大精神。", LATER, True),
+        # the standing committee convenes a session and sends it bills before it opens
+        ("常委会会议表决通过了关于召开全国政协十四届三次会议的决定。", dt.date(2024, 12, 20), False),
+        ("会议决定将该法律草案提请十四届全国人大三次会议审议。", dt.date(2024, 12, 20), False),
+        ("全国政协十四届三次会议于2025年3月4日在北京开幕。", dt.date(2024, 12, 20), False),  # a later date
+        ("全国政协十四届三次会议于2025年3月4日在北京开幕。", dt.date(2024, 12, 20) + dt.timedelta(days=400), False),
     ],
 )
 def test_meetings_not_yet_held(detector: Detector, text: str, date: dt.date, fires: bool) -> None:
@@ -108,13 +125,21 @@ def test_meeting_table_is_sourced_and_ordered() -> None:
         ("李克强总理主持会议。", dt.date(2022, 6, 1), []),
         ("李克强总理主持会议。", LATER, [("李克强总理", "leader.title-date", ("李强总理",))]),
         ("委员长栗战书出席。", LATER, [("委员长栗战书", "leader.title-date", ("委员长赵乐际",))]),
-        ("全国人大常委会委员长赵乐际出席。", dt.date(2022, 6, 1), [("全国人大常委会委员长赵乐际", "leader.title-date", ())]),
+        (
+            "全国人大常委会委员长赵乐际出席。",
+            dt.date(2022, 6, 1),
+            [("全国人大常委会委员长赵乐际", "leader.title-date", ())],
+        ),
         ("2021年，全国人大常委会委员长栗战书到我省调研。", LATER, []),
         ("时任国务委员王毅会见外宾。", LATER, []),
         ("前国务委员王毅会见外宾。", LATER, []),
         ("目前国务委员王毅正在访问。", LATER, [("国务委员王毅", "leader.title-date", ())]),
         ("在十二届全国人大五次会议上，李克强总理作政府工作报告。", LATER, []),  # the meeting dates it
-        ("在十四届全国人大二次会议上，李克强总理作政府工作报告。", LATER, [("李克强总理", "leader.title-date", ("李强总理",))]),
+        (
+            "在十四届全国人大二次会议上，李克强总理作政府工作报告。",
+            LATER,
+            [("李克强总理", "leader.title-date", ("李强总理",))],
+        ),
         ("国务院副总理李克强到我省调研。", dt.date(2012, 5, 1), []),  # 副总理 is not 总理
         ("国家副主席习近平会见外宾。", dt.date(2012, 5, 1), []),
         ("国家副主席习近平会见外宾。", LATER, [("国家副主席习近平", "leader.title-date", ("国家副主席韩正",))]),
@@ -122,6 +147,29 @@ def test_meeting_table_is_sourced_and_ordered() -> None:
 )
 def test_titles_follow_the_terms_of_office(detector: Detector, text: str, date: dt.date, expected) -> None:
     assert found(detector, text, date) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "expected"),
+    [
+        # a title its bearer never held
+        ("国务院副总理王毅会见外宾。", LATER, [("国务院副总理王毅", "leader.title-date", ())]),
+        ("中共中央政治局常委王毅出席。", LATER, [("中共中央政治局常委王毅", "leader.title-date", ())]),
+        ("国家副主席李强出席。", LATER, [("国家副主席李强", "leader.title-date", ())]),
+        # the table is complete only from 2013: earlier offices may be missing from it
+        ("国务院副总理王毅会见外宾。", dt.date(2012, 5, 1), []),
+        ("2010年，国务委员刘延东出席。", LATER, []),
+        # after the name a title is ambiguous: 副主席 of the CPPCC
+        ("王勇副主席出席。", LATER, []),
+        ("全国政协副主席王勇出席。", LATER, []),
+        ("国务院副总理丁薛祥出席。", LATER, []),
+    ],
+)
+def test_a_title_its_bearer_never_held(detector: Detector, text: str, date: dt.date, expected) -> None:
+    assert found(detector, text, date) == expected
+    if expected:
+        [hit] = [h for h in detector.check(text, date=date) if h.rule_id == "leader.title-date"]
+        assert hit.severity == "serious" and "不是" in hit.message
 
 
 @pytest.mark.parametrize(
@@ -199,7 +247,11 @@ def test_every_county_is_in_the_table() -> None:
         ("湖南省株州市召开会议。", "株州市", "株洲市"),  # a short name, framed by its parent
         ("湖南省长沙市开富区召开会议。", "开富区", "开福区"),
         ("北京市朝杨区召开会议。", "朝杨区", "朝阳区"),
-        ("双江拉祜族布朗族佤族傣族自治县召开会议。", "双江拉祜族布朗族佤族傣族自治县", "双江拉祜族佤族布朗族傣族自治县"),
+        (
+            "双江拉祜族布朗族佤族傣族自治县召开会议。",
+            "双江拉祜族布朗族佤族傣族自治县",
+            "双江拉祜族佤族布朗族傣族自治县",
+        ),
     ],
 )
 def test_place_errors(detector: Detector, text: str, wrong: str, right: str) -> None:

@@ -39,9 +39,9 @@ def test_the_work_does_not_grow_with_the_text_past_the_cut(shipped: Detector, mo
     judged: list[int] = []
     real = NearMiss.find
 
-    def counting(self, text, found, date):
+    def counting(self, text, found, date, attested=None):
         judged.append(len(found))
-        return real(self, text, found, date)
+        return real(self, text, found, date, attested)
 
     monkeypatch.setattr(NearMiss, "find", counting)
     work = {}

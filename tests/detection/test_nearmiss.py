@@ -68,6 +68,17 @@ def test_slips_in_the_issue_are_caught(
         "长沙是一座历史文化名城。",  # the suffix of a place name never varies
         "湖南省张家界市、湖南张家界市、张家界市。",
         "主攻方向明确。",
+        # a word a longer word contains is not that word: 中心 holds 心, 共和国 holds 国
+        "各地坚持以人民为中心发展理念，办好民生实事。",
+        "大厅挂着“欢迎中华人民共和国主席习近平”的横幅。",
+        # 城市 and 市区 are words, not a slip of 盐城市 or 聊城市
+        "这里实行最严城市管理标准。",
+        "灯笼装点了城市的大街小巷。",
+        # 市南区 is a district of 青岛市: the city's 市 is shared, not a wrong parent
+        "青岛市南区新开了一座图书馆。",
+        # 城区 is a word as well as a district; 地州市 lists levels of division
+        "广州城区的公交线路全部换上了新能源车。",
+        "客运班车通达全区所有地州市。",
     ],
 )
 def test_correct_neighbours_are_not_flagged(detector: Detector, text: str) -> None:
@@ -84,6 +95,38 @@ def test_correct_neighbours_are_not_flagged(detector: Detector, text: str) -> No
 )
 def test_titles_follow_the_date(detector: Detector, text: str, date: dt.date, expected: list) -> None:
     assert [(h.text, h.rule_id) for h in detector.check(text, date=date)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("会议要求坚持心发展理念。", [("心发展理念", "新发展理念")]),
+        ("江苏省严城市召开动员会。", [("严城市", "盐城市")]),  # a province frames the name
+        ("本届论坛在海上市举行。", [("海上市", "上海市")]),  # a swap keeps every character of the name
+    ],
+)
+def test_slips_at_word_edges_are_still_caught(detector: Detector, text: str, expected: list) -> None:
+    assert [(h.text, h.suggestions[0]) for h in detector.check(text, date=LATER)] == expected
+
+
+@pytest.fixture(scope="module")
+def with_model() -> Detector:
+    return Detector.from_dir(DEFAULT_LEXICON_DIR)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a phrase official prose writes as it stands is no slip of 高质量发展 / 新质生产力
+        ("各地要高质量开展第五次全国经济普查。", []),
+        ("两国都在加快培育新型生产力。", []),
+        # one no official text writes is
+        ("深入开展扫黑险恶专项斗争。", [("扫黑险恶专项斗争", "扫黑除恶专项斗争")]),
+    ],
+)
+def test_the_model_tells_a_phrase_from_a_slip(with_model: Detector, text: str, expected: list) -> None:
+    hits = [h for h in with_model.check(text, date=LATER) if h.rule_id.startswith("canon.")]
+    assert [(h.text, h.suggestions[0]) for h in hits] == expected
 
 
 def test_near_miss_detector_can_be_switched_off() -> None:

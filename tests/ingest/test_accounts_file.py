@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from app.ingest.accounts_file import AccountRow, AccountsFileError, RowError, read_accounts_file
-from app.models import Platform
+from app.vocabulary import Platform
 
 ROWS = [
     ["备案单号", "政务新媒体名称", "类型", "所属组织"],

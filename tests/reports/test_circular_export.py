@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import json
 
 import pytest
 from docx import Document
@@ -13,7 +14,8 @@ from openpyxl import load_workbook
 
 from app.reports import ANNEX_COLUMNS, build_report
 from app.reports.circular import Circular
-from app.reports.circular_export import CIRCULAR_FORMATS, to_csv, to_docx, to_xlsx
+from app.reports.circular_export import to_csv, to_docx, to_xlsx
+from app.reports.export import DOWNLOADS, FORMATS
 from app.reports.platforms import PLATFORM_ANNEX_COLUMNS, ColumnInput, UnitInput, UnitKind, check_platforms
 from tests.reports import platform_world as pw
 from tests.reports import world
@@ -78,10 +80,8 @@ def test_csv_per_annex(circular: Circular) -> None:
         assert [tuple(r) for r in csv.reader(io.StringIO(data.decode("utf-8-sig")))][1:] == rows
     with pytest.raises(ValueError, match="没有附件4"):
         to_csv(circular, 4)
-    assert CIRCULAR_FORMATS["csv"].filename(circular, 2) == "检查镇村信息公开平台发现的问题清单（2023年第二季度）.csv"
-    assert (
-        CIRCULAR_FORMATS["docx"].filename(circular) == "关于2023年第二季度全区政府网站与政务新媒体检查情况的通报.docx"
-    )
+    assert FORMATS["csv"].filename(circular, 2) == "检查镇村信息公开平台发现的问题清单（2023年第二季度）.csv"
+    assert FORMATS["docx"].filename(circular) == "关于2023年第二季度全区政府网站与政务新媒体检查情况的通报.docx"
 
 
 def test_imported_names_cannot_break_or_attack_the_files(circular: Circular) -> None:
@@ -101,3 +101,23 @@ def test_imported_names_cannot_break_or_attack_the_files(circular: Circular) -> 
     assert sheet["B3"].value == '=HYPERLINK("http://x")区局' and sheet["B3"].data_type == "s"
     table = Document(io.BytesIO(to_docx(hostile))).tables[2]
     assert table.rows[1].cells[1].text == '=HYPERLINK("http://x")区局'
+
+
+def test_one_list_of_formats_for_every_front_end(circular: Circular) -> None:
+    """The CLI offers every format, the API json and the downloads, the report page the downloads."""
+    assert list(FORMATS) == ["text", "json", "xlsx", "docx", "csv"]
+    assert DOWNLOADS == ("xlsx", "docx", "csv")
+    assert FORMATS["docx"].media_type.endswith("wordprocessingml.document")
+    assert FORMATS["csv"].media_type.startswith("text/csv")
+    # The annex matters to CSV only (a DOCX's bytes hold the time it was written: compare the words).
+    first, third = (
+        [p.text for p in Document(io.BytesIO(FORMATS["docx"].render(circular, n))).paragraphs] for n in (1, 3)
+    )
+    assert first == third
+    assert FORMATS["csv"].render(circular, 2) == to_csv(circular, 2)
+    text = FORMATS["text"].render(circular).decode()
+    assert text.startswith(circular.title + "\n\n" + circular.text)
+    assert "\n附件3\n" in text and "\t".join(PLATFORM_ANNEX_COLUMNS) in text
+    assert json.loads(FORMATS["json"].render(circular)) == json.loads(
+        json.dumps(circular.as_dict(), ensure_ascii=False)
+    )

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import session_factory
 from app.detection.detector import Detector
-from app.models import Account, Article, Hit
+from app.models import Account, Article, HitRecord
 from app.schemas.articles import BatchResult
 from app.services import batch_ingestion
 from app.services.scanning import ScanJob, ScanPool
@@ -52,7 +52,7 @@ def stored(sessions: sessionmaker[Session]) -> dict[str, int]:
     """Title -> number of hits, for every stored article."""
     with sessions() as session:
         rows = session.execute(
-            select(Article.title, func.count(Hit.id)).outerjoin(Hit).group_by(Article.id, Article.title)
+            select(Article.title, func.count(HitRecord.id)).outerjoin(HitRecord).group_by(Article.id, Article.title)
         ).all()
     return dict(rows)  # type: ignore[arg-type]
 
@@ -81,7 +81,7 @@ def test_errors_by_index_and_duplicates_in_the_batch(sessions: sessionmaker[Sess
     ]
     assert created[0].hits == 2 and stored(sessions) == {"第0篇": 2, "第2篇": 2}
     with sessions() as session:
-        hit = session.scalars(select(Hit).order_by(Hit.id)).first()
+        hit = session.scalars(select(HitRecord).order_by(HitRecord.id)).first()
         assert hit is not None and hit.status == "pending" and hit.lexicon_version == mini.version
         assert hit.article.text[hit.start : hit.end] == hit.text and hit.suggestions == ["截至"]
 

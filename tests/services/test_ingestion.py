@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import session_factory
 from app.detection.detector import Detector
-from app.models import Account, Article, Hit
+from app.models import Account, Article, HitRecord
 from app.schemas.articles import BatchResult
 from app.services import batch_ingestion, review
 from app.services.scanning import ScanPool
@@ -48,7 +48,7 @@ def ingest(sessions: sessionmaker[Session], detector: Detector, items: list) -> 
 def stored(sessions: sessionmaker[Session]) -> dict[str, int]:
     with sessions() as session:
         rows = session.execute(
-            select(Article.title, func.count(Hit.id)).outerjoin(Hit).group_by(Article.id, Article.title)
+            select(Article.title, func.count(HitRecord.id)).outerjoin(HitRecord).group_by(Article.id, Article.title)
         ).all()
     return dict(rows)  # type: ignore[arg-type]
 
@@ -93,7 +93,7 @@ def test_concurrent_writers_never_fail(db: DatabaseUnderTest, sessions: sessionm
                 assert not ingest(sessions, mini, [item(0)]).errors
                 with sessions() as session:
                     article_id = outcome.created[0].id
-                    hit_ids = list(session.scalars(select(Hit.id).where(Hit.article_id == article_id)))
+                    hit_ids = list(session.scalars(select(HitRecord.id).where(HitRecord.article_id == article_id)))
                     review.review_hits(
                         session=session, ids=hit_ids, status="confirmed", note=None, reviewer=str(number)
                     )
@@ -109,4 +109,4 @@ def test_concurrent_writers_never_fail(db: DatabaseUnderTest, sessions: sessionm
     counts = stored(sessions)
     assert len(counts) == 81 and set(counts.values()) == {2}
     with sessions() as session:
-        assert session.scalar(select(func.count()).where(Hit.status == "confirmed")) == 160
+        assert session.scalar(select(func.count()).where(HitRecord.status == "confirmed")) == 160

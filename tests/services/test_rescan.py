@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import session_factory
 from app.detection.detector import Detector
-from app.models import Account, Article, Exemption, Hit, RescanJob, ReviewLog
+from app.models import Account, Article, Exemption, HitRecord, RescanJob, ReviewLog
 from app.schemas.articles import ArticleCreate
 from app.services import ingestion, rescan, review
 from app.services.errors import Conflict
@@ -55,7 +55,7 @@ def ingest(sessions: sessionmaker[Session], detector: Detector, n: int, day: str
 
 def hits(sessions: sessionmaker[Session]) -> dict[tuple[int, str, int], str]:
     with sessions() as session:
-        rows = session.execute(select(Hit.article_id, Hit.rule_id, Hit.start, Hit.status)).all()
+        rows = session.execute(select(HitRecord.article_id, HitRecord.rule_id, HitRecord.start, HitRecord.status)).all()
     return {(a, r, s): status for a, r, s, status in rows}
 
 
@@ -91,7 +91,7 @@ def test_decisions_survive_and_vanished_hits_become_obsolete(sessions, lexicon: 
     outside = ingest(sessions, first, 3, "2023-07-02", "他做为党员。")  # next quarter: not re-scanned
     before = hits(sessions)
     with sessions() as session:
-        ids = {(h.article_id, h.rule_id): h.id for h in session.scalars(select(Hit))}
+        ids = {(h.article_id, h.rule_id): h.id for h in session.scalars(select(HitRecord))}
         review.review_hits(
             session=session, ids=[ids[(a, "test.jie-zhi")]], status="confirmed", note="确认", reviewer="李"
         )
@@ -112,7 +112,7 @@ def test_decisions_survive_and_vanished_hits_become_obsolete(sessions, lexicon: 
     assert after[(outside, "test.zuo-wei", 1)] == before[(outside, "test.zuo-wei", 1)] == "pending"
     assert log_count(sessions) == logs + 2
     with sessions() as session:
-        confirmed = session.scalars(select(Hit).where(Hit.article_id == a, Hit.rule_id == "test.jie-zhi")).one()
+        confirmed = session.scalars(select(HitRecord).where(HitRecord.article_id == a, HitRecord.rule_id == "test.jie-zhi")).one()
         assert (confirmed.reviewer, confirmed.note, confirmed.lexicon_version) == ("李", "确认", second.version)
         assert session.get(Article, a).lexicon_version == second.version
 
@@ -136,7 +136,7 @@ def test_title_hits_are_kept_added_and_made_obsolete_by_field(sessions, lexicon:
         )
         ingestion.ingest_article(session=session, detector=first, article_in=article_in, max_article_bytes=10**6)
     with sessions() as session:
-        rows = session.execute(select(Hit.field, Hit.rule_id, Hit.start)).all()
+        rows = session.execute(select(HitRecord.field, HitRecord.rule_id, HitRecord.start)).all()
     assert sorted(rows) == [("body", "test.zuo-wei", 1), ("title", "test.zuo-wei", 1)]
     # Same span in title and body: an unchanged lexicon keeps both, each in its own field.
     job = run(sessions, first)
@@ -144,7 +144,7 @@ def test_title_hits_are_kept_added_and_made_obsolete_by_field(sessions, lexicon:
     job = run(sessions, edit(lexicon, "term: 做为", "term: 党员"))
     assert (job.added, job.kept, job.obsolete) == (1, 0, 2)
     with sessions() as session:
-        rows = session.execute(select(Hit.field, Hit.text, Hit.status)).all()
+        rows = session.execute(select(HitRecord.field, HitRecord.text, HitRecord.status)).all()
     assert sorted(rows) == [("body", "做为", "obsolete"), ("title", "做为", "obsolete"), ("title", "党员", "pending")]
 
 
@@ -188,7 +188,7 @@ def test_a_killed_rescan_resumes_and_loses_nothing(sessions, lexicon: Path, monk
     assert resumed.id == job.id
     assert (resumed.status, resumed.done, resumed.added, resumed.kept) == ("done", 7, 7, 7)
     with sessions() as session:  # 做为 and 党员 in each of the 7: nothing twice, nothing lost
-        rows = session.scalar(select(func.count(Hit.id)))
+        rows = session.scalar(select(func.count(HitRecord.id)))
     assert rows == 14 == len(hits(sessions))
 
 
@@ -258,10 +258,10 @@ def test_the_database_refuses_a_second_running_job_and_a_second_row_per_span(ses
         with pytest.raises(IntegrityError):
             session.commit()
     with sessions() as session:
-        stored = session.scalars(select(Hit)).one()
+        stored = session.scalars(select(HitRecord)).one()
         item = {c: getattr(stored, c) for c in ("rule_id", "start", "end", "text", "context", "category")}
         item |= {"severity": stored.severity, "message": stored.message, "suggestions": stored.suggestions}
-        session.add(Hit.found(item, "v", article_id=article))
+        session.add(HitRecord.found(item, "v", article_id=article))
         with pytest.raises(IntegrityError):
             session.commit()
 

@@ -176,8 +176,8 @@ def _seed(url: str, tokens_for: Any) -> World:
 @pytest.fixture(scope="session")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     from app.db import create_db_engine, session_factory, upgrade
-    from app.models import Role
     from app.services.tokens import create_token
+    from app.vocabulary import Role
 
     workdir = tmp_path_factory.mktemp("web")
     database_url = f"sqlite:///{workdir / 'cuomin.db'}"

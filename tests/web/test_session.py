@@ -13,10 +13,10 @@ import docx
 import pytest
 from fastapi.testclient import TestClient
 
-from app.api.main import create_app
 from app.config import Settings
+from app.main import create_app
+from app.session_cookie import CSRF_HEADER, SESSION_COOKIE, csrf_token
 from app.web.routes import mark_context
-from app.web.session import CSRF_HEADER, SESSION_COOKIE, csrf_token
 from tests.conftest import ADMIN, ADMIN_TOKEN, MINI_LEXICON, DatabaseUnderTest
 
 
@@ -31,8 +31,8 @@ def client(db: DatabaseUnderTest) -> Iterator[TestClient]:
 def seeded(client: TestClient, db: DatabaseUnderTest) -> dict[str, Any]:
     """Two organisations, an account and an article (with a <script> title) in each, and an editor token for the first."""
     from app.db import create_db_engine, session_factory
-    from app.models import Role
     from app.services.tokens import create_token
+    from app.vocabulary import Role
 
     made: dict[str, Any] = {}
     for key, filing_no, organization in (("a", "A-1", "甲镇人民政府"), ("b", "B-1", "乙街道办事处")):
@@ -250,8 +250,9 @@ def test_wrong_tokens_are_throttled_per_client_address(client: TestClient) -> No
 def test_the_session_lives_on_the_server_not_in_the_cookie(client: TestClient, db: DatabaseUnderTest) -> None:
     """The probe: the cookie held the raw API token, and logging out only cleared the cookie."""
     from app.db import session_factory
-    from app.models import Role, WebSession
+    from app.models import WebSession
     from app.services.tokens import create_token, revoke_token
+    from app.vocabulary import Role
 
     with session_factory(db.engine)() as session:
         token_row, token = create_token(session=session, role=Role.reviewer, name="审核员甲")
@@ -344,3 +345,17 @@ def test_an_unknown_page_is_a_chinese_page_and_the_api_keeps_json(client: TestCl
     icon = client.get("/favicon.ico")
     assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
     assert icon.content.startswith(b"<svg")
+
+
+def test_page_parameters_have_the_api_bounds_and_an_empty_filter_is_none(client: TestClient, seeded: dict) -> None:
+    _login(client, seeded["reviewer"])
+    account_id = seeded["a"]["account"]["id"]
+    # A filter form's "全部" sends the field empty: no filter.
+    page = client.get("/review?status=all&account_id=&organization_id=&offset=&page=")
+    assert page.status_code == 200 and "甲镇人民政府发布" in page.text and "乙街道办事处发布" in page.text
+    assert client.get(f"/review?status=all&account_id={account_id}&page=1").status_code == 200
+    assert client.get("/accounts?offset=50").status_code == 200
+    for query in ("account_id=0", "account_id=abc", f"account_id={2**31}", "page=0", "offset=-1", "offset=2000000000"):
+        response = client.get(f"/review?{query}")
+        assert response.status_code == 422 and response.json()["code"] == "invalid_request", query
+    assert client.get(f"/accounts/{2**31}").status_code == 422

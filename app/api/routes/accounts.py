@@ -11,7 +11,6 @@ from app.api.auth import Admin, CurrentUser, ensure_visible
 from app.api.deps import IdPath, IdQuery, Limit, Offset, ReadSessionDep, SessionDep
 from app.api.schemas import ErrorResponse
 from app.ingest.accounts_file import AccountRow, AccountsFileError, RowError, read_accounts_data
-from app.models import Platform
 from app.schemas.accounts import (
     AccountCreate,
     AccountPublic,
@@ -24,6 +23,7 @@ from app.schemas.accounts import (
 )
 from app.services import accounts
 from app.services.errors import Invalid, NotFound
+from app.vocabulary import Platform
 
 router = APIRouter(prefix="/api", tags=["账号"])
 

@@ -7,7 +7,6 @@ from fastapi import APIRouter, Query
 from app.api.auth import Reviewer
 from app.api.deps import DetectorDep, IdPath, IdQuery, Limit, Offset, ReadSessionDep, SessionDep
 from app.api.schemas import ErrorResponse
-from app.models import ExemptionScope
 from app.schemas.exemptions import (
     ExemptionCreate,
     ExemptionCreated,
@@ -17,6 +16,7 @@ from app.schemas.exemptions import (
     ExemptionsPublic,
 )
 from app.services import exemptions
+from app.vocabulary import ExemptionScope
 
 router = APIRouter(prefix="/api", tags=["豁免"])
 

@@ -14,7 +14,7 @@ from app.api.auth import CurrentUser, Principal, Reviewer, ensure_visible
 from app.api.deps import DetectorDep, IdPath, IdQuery, Limit, Offset, ReadSessionDep, SessionDep
 from app.api.schemas import ErrorResponse
 from app.detection.labels import rule_label
-from app.models import Hit
+from app.models import HitRecord
 from app.schemas.hits import (
     HitRecordPublic,
     HitRecordsPublic,
@@ -28,6 +28,7 @@ from app.schemas.hits import (
 )
 from app.services import hit_export, review
 from app.services.errors import NotFound
+from app.vocabulary import HitStatus, Severity
 
 router = APIRouter(prefix="/api", tags=["命中审核"])
 
@@ -39,8 +40,8 @@ def hit_filter(
     account_id: IdQuery = None,
     organization_id: IdQuery = None,
     category: str | None = Query(None, max_length=64, description="类别，如 常见错别字"),
-    severity: Literal["serious", "warning", "info"] | None = None,
-    status: Literal["pending", "confirmed", "dismissed", "obsolete"] | None = None,
+    severity: Severity | None = None,
+    status: HitStatus | None = None,
     rule_id: str | None = Query(None, max_length=200),
     date_from: Annotated[dt.date | None, Query(description="发布日期起（含，北京时间）")] = None,
     date_to: Annotated[dt.date | None, Query(description="发布日期止（含）")] = None,
@@ -153,7 +154,7 @@ def read_hit_log(hit_id: IdPath, session: ReadSessionDep, user: CurrentUser) -> 
     return ReviewLogsPublic(items=[ReviewLogPublic.model_validate(e) for e in entries], total=len(entries))
 
 
-def _visible_hit(session: Session, hit_id: int, user: Principal) -> Hit:
+def _visible_hit(session: Session, hit_id: int, user: Principal) -> HitRecord:
     hit = review.get_hit(session=session, hit_id=hit_id)
     ensure_visible(user, hit.article.account.organization_id, NotFound("hit_not_found", f"命中不存在：编号 {hit_id}"))
     return hit

@@ -13,13 +13,14 @@ from app.api.auth import Reviewer
 from app.api.deps import ReadSessionDep, SettingsDep
 from app.api.schemas import ErrorResponse
 from app.reports import Quarter
-from app.reports.circular_export import CIRCULAR_FORMATS
+from app.reports.export import DOWNLOADS, FORMATS
 from app.services.errors import Invalid
 from app.services.reports import circular_report, pending_in
 
 router = APIRouter(prefix="/api", tags=["季度报告"])
 
-ReportFormat = Literal["json", "xlsx", "docx", "csv"]
+# JSON (with the pending-hit counts, below) and every file format of the list the CLI and the page also offer.
+ReportFormat = Literal[("json", *DOWNLOADS)]  # type: ignore[valid-type]
 
 
 @router.get(
@@ -58,7 +59,7 @@ def read_report(
         pending = pending_in(session=session, period=period)
         # Only confirmed hits count: pending ones may still change the figures.
         return {**circular.as_dict(), "pending_hits": pending.total, "pending_serious_hits": pending.serious}
-    fmt = CIRCULAR_FORMATS[format]
+    fmt = FORMATS[format]
     filename = quote(fmt.filename(circular, annex))
     return Response(
         fmt.render(circular, annex),

@@ -11,6 +11,7 @@ import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -48,7 +49,7 @@ def build_model(
     options: BuildOptions | None = None,
     sources: list[str] | None = None,
     progress: Callable[[str], None] = lambda _message: None,
-) -> dict:
+) -> dict[str, Any]:
     options = options or BuildOptions()
     text = "\n".join(sentences)
     progress(f"训练文本 {len(text):,} 字")
@@ -161,21 +162,23 @@ def build_all(
     options: BuildOptions | None = None,
     dev_out: Path | None = None,
     progress: Callable[[str], None] = lambda _message: None,
-) -> dict:
+) -> dict[str, Any]:
     """The whole model directory: ngrams.npz from the corpora, confusion.tsv over the model's vocabulary."""
     from app.detection.typo.confusion import build_confusions, build_homophone_words, write_homophones, write_tsv
 
-    sentences = []
-    development = []
+    sentences: list[str] = []
+    development: list[str] = []
     for sentence in training_sentences(sources, held_out):
         (development if corpus.is_development(sentence) else sentences).append(sentence)
     if dev_out is not None:
         dev_out.write_text("\n".join(development) + "\n", encoding="utf-8")
     progress(f"训练句子 {len(sentences):,} 句（已剔除与留出文本共享 {corpus.SHARED_SPAN} 字片段的句子）")
     described = [f"{kind}:{path.name}" for kind, paths in sorted(sources.items()) for path in paths]
+    # The homophone words below need the list too: without one given, `build_homophone_words(None, …)` failed.
+    words = words if words is not None else jieba_words()
     meta = build_model(
         sentences,
-        words if words is not None else jieba_words(),
+        words,
         out / "ngrams.npz",
         options=options,
         sources=described,

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -69,10 +70,11 @@ def is_simplified(char: str) -> bool:
     global _t2s
     if _t2s is None:
         _t2s = opencc.OpenCC("t2s")
-    return _t2s.convert(char) == char
+    converted: str = _t2s.convert(char)
+    return converted == char
 
 
-_t2s = None
+_t2s: Any = None  # opencc.OpenCC, made on first use (opencc is imported only then)
 
 
 def build_confusions(
@@ -88,8 +90,8 @@ def build_confusions(
     allowed = set(chars)
     toned: dict[str, set[str]] = {}
     for char in chars:
-        readings = pinyin(char, style=Style.TONE3, heteronym=True, errors="ignore")
-        toned[char] = {r for group in readings for r in group if r and r[-1].isdigit()}
+        spelled = pinyin(char, style=Style.TONE3, heteronym=True, errors="ignore")
+        toned[char] = {r for group in spelled for r in group if r and r[-1].isdigit()}
     by_toned: dict[str, set[str]] = {}
     by_plain: dict[str, set[str]] = {}
     for char, readings in toned.items():
@@ -242,7 +244,9 @@ MIN_HOMOPHONE_WORD_FREQ = 20
 MAX_HOMOPHONES = 8
 
 
-def build_homophone_words(words: Iterable[tuple[str, int]], chars: Iterable[str]) -> tuple[dict, dict]:
+def build_homophone_words(
+    words: Iterable[tuple[str, int]], chars: Iterable[str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """(reading of each character, words of each two-syllable reading), over simplified characters."""
     from pypinyin import Style, lazy_pinyin, pinyin
 
@@ -269,10 +273,15 @@ def write_homophones(syllables: dict[str, list[str]], readings: dict[str, list[s
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+MEMO_LIMIT = 200_000
+
+
 @dataclass(frozen=True)
 class HomophoneWords:
     syllables: dict[int, tuple[str, ...]]  # char id → its toneless readings
     words: dict[str, tuple[tuple[int, int], ...]]  # "wen bu" → ((稳, 步), …) as ids
+    # Written pairs recur from text to text: their candidates are found once (dict access is thread-safe).
+    _memo: dict[tuple[int, int], tuple[tuple[int, int], ...]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: Path, vocab: Vocabulary, cache: Path | None = None) -> HomophoneWords:
@@ -319,9 +328,16 @@ class HomophoneWords:
                 words[key] = tuple(p for p in pairs if min(p) >= RESERVED)
         return cls(syllables, words)
 
-    def candidates(self, first: int, second: int) -> list[tuple[int, int]]:
-        out = []
+    def candidates(self, first: int, second: int) -> tuple[tuple[int, int], ...]:
+        key = (first, second)
+        known = self._memo.get(key)
+        if known is not None:
+            return known
+        out: list[tuple[int, int]] = []
         for a in self.syllables.get(first, ()):
             for b in self.syllables.get(second, ()):
                 out += [p for p in self.words.get(f"{a} {b}", ()) if p[0] != first and p[1] != second]
-        return out
+        if len(self._memo) >= MEMO_LIMIT:
+            self._memo.clear()  # bounded: a long-running server meets ever new pairs of characters
+        self._memo[key] = found = tuple(out)
+        return found

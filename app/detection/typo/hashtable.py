@@ -54,7 +54,14 @@ def lookup(
     # np.take along an axis is several times faster than fancy indexing of a 2-D array
     found = np.take(slots.reshape(buckets, WIDTH), rows, axis=0)
     equal = found == keys[:, None]
-    out = np.where(equal, np.take(vals.reshape(buckets, WIDTH), rows, axis=0), 0).max(axis=1).astype(np.uint8)
+    # At most one slot of a bucket matches: with the eight one-byte values and the match mask each read as
+    # one 64-bit word, the value is the only byte left after masking, folded down without a reduction.
+    values = np.take(vals.reshape(buckets, WIDTH), rows, axis=0).view(np.uint64)[:, 0]
+    masked = values & (equal.view(np.uint8).view(np.uint64)[:, 0] * np.uint64(0xFF))
+    masked |= masked >> np.uint64(32)
+    masked |= masked >> np.uint64(16)
+    masked |= masked >> np.uint64(8)
+    out = masked.astype(np.uint8)
     if len(stash_keys):
         # only a key whose bucket is full can have spilled into the stash
         full = np.flatnonzero(found[:, WIDTH - 1] != 0)
@@ -62,4 +69,4 @@ def lookup(
             at = np.minimum(np.searchsorted(stash_keys, keys[full]), len(stash_keys) - 1)
             hit = stash_keys[at] == keys[full]
             out[full[hit]] = stash_vals[at[hit]]
-    return out
+    return out  # type: ignore[no-any-return]  # numpy indexing is typed Any

@@ -12,13 +12,14 @@ import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from app.detection.typo import hashtable
 
 FORMAT = 1
-TABLE_FORMAT = 2  # layout of the cached hash tables (app/detection/typo/hashtable.py)
+TABLE_FORMAT = 3  # layout of the cached hash tables (app/detection/typo/hashtable.py)
 ORDER = 4
 BITS = 13  # bits per character id: four ids fit one 64-bit key exactly, no hashing, no collisions
 MAX_IDS = 1 << BITS
@@ -35,7 +36,7 @@ class ModelError(Exception):
 
 
 def quantize(counts: np.ndarray) -> np.ndarray:
-    return np.clip(np.rint(np.log(np.maximum(counts, 1)) * QUANT) + 1, 1, 255).astype(np.uint8)
+    return np.clip(np.rint(np.log(np.maximum(counts, 1)) * QUANT) + 1, 1, 255).astype(np.uint8)  # type: ignore[no-any-return]
 
 
 def dequantize(values: np.ndarray) -> np.ndarray:
@@ -59,7 +60,7 @@ def pack(ids: np.ndarray, order: int) -> np.ndarray:
     count = len(ids) - order + 1
     if count <= 0:
         return np.zeros(0, dtype=np.uint64)
-    return pack_windows(ids[None, :], 0, order, count)[0]
+    return pack_windows(ids[None, :], 0, order, count)[0]  # type: ignore[no-any-return]
 
 
 def word_keys(ids: np.ndarray) -> np.ndarray:
@@ -103,16 +104,31 @@ class Vocabulary:
 class NgramModel:
     """Counts by hash lookup. Immutable after loading; safe to share between threads."""
 
-    def __init__(self, vocab: Vocabulary, unigram: np.ndarray, tables: tuple[np.ndarray, ...], meta: dict):
+    def __init__(
+        self,
+        vocab: Vocabulary,
+        unigram: np.ndarray,
+        tables: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+        meta: dict[str, Any],
+        bigrams: np.ndarray | None = None,
+    ):
         self.vocab = vocab
         self.unigram = unigram  # ln(count) per id (float32), -inf where unseen
         self.tables = tables  # slots, slot values, stash keys, stash values
+        self.size = len(unigram)
+        # Which bigrams were seen, one bit each: a plain index instead of a hash probe, for the many
+        # candidate checks that only ask "seen or not".
+        self.bigrams = bigrams if bigrams is not None else bigram_bits(_all_keys(tables), self.size)
         self.meta = meta
         self.total = float(meta["total"])
         self.cache: Path | None = None  # where derived tables of this model may be kept
 
     def log_counts(self, keys: np.ndarray) -> np.ndarray:
         return dequantize(hashtable.lookup(*self.tables, keys))
+
+    def bigram_seen(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        index = first.astype(np.int64) * self.size + second
+        return (np.take(self.bigrams, index >> 3) >> (index & 7).astype(np.uint8)) & 1 == 1  # type: ignore[no-any-return]
 
     # -- loading --
 
@@ -155,7 +171,7 @@ class NgramModel:
         with np.errstate(divide="ignore"):
             logs = np.log(unigram).astype(np.float32)
         meta["table_format"] = TABLE_FORMAT
-        return cls(Vocabulary.from_chars(chars), logs, tables, meta)
+        return cls(Vocabulary.from_chars(chars), logs, tables, meta, bigram_bits(keys[0], len(logs)))
 
     def _save_cache(self, cache: Path) -> None:
         try:
@@ -165,10 +181,11 @@ class NgramModel:
             for name, array in zip(_TABLE_FILES, self.tables, strict=True):
                 np.save(tmp / name, array)
             np.save(tmp / "unigram.npy", self.unigram)
+            np.save(tmp / "bigrams.npy", self.bigrams)
             (tmp / "chars.txt").write_text(self.vocab.chars, encoding="utf-8")
             (tmp / "meta.json").write_text(json.dumps(self.meta, ensure_ascii=False), encoding="utf-8")
             # meta.json last: a cache without it (a crash half-way) is never read
-            for name in (*_TABLE_FILES, "unigram.npy", "chars.txt", "meta.json"):
+            for name in (*_TABLE_FILES, "unigram.npy", "bigrams.npy", "chars.txt", "meta.json"):
                 os.replace(tmp / name, cache / name)
             tmp.rmdir()
         except OSError:
@@ -187,12 +204,32 @@ class NgramModel:
             raise ValueError("corrupt cache")
         unigram = np.load(cache / "unigram.npy")
         chars = (cache / "chars.txt").read_text(encoding="utf-8")
-        if len(unigram) != RESERVED + len(chars):
+        bigrams = np.asarray(np.load(cache / "bigrams.npy", mmap_mode="r"))
+        if len(unigram) != RESERVED + len(chars) or len(bigrams) != _bigram_bytes(len(unigram)):
             raise ValueError("corrupt cache")
-        return cls(Vocabulary.from_chars(chars), unigram, tables, meta)
+        return cls(Vocabulary.from_chars(chars), unigram, (slots, vals, stash_keys, stash_vals), meta, bigrams)
 
 
 _TABLE_FILES = ("slots.npy", "vals.npy", "stash_keys.npy", "stash_vals.npy")
+
+
+def _bigram_bytes(size: int) -> int:
+    return (size * size + 7) // 8
+
+
+def _all_keys(tables: tuple[np.ndarray, ...]) -> np.ndarray:
+    slots, _vals, stash_keys, _stash_vals = tables
+    return np.concatenate([slots, stash_keys])
+
+
+def bigram_bits(keys: np.ndarray, size: int) -> np.ndarray:
+    """A bit per (first, second) id pair, set where the bigram key is among keys (other orders ignored)."""
+    keys = keys[(keys >> TAG_SHIFT) == np.uint64(2)]
+    mask = np.uint64((1 << BITS) - 1)
+    index = ((keys >> np.uint64(BITS)) & mask) * np.uint64(size) + (keys & mask)
+    bits = np.zeros(size * size, dtype=bool)
+    bits[index.astype(np.int64)] = True
+    return np.packbits(bits, bitorder="little")
 
 
 def default_cache_dir() -> Path:

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from app.models import Article, Hit
+from app.models import Article, HitRecord
 from tests.api.routes.conftest import article, make_account
 from tests.conftest import DatabaseUnderTest
 
@@ -20,7 +20,7 @@ PAGE = (Path(__file__).parents[2] / "ingest" / "data" / "wechat_article.html").r
 def counts(db: DatabaseUnderTest) -> tuple[int, int]:
     with db.engine.connect() as connection:
         articles = connection.scalar(select(func.count()).select_from(Article))
-        hits = connection.scalar(select(func.count()).select_from(Hit))
+        hits = connection.scalar(select(func.count()).select_from(HitRecord))
     return articles or 0, hits or 0
 
 

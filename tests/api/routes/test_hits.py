@@ -10,8 +10,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.models import Hit, ReviewLog, Role
+from app.models import HitRecord, ReviewLog
 from app.services import tokens
+from app.vocabulary import Role
 from tests.api.routes.conftest import article, make_account
 from tests.conftest import DatabaseUnderTest
 
@@ -124,7 +125,7 @@ def test_review_many_is_all_or_nothing(client: TestClient, corpus: dict[str, int
 def test_obsolete_hits_cannot_be_reviewed(client: TestClient, corpus: dict[str, int], db: DatabaseUnderTest) -> None:
     hit_id = client.get("/api/hits").json()["items"][0]["id"]
     with Session(db.engine) as session:
-        session.execute(update(Hit).where(Hit.id == hit_id).values(status="obsolete"))
+        session.execute(update(HitRecord).where(HitRecord.id == hit_id).values(status="obsolete"))
         session.commit()
     response = client.patch(f"/api/hits/{hit_id}", json={"status": "confirmed"})
     assert response.status_code == 409 and response.json()["code"] == "hit_obsolete"

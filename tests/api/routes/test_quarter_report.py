@@ -21,8 +21,8 @@ from docx import Document
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from app.api.main import create_app
 from app.config import DEFAULT_LEXICON_DIR, Settings
+from app.main import create_app
 from tests.conftest import ADMIN, ADMIN_TOKEN, DatabaseUnderTest
 from tests.reports.world import REGISTER, SEED_ANNEX, SEED_OVERVIEW, SEED_STALE, SEED_WORDING, SERIOUS_PER_ACCOUNT
 

@@ -10,7 +10,7 @@ import pytest
 
 from app.detection.typo import corpus
 from app.detection.typo.build import BuildOptions, build_all, jieba_words
-from app.detection.typo.model import ModelError, NgramModel
+from app.detection.typo.model import ModelError, NgramModel, pack_windows
 
 MINI = Path(__file__).parent / "data" / "mini"
 EXPECTED = Path(__file__).parent / "data" / "expected"
@@ -103,6 +103,20 @@ def test_cache_is_used_and_a_corrupt_or_stale_cache_is_rebuilt(tmp_path: Path) -
     third = NgramModel.load(tmp_path / "ngrams.npz", cache_dir=cache)
     assert third.meta["digest"] != "0" * 64
     assert all(np.array_equal(a, b) for a, b in zip(third.tables, first.tables, strict=True))
+    # a truncated bigram bit table: rebuilt too
+    (entry / "bigrams.npy").write_bytes((entry / "bigrams.npy").read_bytes()[:200])
+    fourth = NgramModel.load(tmp_path / "ngrams.npz", cache_dir=cache)
+    assert np.array_equal(fourth.bigrams, first.bigrams)
+
+
+def test_bigram_bits_agree_with_the_hash_table(tmp_path: Path) -> None:
+    build_mini(tmp_path)
+    model = NgramModel.load(tmp_path / "ngrams.npz", cache_dir=tmp_path / "cache")
+    ids = np.arange(model.size)
+    first, second = np.repeat(ids, model.size), np.tile(ids, model.size)
+    counted = np.isfinite(model.log_counts(pack_windows(np.stack([first, second], axis=1), 0, 2, 1)[:, 0]))
+    assert counted.any() and not counted.all()
+    assert np.array_equal(model.bigram_seen(first, second), counted)
 
 
 def test_homophone_table_is_read_from_its_cache_once_parsed(tmp_path: Path) -> None:

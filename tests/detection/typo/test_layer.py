@@ -22,6 +22,13 @@ SLIPS = [
     ("坚持以人民为中心的发展思想，不断增进民生副祉。", "副", "福"),
     ("推动高质量发展取得新的重大进展，经济运行总体平温。", "温", "稳"),
     ("深入开展爱国卫生运动，持续改善城乡人居环镜。", "镜", "境"),
+    ("依照本办法弟二十六条的规定予以处罚。", "弟", "第"),  # a numeral beside a slot is no formula
+]
+# Two slips close together: each spoils the other's context, the second decoding round finds both.
+CLOSE_SLIPS = [
+    ("推进城香一休化发展。", [("香", "乡"), ("休", "体")]),
+    ("加快完善社会保账休系。", [("账", "障"), ("休", "体")]),
+    ("着力解决群众急难愁盼问题，提升群众满义渡。", [("义", "意"), ("渡", "度")]),
 ]
 # Correct sentences that share characters and frames with the slips above: the layer must stay silent.
 CORRECT = [
@@ -37,6 +44,10 @@ CORRECT = [
     "干部不能墨守成规，要敢于改革创新。",
     "对主动说明问题的，可以既往不咎、从轻处理。",
     "全县生产总值中农业部分增长较快。",
+    "坚持五位一体总体布局，统筹推进各项工作。",
+    "依照本办法第二十六条的规定予以处罚。",
+    "通过良种、良技、良机、良法多管齐下，粮食单产稳步提高。",  # enumerated items sharing a head
+    "代表团团长、总统助理梅金斯基在会谈后表示满意。",  # a transliterated foreign name
 ]
 
 
@@ -55,6 +66,12 @@ def test_finds_slips_no_list_names(engine: Detector, text: str, wrong: str, righ
     assert hit.category == "常见错别字" and hit.severity == "warning"
     assert 0.0 < hit.confidence <= 1.0
     assert "“" in hit.message and right in hit.message
+
+
+@pytest.mark.parametrize(("text", "expected"), CLOSE_SLIPS)
+def test_neighbouring_slips_are_each_found(engine: Detector, text: str, expected: list) -> None:
+    hits = [h for h in engine.check(text, date=dt.date(2025, 6, 1)) if h.rule_id == "typo.lm"]
+    assert [(h.text, h.suggestions[0]) for h in hits] == expected
 
 
 @pytest.mark.parametrize("text", CORRECT)

@@ -1,4 +1,7 @@
-"""The FastAPI application: builds the detector once and serves the routes."""
+"""The application: the detector built once, the JSON API (app/api) and the pages (app/web) mounted side by side.
+
+The one module that knows both front ends; neither imports the other's wiring (the pages use the API's
+dependencies, the API nothing of the pages)."""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.staticfiles import StaticFiles
 
 from app import __version__
 from app.api import access_log, auth, docs, errors
@@ -23,10 +25,10 @@ from app.detection.detector import Detector, DetectorHolder
 from app.detection.segment import tokenizer
 from app.services import rescan
 from app.services.scanning import PoolKeeper, default_workers
-from app.web import routes as web
+from app.web import routes as pages
 
 
-def _detectors(settings: Settings) -> DetectorHolder:
+def _detector_holder(settings: Settings) -> DetectorHolder:
     """The detector from the compiled cache; with several workers, one that follows their reloads."""
 
     def load(directory: Path, **options: object) -> Detector:
@@ -49,12 +51,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
-        app.state.detectors = _detectors(settings)
+        app.state.detector_holder = _detector_holder(settings)
         tokenizer()  # pay jieba's dictionary load at start, not on the first request
         open_database(app, settings)  # refuses a database that is not at the head revision
         # A re-scan left running by a killed server resumes now, not when its heartbeat goes stale.
         workers = settings.rescan_workers or rescan.default_workers()
-        rescan.recover(sessions=app.state.sessions, detector=app.state.detectors.current, workers=workers)
+        rescan.recover(sessions=app.state.sessions, detector=app.state.detector_holder.current, workers=workers)
         # Batch ingestion checks in worker processes, started with the first big batch.
         app.state.scan_pools = PoolKeeper(settings.ingest_workers or default_workers(), settings.cache_dir)
         try:
@@ -88,8 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         platforms.router,
     ):
         app.include_router(router)
-    app.include_router(web.router)  # the pages (登录, 草稿检查, 审核, 账号, 季度报告), outside the OpenAPI document
-    app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
+    pages.install(app)  # the pages (登录, 草稿检查, 审核, 账号, 季度报告), outside the OpenAPI document
     limits = {
         "/api/articles": (settings.max_article_bytes, "文章"),
         "/api/articles/batch": (settings.max_batch_bytes, "批量入库请求"),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from app.api.main import create_app
 from app.config import DEFAULT_LEXICON_DIR, Settings
+from app.main import create_app
 from tests.conftest import ADMIN, ADMIN_TOKEN
 
 # 温补→稳步 is a whole-word homophone slip, offered to an editor (draft) but not stored (inspection)

@@ -14,9 +14,9 @@ import requests
 from fastapi.testclient import TestClient
 from language_tool_python.download_lt import LocalLanguageTool
 
-from app.api.main import create_app
 from app.config import Settings
 from app.detection.detector import Detector
+from app.main import create_app
 from tests.conftest import ADMIN, ADMIN_TOKEN, MINI_LEXICON
 from tests.serving import cuomin_serve
 

@@ -8,7 +8,8 @@ something must also carry `X-CSRF-Token`: a value derived from the session token
 each page (`<meta name="csrf-token">`) and read by its script. Another site can neither read the page nor
 compute the value, and a plain form or a cross-origin request cannot set the header without a CORS preflight.
 
-Imports nothing from the API's auth module: `app.api.auth` imports this one.
+Below both front ends: the API (`app.api.auth` accepts the cookie) and the pages (`app.web.routes` sets it) import
+this module; it imports neither, and says nothing about how a refusal is answered (the API raises its 403).
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ import hmac
 
 from starlette.requests import Request
 from starlette.responses import Response
-
-from app.api.errors import ApiError
 
 SESSION_COOKIE = "cuomin_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -37,15 +36,15 @@ def csrf_valid(session_id: str, presented: str | None) -> bool:
     return bool(presented) and hmac.compare_digest(csrf_token(session_id), presented or "")
 
 
-def cookie_session(request: Request) -> str | None:
-    """The session id of the cookie, for a request without `Authorization`; None without a cookie.
-    A state-changing request (not GET/HEAD/OPTIONS) must carry the session's `X-CSRF-Token`: 403 otherwise."""
-    session_id = request.cookies.get(SESSION_COOKIE)
-    if not session_id:
-        return None
-    if request.method not in SAFE_METHODS and not csrf_valid(session_id, request.headers.get(CSRF_HEADER)):
-        raise ApiError(403, "csrf_failed", "请求缺少有效的 CSRF 令牌（X-CSRF-Token）：请刷新页面后重试")
-    return session_id
+def cookie_session_id(request: Request) -> str | None:
+    """The session id of the request's cookie; None without one."""
+    return request.cookies.get(SESSION_COOKIE) or None
+
+
+def csrf_missing(request: Request, session_id: str) -> bool:
+    """True when a request made with the session's cookie changes something (not GET/HEAD/OPTIONS) without
+    the session's `X-CSRF-Token`: the caller refuses it."""
+    return request.method not in SAFE_METHODS and not csrf_valid(session_id, request.headers.get(CSRF_HEADER))
 
 
 def set_session(response: Response, request: Request, session_id: str) -> None:
