@@ -5,11 +5,12 @@ the near-miss tables) takes seconds; loading the built one takes a small fractio
 file is one per lexicon directory and options:
 
     CUOMIN-DETECTOR\\n                  magic line
-    {"format", "program", "lexicon", "options", "length", "sha256"}\\n   one JSON line
-    <pickle of the Detector>           `length` bytes whose SHA-256 is `sha256`
+    {"format", "program", "lexicon", "stamp", "options", "length", "checksum"}\\n   one JSON line
+    <pickle of the Detector>           `length` bytes whose CRC-32 is `checksum`
 
 It is trusted only when every field matches: the lexicon version (the hash of the files on disk
-now), the program version (the package version and a hash of this package's sources, so a changed
+now; when the files' names, sizes, times and inodes are those of `stamp`, they were not written since
+and are not hashed again), the program version (the package version and a hash of this package's sources, so a changed
 engine never loads a detector built by the old one), the options, and the payload's length and
 checksum. Anything else (a stale, truncated, corrupt or foreign file) is ignored and rebuilt. The file
 is written to a temporary name and renamed into place, so a reader never sees half of one; several
@@ -27,6 +28,8 @@ import os
 import pickle
 import sys
 import tempfile
+import zlib
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,12 +37,12 @@ from typing import Any
 from app import __version__
 from app.detection import segment
 from app.detection.detector import Detector
-from app.detection.lexicon import LexiconError, lexicon_version
+from app.detection.lexicon import LexiconError, _data_files, lexicon_version
 
 log = logging.getLogger("cuomin.detection")
 
 MAGIC = b"CUOMIN-DETECTOR\n"
-FORMAT = 1
+FORMAT = 2
 _HEADER_MAX = 4096
 
 
@@ -64,6 +67,18 @@ def cache_file(cache_dir: Path, lexicon_dir: Path, options: dict[str, Any]) -> P
     return cache_dir / f"detector-{hashlib.sha256(key.encode()).hexdigest()[:16]}.bin"
 
 
+def files_stamp(directory: Path) -> str:
+    """A hash of the name, size, modification and change times and inode of every lexicon file: equal
+    stamps mean files not written since (a write always moves the change time, which no program can set
+    back), so the cached lexicon version still holds without reading and hashing 20 MB of tables."""
+    digest = hashlib.sha256()
+    for path in _data_files(directory):
+        st = path.stat()
+        name = path.relative_to(directory).as_posix()
+        digest.update(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n".encode())
+    return digest.hexdigest()
+
+
 def load_detector(lexicon_dir: Path | str, *, cache_dir: Path | str | None = None, **options: Any) -> Detector:
     """The detector for lexicon_dir: from the cache when it is valid, else built (and then cached).
     cache_dir None is the default directory; a cache directory that cannot be written only costs
@@ -78,20 +93,23 @@ def load_detector(lexicon_dir: Path | str, *, cache_dir: Path | str | None = Non
         "format": FORMAT,
         "directory": str(directory.resolve()),
         "program": program_version(),
-        "lexicon": lexicon_version(directory),
         "options": options,
     }
-    detector = read(path, header)
+    stamp = files_stamp(directory)
+    detector = read(path, header, stamp, lambda: lexicon_version(directory))
     if detector is not None:
         return detector
     detector = Detector.from_dir(directory, **options)
-    # The files may have changed while building: the detector carries the version it was built from.
-    write(path, {**header, "lexicon": detector.version}, detector)
+    # The files may have changed while building: the detector carries the version it was built from,
+    # and the stamp taken before the build then no longer matches the files, so the next load hashes them.
+    write(path, {**header, "lexicon": detector.version, "stamp": stamp}, detector)
     return detector
 
 
-def read(path: Path, expected: dict[str, Any]) -> Detector | None:
-    """The cached detector, or None when the file is missing or does not match in every respect."""
+def read(path: Path, expected: dict[str, Any], stamp: str, version: Callable[[], str]) -> Detector | None:
+    """The cached detector, or None when the file is missing or does not match in every respect. The
+    lexicon version in the header is trusted when the files' stamp is the one it was written with;
+    otherwise version() (the hash of the files) must equal it."""
     try:
         with path.open("rb") as file:
             if file.read(len(MAGIC)) != MAGIC:
@@ -99,13 +117,15 @@ def read(path: Path, expected: dict[str, Any]) -> Detector | None:
             header = json.loads(file.readline(_HEADER_MAX))
             if not isinstance(header, dict) or any(header.get(k) != v for k, v in expected.items()):
                 return None
+            if header.get("stamp") != stamp and header.get("lexicon") != version():
+                return None
             payload = file.read()
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
         log.warning("词库缓存 %s 无法读取，将重新编译：%s", path, exc)
         return None
-    if len(payload) != header.get("length") or hashlib.sha256(payload).hexdigest() != header.get("sha256"):
+    if len(payload) != header.get("length") or _checksum(payload) != header.get("checksum"):
         log.warning("词库缓存 %s 已损坏（长度或校验和不符），将重新编译", path)
         return None
     try:
@@ -113,9 +133,17 @@ def read(path: Path, expected: dict[str, Any]) -> Detector | None:
     except Exception as exc:  # a checksum match makes this unlikely; still never trust it
         log.warning("词库缓存 %s 无法载入，将重新编译：%s", path, exc)
         return None
-    if not isinstance(detector, Detector) or detector.version != expected["lexicon"]:
+    if not isinstance(detector, Detector) or detector.version != header.get("lexicon"):
         return None
+    if header.get("stamp") != stamp:  # same files, touched or copied: record their new stamp
+        _save(path, {**header, "stamp": stamp}, payload)
     return detector
+
+
+def _checksum(payload: bytes) -> str:
+    """CRC-32 of the payload: it guards against truncation and damage, not against a forger (whoever
+    can write the cache directory can write the lexicons too), and costs a tenth of SHA-256."""
+    return f"crc32:{zlib.crc32(payload):08x}"
 
 
 def _slots(cls: type) -> tuple[str, ...]:
@@ -153,8 +181,11 @@ def dumps(detector: Detector) -> bytes:
 
 def write(path: Path, header: dict[str, Any], detector: Detector) -> bool:
     """Save detector under header atomically; False (and a warning) when the directory is not writable."""
-    payload = dumps(detector)
-    line = json.dumps({**header, "length": len(payload), "sha256": hashlib.sha256(payload).hexdigest()})
+    return _save(path, header, dumps(detector))
+
+
+def _save(path: Path, header: dict[str, Any], payload: bytes) -> bool:
+    line = json.dumps({**header, "length": len(payload), "checksum": _checksum(payload)})
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, temporary = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)

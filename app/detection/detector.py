@@ -5,13 +5,14 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import logging
+import pickle
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from app.detection import listing, privacy
 from app.detection.automaton import Automaton
@@ -78,6 +79,95 @@ class _Candidate:
     severity: str | None = None  # overrides the rule's (a slip in a known form is serious)
 
 
+_RULE_CHUNK = 64
+
+
+class _Rules(Sequence[Rule]):
+    """The rules of a detector loaded from the compiled cache, decoded a chunk at a time the first time a
+    hit needs one of them: a check reads a few rules of thousands, and a process that only checks one
+    draft should not pay for rebuilding every rule's validated model."""
+
+    __slots__ = ("_chunks", "_count", "_decoded")
+
+    def __init__(self, chunks: list[bytes], count: int) -> None:
+        self._chunks = chunks
+        self._count = count
+        self._decoded: list[Rule | None] = [None] * count
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> Rule: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Rule, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Rule | tuple[Rule, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(self._count)))
+        rule = self._decoded[index]
+        if rule is None:
+            index %= self._count
+            base = index - index % _RULE_CHUNK
+            for offset, decoded in enumerate(pickle.loads(self._chunks[base // _RULE_CHUNK])):
+                self._decoded[base + offset] = decoded
+            rule = self._decoded[index]
+            assert rule is not None
+        return rule
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return _Rules, (self._chunks, self._count)
+
+    @classmethod
+    def of(cls, rules: Sequence[Rule]) -> _Rules:
+        if isinstance(rules, _Rules):
+            return rules
+        chunks = [
+            pickle.dumps(tuple(rules[i : i + _RULE_CHUNK]), protocol=pickle.HIGHEST_PROTOCOL)
+            for i in range(0, len(rules), _RULE_CHUNK)
+        ]
+        return cls(chunks, len(rules))
+
+
+class _CachedLexicon(Lexicon):
+    """The lexicon of a detector loaded from the compiled cache: its version and directory at once, its rules
+    and tables decoded on first use. Checking and starting a pool of checking processes (which asks for the
+    directory only) never decode the thousands of validated rules."""
+
+    _parts: tuple[Sequence[Rule], bytes]
+    _whole: Lexicon | None
+
+    def __init__(self, version: str, directory: Path, rules: Sequence[Rule], tables: bytes) -> None:
+        object.__setattr__(self, "version", version)
+        object.__setattr__(self, "directory", directory)
+        object.__setattr__(self, "_parts", (rules, tables))
+        object.__setattr__(self, "_whole", None)
+
+    def whole(self) -> Lexicon:
+        whole = self._whole
+        if whole is None:
+            rules, tables = self._parts
+            bare: Lexicon = pickle.loads(tables)
+            whole = replace(bare, rules=tuple(rules))
+            object.__setattr__(self, "_whole", whole)
+        return whole
+
+    rules = property(lambda self: self.whole().rules)
+    divisions = property(lambda self: self.whole().divisions)
+    lookalikes = property(lambda self: self.whole().lookalikes)
+
+    def __eq__(self, other: object) -> bool:
+        return self.whole() == (other.whole() if isinstance(other, _CachedLexicon) else other)
+
+    def __hash__(self) -> int:
+        return hash(self.whole())
+
+    def __reduce__(self) -> tuple[object, ...]:
+        whole = self.whole()
+        return Lexicon, (whole.rules, whole.version, whole.directory, whole.divisions, whole.lookalikes)
+
+
 class Detector:
     """Immutable once built, so any number of threads may call check() at once."""
 
@@ -90,8 +180,10 @@ class Detector:
         max_hits: int = MAX_HITS,
         typo: TypoMode = "on",
     ) -> None:
-        self.lexicon = lexicon
+        self._lexicon: Lexicon | None = lexicon
+        self._lexicon_blob = b""
         self.version = lexicon.version
+        self.directory = lexicon.directory
         self.context_chars = context_chars
         self.max_hits = max_hits
         self._rules: tuple[Rule, ...] = lexicon.rules
@@ -108,7 +200,7 @@ class Detector:
                 term = normalize_term(raw)
                 context = ContextRules.compile(rule.spec, term, retired=rule.category == RETIRED_CATEGORY)
                 by_term.setdefault(term, []).append(_Term(index, len(term), context))
-        self.terms = {term: tuple(items) for term, items in by_term.items()}
+        self._terms: dict[str, tuple[_Term, ...]] | bytes = {term: tuple(items) for term, items in by_term.items()}
         self._near = NearMiss(lexicon, set(self.terms)) if near_miss else None
         # Rules in code over the knowledge tables: each adds its anchors to the automaton and reads
         # the text around them.
@@ -120,7 +212,7 @@ class Detector:
         ]
         self._automaton = self._build(self.terms)
         self._typo_mode = typo if "typo_lm" in self._detectors else "off"
-        self.typo = _typo_layer(lexicon, self._typo_mode)
+        self.typo = _typo_layer(self.directory, self.version, self._typo_mode)
         self._protected: dict[str, list[tuple[str, int]]] = {}
         self._serious: dict[str, list[tuple[str, int]]] = {}
         self._leader_names: dict[str, list[tuple[str, int]]] = {}
@@ -130,14 +222,43 @@ class Detector:
 
     def __getstate__(self) -> dict[str, Any]:
         # The compiled cache must not copy the typo model: its tables are memory-mapped from a cache of
-        # their own, and are mapped again when the detector is loaded.
+        # their own, and are mapped again when the detector is loaded. The lexicon and the rules go in as
+        # pickles of their own, decoded when first used (checking needs only the rules that hit).
         state = self.__dict__.copy()
         state["typo"] = None
+        if not state["_lexicon_blob"]:  # the lexicon without its rules, which are stored once, in _rules
+            bare = replace(self.lexicon, rules=())
+            state["_lexicon_blob"] = pickle.dumps(bare, protocol=pickle.HIGHEST_PROTOCOL)
+        state["_lexicon"] = None
+        state["_rules"] = _Rules.of(self._rules)
+        if not isinstance(self._terms, bytes):  # needed to build, not to check
+            state["_terms"] = pickle.dumps(self._terms, protocol=pickle.HIGHEST_PROTOCOL)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self.typo = _typo_layer(self.lexicon, self._typo_mode)
+        self.typo = _typo_layer(self.directory, self.version, self._typo_mode)
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """The lexicon the detector was built from (decoded on first use after loading from the cache)."""
+        lexicon = self._lexicon
+        if lexicon is None:
+            lexicon = self._lexicon = _CachedLexicon(self.version, self.directory, self._rules, self._lexicon_blob)
+        return lexicon
+
+    @property
+    def terms(self) -> dict[str, tuple[_Term, ...]]:
+        """Each normalised lexicon term and the rules it stands for."""
+        terms = self._terms
+        if isinstance(terms, bytes):
+            terms = self._terms = pickle.loads(terms)
+        return terms
+
+    @property
+    def rules(self) -> Sequence[Rule]:
+        """The rules in lexicon order, without decoding the lexicon."""
+        return self._rules
 
     @classmethod
     def from_dir(cls, directory: Path | str, **kwargs: Any) -> Detector:
@@ -154,6 +275,11 @@ class Detector:
         for key, items in keys.items():
             automaton.add(key, tuple(items))
         automaton.build()
+        # The layers' keys live on in the automaton only: the compiled cache need not carry them twice.
+        if self._near is not None:
+            self._near.compact()
+        for layer in self._knowledge:
+            layer.keys = {}
         # A slip lies inside a correctly written form only if the form's match ends this close to its own.
         self._reach = max(map(len, keys), default=0) + 2
         # Only characters that normalisation would change into a term character (or remove) can
@@ -452,7 +578,7 @@ _typo_layers: dict[tuple[str, str], TypoLayer] = {}
 _typo_lock = threading.Lock()
 
 
-def _typo_layer(lexicon: Lexicon, mode: TypoMode) -> TypoLayer | None:
+def _typo_layer(lexicon_dir: Path, version: str, mode: TypoMode) -> TypoLayer | None:
     """The typo layer of the lexicon directory, loaded once per process and model version. A missing or broken
     model raises (naming the file and the build command) unless the mode says the engine may run without it."""
     if mode == "off":
@@ -460,8 +586,8 @@ def _typo_layer(lexicon: Lexicon, mode: TypoMode) -> TypoLayer | None:
     from app.detection.typo.layer import TypoLayer
     from app.detection.typo.model import ModelError
 
-    directory = lexicon.directory / "data" / "typo"
-    key = (str(directory.resolve()), lexicon.version)
+    directory = lexicon_dir / "data" / "typo"
+    key = (str(directory.resolve()), version)
     with _typo_lock:
         if key not in _typo_layers:
             try:

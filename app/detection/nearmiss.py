@@ -427,6 +427,16 @@ class NearMiss:
             )
         return None
 
+    def compact(self) -> None:
+        """Once the detector's automaton holds the keys, keep of them only what checking reads here (the
+        cities, for _shares_suffix): the compiled cache need not carry thirty thousand keys twice."""
+        kept: dict[str, list[object]] = {}
+        for key, items in self.keys.items():
+            cities: list[object] = [item for item in items if item.__class__ is City]
+            if cities:
+                kept[key] = cities
+        self.keys = kept
+
     def _shares_suffix(self, text: str, start: int, end: int, parent: str) -> bool:
         """青岛市南区 is 青岛 + 市南区 (a district of 青岛市), the parent's suffix shared with the name."""
         for extra in range(1, 3):

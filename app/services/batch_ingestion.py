@@ -7,16 +7,18 @@ of ingesting them one by one and a fraction of the cost.
    batch; an item that repeats an earlier one (same account and url, or same account and content),
    in the database or in the batch, is a duplicate of it.
 3. The new articles are checked in worker processes (app.services.scanning).
-4. They are written in chunks, each chunk one transaction of two batched Core INSERTs (articles,
-   then all their hits): a kill leaves whole chunks and nothing of the one being written. A chunk
-   that meets a concurrent writer's copy of one of its articles (a unique constraint) is rolled back
-   and written article by article, each one then found stored (a duplicate) or stored once.
+4. They are written in chunks (the next chunk is checked meanwhile), each chunk one transaction of
+   two batched Core INSERTs (articles, then all their hits): a kill leaves whole chunks and nothing
+   of the one being written. A chunk that meets a concurrent writer's copy of one of its articles
+   (a unique constraint) is rolled back and written article by article, each one then found stored
+   (a duplicate) or stored once.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +41,10 @@ log = logging.getLogger("cuomin.ingest")
 
 NOT_AN_OBJECT = "每项应为一个 JSON 对象（一篇文章）"
 INTERNAL = "服务器内部错误，该篇未入库"
-CHUNK = 250  # articles per transaction: big enough to amortise, small enough to hold the lock briefly
+# Articles per check and per transaction: big enough to amortise both (smaller chunks cost more in
+# round trips to the checking processes than overlapping a batch of 100 with its write saves), small
+# enough to hold the lock briefly. Bigger batches (`cuomin ingest` reads 1,000 at a time) overlap.
+CHUNK = 250
 
 
 @dataclass(slots=True)
@@ -89,18 +94,9 @@ def ingest_many(
     fresh, repeats = _plan(sessions, ready, organization_scope, result)
     detector = pool.detector
     ids: dict[int, int] = {}  # index -> stored article id
-    for first in range(0, len(fresh), CHUNK):
-        chunk = fresh[first : first + CHUNK]
-        jobs = [
-            ScanJob(
-                n.prepared.text, cst_date(n.prepared.published_at), n.exempt_phrases, n.exempt_rules, n.prepared.title
-            )
-            for n in chunk
-        ]
-        try:
-            found = pool.check(jobs)
-        except Exception:
-            log.exception("checking a batch of articles failed")
+    for chunk, found in _checked(pool, fresh):
+        if isinstance(found, BaseException):
+            log.error("checking a batch of articles failed", exc_info=found)
             for n in chunk:
                 result.errors.append(BatchError(index=n.index, code="internal_error", error=INTERNAL))
             continue
@@ -113,6 +109,38 @@ def ingest_many(
             code, message = (error.code, error.error) if error else ("internal_error", INTERNAL)
             result.errors.append(BatchError(index=index, code=code, error=message))
     return _sorted(result)
+
+
+def _jobs(chunk: list[_New]) -> list[ScanJob]:
+    return [
+        ScanJob(n.prepared.text, cst_date(n.prepared.published_at), n.exempt_phrases, n.exempt_rules, n.prepared.title)
+        for n in chunk
+    ]
+
+
+def _checked(pool: ScanPool, fresh: list[_New]) -> Iterator[tuple[list[_New], list[list[HitDict]] | Exception]]:
+    """Each chunk of fresh with its hits (or the exception checking it raised), in order. The next chunk is
+    checked (by the worker processes) while the caller writes this one: the cores that check do not wait
+    for the database, nor the database for them."""
+    chunks = [fresh[first : first + CHUNK] for first in range(0, len(fresh), CHUNK)]
+    if len(chunks) == 1:
+        try:
+            yield chunks[0], pool.check(_jobs(chunks[0]))
+        except Exception as exc:
+            yield chunks[0], exc
+        return
+    with ThreadPoolExecutor(1, thread_name_prefix="ingest-check") as ahead:
+        pending = ahead.submit(pool.check, _jobs(chunks[0])) if chunks else None
+        for k, chunk in enumerate(chunks):
+            assert pending is not None
+            current, pending = (
+                pending,
+                (ahead.submit(pool.check, _jobs(chunks[k + 1])) if k + 1 < len(chunks) else None),
+            )
+            try:
+                yield chunk, current.result()
+            except Exception as exc:
+                yield chunk, exc
 
 
 def _sorted(result: BatchResult) -> BatchResult:

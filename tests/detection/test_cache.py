@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import pickle
 import shutil
 from pathlib import Path
 
@@ -127,3 +129,57 @@ def test_caches_of_removed_lexicon_directories_are_pruned(lexicon: Path, tmp_pat
     cache.load_detector(lexicon, cache_dir=tmp_path / "cache")
     [kept] = cache_files(tmp_path / "cache")
     assert kept == cache.cache_file(tmp_path / "cache", lexicon, {})
+
+
+def test_a_same_size_edit_with_the_old_modification_time_is_rebuilt(
+    lexicon: Path, tmp_path: Path, builds: list[Path]
+) -> None:
+    """The stamp includes the change time, which a write always moves and no program can set back."""
+    cache.load_detector(lexicon, cache_dir=tmp_path)
+    path = lexicon / "mini.yaml"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert "做为" in text
+    path.write_text(text.replace("做为", "坐为", 1), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    fresh = cache.load_detector(lexicon, cache_dir=tmp_path)
+    assert len(builds) == 2 and any(h.text == "坐为" for h in fresh.check("他坐为党员。"))
+
+
+def test_touched_but_unchanged_files_keep_the_cache(lexicon: Path, tmp_path: Path, builds: list[Path]) -> None:
+    """A copy or a checkout moves every file's times: the files are hashed once, found unchanged, and the
+    cache's stamp is brought up to date so that the next load need not hash them again."""
+    cache.load_detector(lexicon, cache_dir=tmp_path)
+    for path in lexicon.rglob("*.yaml"):
+        path.write_bytes(path.read_bytes())
+    hashed: list[Path] = []
+    original = cache.lexicon_version
+
+    def counting(directory: Path) -> str:
+        hashed.append(directory)
+        return original(directory)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cache, "lexicon_version", counting)
+        assert cache.load_detector(lexicon, cache_dir=tmp_path).check(TEXT)
+        assert len(hashed) == 1
+        cache.load_detector(lexicon, cache_dir=tmp_path)
+        assert len(hashed) == 1
+    assert builds == [lexicon]
+
+
+def test_rules_and_lexicon_of_a_cached_detector_decode_on_demand(lexicon: Path, tmp_path: Path, mini: Detector) -> None:
+    cache.load_detector(lexicon, cache_dir=tmp_path)
+    loaded = cache.load_detector(lexicon, cache_dir=tmp_path)
+    assert loaded._lexicon is None  # nothing decoded yet
+    assert [h.rule_id for h in loaded.check(TEXT)] == [h.rule_id for h in mini.check(TEXT)]
+    assert len(loaded.rules) == len(mini.lexicon.rules)
+    assert list(loaded.rules) == list(mini.lexicon.rules)
+    fresh = cache.load_detector(lexicon, cache_dir=tmp_path)
+    assert fresh.lexicon.directory == lexicon and fresh.lexicon.version == mini.version
+    assert fresh.lexicon._whole is None  # a pool of checking processes asks for the directory only
+    assert loaded.lexicon.rules == mini.lexicon.rules and loaded.lexicon.divisions == mini.lexicon.divisions
+    assert loaded.lexicon.lookalikes == mini.lexicon.lookalikes
+    assert pickle.loads(pickle.dumps(loaded.lexicon)).rules == mini.lexicon.rules
+    assert loaded.rule(mini.lexicon.rules[0].id) == mini.lexicon.rules[0]

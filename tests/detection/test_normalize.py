@@ -76,3 +76,10 @@ def test_check_never_raises_and_offsets_map_back(mini: Detector, text: str, date
 def test_shipped_lexicon_never_raises_on_any_unicode(detector: Detector, text: str) -> None:
     for hit in detector.check(text):
         assert text[hit.start : hit.end] == hit.text
+
+
+def test_the_stored_ignorable_characters_are_those_of_the_character_database() -> None:
+    from app.detection.normalize import compute_ignorable_codes, ignorable_codes
+
+    # On a Python whose Unicode version has no stored table, both sides are the computed list.
+    assert ignorable_codes() == compute_ignorable_codes()

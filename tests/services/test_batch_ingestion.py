@@ -156,3 +156,35 @@ def test_worker_processes_find_what_this_process_finds(
         pool.close()
     here = ScanPool(mini, 1).check(jobs)
     assert in_workers == here and all(here[:20]) and here[20] == []
+
+
+def test_a_chunk_whose_check_fails_is_reported_by_index_while_the_next_is_checked_ahead(
+    sessions: sessionmaker[Session], mini: Detector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next chunk is checked while this one is written; a failed check fails its own chunk only, and
+    every chunk is written in order with its own hits."""
+    monkeypatch.setattr(batch_ingestion, "CHUNK", 3)
+    pool = ScanPool(mini, 1)
+    real = pool.check
+    checked: list[list[str]] = []
+
+    def check(jobs: list[ScanJob]) -> list:
+        checked.append([job.title for job in jobs])
+        if len(checked) == 2:
+            raise RuntimeError("a checking process died")
+        return real(jobs)
+
+    monkeypatch.setattr(pool, "check", check)
+    result = ingest(sessions, pool, [item(n) for n in range(8)])
+    assert checked == [["第0篇", "第1篇", "第2篇"], ["第3篇", "第4篇", "第5篇"], ["第6篇", "第7篇"]]
+    assert sorted(c.index for c in result.created) == [0, 1, 2, 6, 7]
+    assert [(e.index, e.code) for e in result.errors] == [
+        (3, "internal_error"),
+        (4, "internal_error"),
+        (5, "internal_error"),
+    ]
+    assert stored(sessions) == {f"第{n}篇": 2 for n in (0, 1, 2, 6, 7)}
+    with sessions() as session:
+        ids = [c.id for c in sorted(result.created, key=lambda c: c.index)]
+        titles = dict(session.execute(select(Article.id, Article.title).where(Article.id.in_(ids))).all())
+    assert [titles[i] for i in ids] == [f"第{n}篇" for n in (0, 1, 2, 6, 7)]

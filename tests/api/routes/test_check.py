@@ -116,3 +116,30 @@ def test_admin_reloads_the_lexicon_and_a_broken_one_keeps_the_old(tmp_path) -> N
         assert refused.status_code == 422 and "仍使用原词库" in refused.json()["message"]
         assert client.get("/healthz").json()["lexicon_version"] == reloaded.json()["version"]
         assert client.post("/api/check", json={"text": "他做为党员。"}).json()["hits"]
+
+
+def test_a_long_text_does_not_queue_behind_the_drafts_and_has_the_same_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Drafts up to QUEUED_CHARS are checked one at a time by one thread, longer ones in a thread each: the
+    same hits."""
+    from app.api.routes import check as route
+
+    calls: list[int] = []
+    original = route.run_in_threadpool
+
+    async def counting(func, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if func is route._check:
+            calls.append(len(args[2]))
+        return await original(func, *args, **kwargs)
+
+    monkeypatch.setattr(route, "run_in_threadpool", counting)
+    text = "截止目前，他做为党员。"
+    settings = Settings(lexicon_dir=MINI_LEXICON, admin_token=ADMIN_TOKEN)
+    with TestClient(create_app(settings), headers=ADMIN) as client:
+        short = client.post("/api/check", json={"title": "他做为党员", "text": text}).json()["hits"]
+        assert calls == []
+        padding = "好" * route.QUEUED_CHARS
+        long = client.post("/api/check", json={"title": "他做为党员", "text": text + padding}).json()["hits"]
+        assert calls == [len(text) + route.QUEUED_CHARS]
+    assert [(h["field"], h["rule_id"], h["start"]) for h in long] == [
+        (h["field"], h["rule_id"], h["start"]) for h in short
+    ]
