@@ -25,7 +25,7 @@ from app.models import Article, HitRecord
 from tests.conftest import ADMIN, ADMIN_TOKEN, BACKENDS, MINI_LEXICON, fresh_database
 from tests.serving import cuomin_serve
 
-BATCH = 300
+BATCH = 1000  # several chunks of the batch path (250 each): the kill lands between them
 
 
 @contextmanager
