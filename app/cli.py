@@ -610,10 +610,9 @@ def _rescan_on_queue(quarter: str | None, since: str | None, until: str | None) 
 
     from app.db import session_factory
     from app.reports import parse_period
-    from app.services import chunks
     from app.services import rescan as rescans
     from app.services.errors import ServiceError
-    from app.services.queue import defer_chunks, live_workers, uses_queue
+    from app.services.queue import live_workers, start_queued_rescan, uses_queue
 
     try:
         period = parse_period(quarter, since, until)
@@ -627,15 +626,15 @@ def _rescan_on_queue(quarter: str | None, since: str | None, until: str | None) 
     sessions = session_factory(engine, read_only=True)
     try:
         with session_factory(engine)() as session:
-            job, ids = chunks.start(
+            job, ids = start_queued_rescan(
                 session=session,
                 since=period.start,
                 until=period.end,
                 label=period.key,
                 lexicon_version=detector.version,
                 size=settings.rescan_chunk_articles,
+                database_url=settings.db_url,
             )
-        defer_chunks(settings.db_url, ids)
         click.echo(f"重新扫描 #{job.id} 已放进任务队列：{job.total} 篇，{len(ids)} 块。", err=True)
         if not live_workers(settings.db_url):
             click.echo("注意：现在没有运行中的 cuomin worker，任务要等它启动后才会进行。", err=True)

@@ -181,13 +181,10 @@ class LeaderRules:
 
     def _check(self, text: str, item: TitledName, start: int, end: int, date: dt.date) -> Finding | None:
         if item.title_first:
-            if start and text[start - 1] == "副" and not item.title.startswith("副"):
-                return None  # 副总理李克强 holds 总理李克强
-            start = _widen_title(text, start, item.title, item.tenures[0].office)
-            if text[start:end] in self._listed:
-                return None  # a curated entry of that exact wording decides
-        if item.title_first and item.tenures[0].office == "pbsc" and text[end : end + 1] == "、":
-            return None
+            framed = self._title_before(text, start, end, item.title, item.tenures[0].office)
+            if framed is None:
+                return None
+            start = framed
         if self._in_the_past(text, start, end, item, date):
             return None
         tenure = max(item.tenures, key=lambda t: t.start)
@@ -209,17 +206,26 @@ class LeaderRules:
         message += "；讲述此前的事应写明时间，或称“时任”“原”。"
         return Finding(start, end, item.rule, suggestion, message)
 
+    def _title_before(self, text: str, start: int, end: int, title: str, office_key: str) -> int | None:
+        """Where a title written before the name really starts (国务院 before 总理), or None where the words
+        are not that title with that name: 副总理李克强 holds 总理李克强; a curated entry of the exact wording
+        decides; 中央政治局常委李强、赵乐际…… lists the committee, the title is not the first name's alone."""
+        if text[start - 1 : start] == "副" and not title.startswith("副"):
+            return None
+        start = _widen_title(text, start, title, office_key)
+        if text[start:end] in self._listed:
+            return None
+        if office_key == "pbsc" and text[end : end + 1] == "、":
+            return None
+        return start
+
     def _check_other(self, text: str, item: OtherOffice, start: int, end: int, date: dt.date) -> Finding | None:
         if date < COMPLETE_FROM:
             return None
-        if text[start - 1 : start] == "副" and not item.title.startswith("副"):
-            return None  # 副总理韩正 holds 总理韩正
-        office = OFFICES[item.office]
-        start = _widen_title(text, start, item.title, item.office)
-        if text[start:end] in self._listed:
+        framed = self._title_before(text, start, end, item.title, item.office)
+        if framed is None:
             return None
-        if item.office == "pbsc" and text[end : end + 1] == "、":
-            return None
+        start, office = framed, OFFICES[item.office]
         if not is_whole_word(text, end - len(item.name), end):
             return None  # 王毅然 is someone else
         if is_historical(text, start, end, COMPLETE_FROM):

@@ -19,9 +19,14 @@ import os
 import socket
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import make_url
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from app.models import RescanJob
 
 log = logging.getLogger("cuomin.queue")
 
@@ -74,6 +79,19 @@ def queue_app(database_url: str) -> Any:
         return len(deferred)
 
     return app
+
+
+def start_queued_rescan(
+    *, session: Session, since: dt.date, until: dt.date, label: str, lexicon_version: str, size: int, database_url: str
+) -> tuple[RescanJob, list[int]]:
+    """A queued re-scan: its job and chunks committed, then the chunks put on the queue for `cuomin worker`."""
+    from app.services import chunks
+
+    job, chunk_ids = chunks.start(
+        session=session, since=since, until=until, label=label, lexicon_version=lexicon_version, size=size
+    )
+    defer_chunks(database_url, chunk_ids)
+    return job, chunk_ids
 
 
 def defer_chunks(database_url: str, chunk_ids: Iterable[int]) -> list[int]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +17,7 @@ from app.models import Account, Article, HitRecord
 from app.schemas.accounts import AccountCreate
 from app.schemas.articles import ArticleCreate
 from app.services import accounts, ingestion
-from tests.conftest import DatabaseUnderTest
+from tests.conftest import MINI_LEXICON, DatabaseUnderTest
 
 # Two hits each in the mini lexicon (做为, 截止): warnings.
 SLIPS = "他做为党员，截止目前。"
@@ -44,6 +46,24 @@ def hit_ids(sessions: sessionmaker[Session], account_id: int) -> list[int]:
     with sessions() as session:
         query = select(HitRecord.id).join(HitRecord.article).where(Article.account_id == account_id)
         return list(session.scalars(query.order_by(HitRecord.id)))
+
+
+@pytest.fixture
+def lexicon(tmp_path: Path) -> Path:
+    """A copy of the mini lexicon that a test may edit (re-scans after a lexicon change)."""
+    directory = tmp_path / "lexicons"
+    shutil.copytree(MINI_LEXICON, directory)
+    return directory
+
+
+@pytest.fixture
+def sessions(db: DatabaseUnderTest) -> Iterator[sessionmaker[Session]]:
+    """An empty database with one account, 甲镇发布 (filing number A)."""
+    factory = session_factory(db.engine)
+    with factory() as session:
+        session.add(Account(filing_no="A", name="甲镇发布", platform="wechat"))
+        session.commit()
+    yield factory
 
 
 @pytest.fixture

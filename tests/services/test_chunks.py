@@ -3,39 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import session_factory
 from app.detection.detector import Detector
-from app.models import Account, Article, HitRecord, RescanChunk, RescanJob, ReviewLog
+from app.models import Article, HitRecord, RescanChunk, RescanJob, ReviewLog
 from app.services import chunks, rescan
 from app.services.errors import Conflict
-from tests.conftest import MINI_LEXICON, DatabaseUnderTest
 from tests.services.test_rescan import Q2, edit, ingest
 
 STALL = dt.timedelta(seconds=60)
-
-
-@pytest.fixture
-def lexicon(tmp_path: Path) -> Path:
-    directory = tmp_path / "lexicons"
-    shutil.copytree(MINI_LEXICON, directory)
-    return directory
-
-
-@pytest.fixture
-def sessions(db: DatabaseUnderTest) -> Iterator[sessionmaker[Session]]:
-    factory = session_factory(db.engine)
-    with factory() as session:
-        session.add(Account(filing_no="A", name="甲镇发布", platform="wechat"))
-        session.commit()
-    yield factory
 
 
 def worker(sessions: sessionmaker[Session], detector: Detector, batch: int = 2) -> chunks.Worker:

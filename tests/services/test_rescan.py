@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import signal
 import socket
 import sqlite3
@@ -11,38 +10,20 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import session_factory
 from app.detection.detector import Detector
 from app.models import Account, Article, Exemption, HitRecord, RescanJob, ReviewLog
 from app.schemas.articles import ArticleCreate
 from app.services import ingestion, rescan, review
 from app.services.errors import Conflict
-from tests.conftest import MINI_LEXICON, DatabaseUnderTest
+from tests.conftest import DatabaseUnderTest
 
 Q2 = (dt.date(2023, 4, 1), dt.date(2023, 6, 30))
-
-
-@pytest.fixture
-def lexicon(tmp_path: Path) -> Path:
-    directory = tmp_path / "lexicons"
-    shutil.copytree(MINI_LEXICON, directory)
-    return directory
-
-
-@pytest.fixture
-def sessions(db: DatabaseUnderTest) -> Iterator[sessionmaker[Session]]:
-    factory = session_factory(db.engine)
-    with factory() as session:
-        session.add(Account(filing_no="A", name="甲镇发布", platform="wechat"))
-        session.commit()
-    yield factory
 
 
 def ingest(sessions: sessionmaker[Session], detector: Detector, n: int, day: str, text: str) -> int:
@@ -112,7 +93,9 @@ def test_decisions_survive_and_vanished_hits_become_obsolete(sessions, lexicon: 
     assert after[(outside, "test.zuo-wei", 1)] == before[(outside, "test.zuo-wei", 1)] == "pending"
     assert log_count(sessions) == logs + 2
     with sessions() as session:
-        confirmed = session.scalars(select(HitRecord).where(HitRecord.article_id == a, HitRecord.rule_id == "test.jie-zhi")).one()
+        confirmed = session.scalars(
+            select(HitRecord).where(HitRecord.article_id == a, HitRecord.rule_id == "test.jie-zhi")
+        ).one()
         assert (confirmed.reviewer, confirmed.note, confirmed.lexicon_version) == ("李", "确认", second.version)
         assert session.get(Article, a).lexicon_version == second.version
 

@@ -9,9 +9,9 @@ from app.api.deps import DetectorDep, IdPath, ReadSessionDep, SessionDep, Settin
 from app.api.schemas import ErrorResponse
 from app.reports import parse_period
 from app.schemas.rescans import RescanCreate, RescanPublic, RescanStarted
-from app.services import chunks, rescan
+from app.services import rescan
 from app.services.errors import Invalid
-from app.services.queue import defer_chunks, uses_queue
+from app.services.queue import start_queued_rescan, uses_queue
 
 router = APIRouter(prefix="/api", tags=["重新扫描"])
 
@@ -34,15 +34,15 @@ def start_rescan(
     except ValueError as exc:
         raise Invalid("bad_period", str(exc)) from None
     if uses_queue(settings.db_url):  # PostgreSQL: `cuomin worker` processes take the chunks from the queue
-        job, chunk_ids = chunks.start(
+        job, _chunks = start_queued_rescan(
             session=session,
             since=period.start,
             until=period.end,
             label=period.key,
             lexicon_version=detector.version,
             size=settings.rescan_chunk_articles,
+            database_url=settings.db_url,
         )
-        defer_chunks(settings.db_url, chunk_ids)
         return RescanStarted(id=job.id)
     job = rescan.start_job(
         session=session, since=period.start, until=period.end, label=period.key, lexicon_version=detector.version

@@ -100,19 +100,11 @@ class TypoLayer:
         self._is_han = np.zeros(size, dtype=bool)
         for index, char in enumerate(model.vocab.chars):
             self._is_han[RESERVED + index] = "\u4e00" <= char <= "\u9fff"
-        self._skip_ids = np.zeros(size, dtype=bool)
-        for char in _ABBREVIATIONS:
-            ident = model.vocab.id(char)
-            if ident >= RESERVED:
-                self._skip_ids[ident] = True
-        self._numeral = np.zeros(size, dtype=bool)
-        for char in _NUMERALS:
-            ident = model.vocab.id(char)
-            if ident >= RESERVED:
-                self._numeral[ident] = True
+        self._skip_ids = self._mask(model, _ABBREVIATIONS)
+        self._numeral = self._mask(model, _NUMERALS)
         self._country = self._mask(model, _COUNTRIES)
         self._transliteration = self._mask(model, _TRANSLITERATION)
-        self._separator = self._mask(model, set("、，,；;"))
+        self._separator = self._mask(model, set("、，；"))  # ASCII punctuation is outside the vocabulary
         self._function = self._mask(model, _FUNCTION_WORDS)
         self._country_before = self._mask(model, _COUNTRY_BEFORE)
         self._country_after = self._mask(model, _COUNTRY_AFTER)
@@ -420,11 +412,11 @@ class TypoLayer:
     def _transliterated(self, ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
         """Inside a run of transliteration characters (梅德韦杰夫, 帕特丽夏): a foreign name, not a slip."""
         mask = self._transliteration[ids]
-        # length of the run of such characters through each position
+        # length of the run of such characters through each position, without a loop over the runs
         edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
-        run = np.zeros(len(ids), dtype=np.int32)
-        for start, end in zip(edges[::2], edges[1::2], strict=True):
-            run[start:end] = end - start
+        lengths = edges[1::2] - edges[::2]
+        run = np.zeros(len(ids), dtype=np.int64)
+        run[mask] = np.repeat(lengths, lengths)
         return run[positions] >= TRANSLITERATION_RUN  # type: ignore[no-any-return]
 
     def _country_frame(self, ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
