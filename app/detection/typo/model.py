@@ -110,7 +110,7 @@ class NgramModel:
         unigram: np.ndarray,
         tables: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
         meta: dict[str, Any],
-        bigrams: np.ndarray | None = None,
+        bigrams: np.ndarray,
     ):
         self.vocab = vocab
         self.unigram = unigram  # ln(count) per id (float32), -inf where unseen
@@ -118,7 +118,7 @@ class NgramModel:
         self.size = len(unigram)
         # Which bigrams were seen, one bit each: a plain index instead of a hash probe, for the many
         # candidate checks that only ask "seen or not".
-        self.bigrams = bigrams if bigrams is not None else bigram_bits(_all_keys(tables), self.size)
+        self.bigrams = bigrams  # bigram_bits of the model's bigram keys
         self.meta = meta
         self.total = float(meta["total"])
         self.cache: Path | None = None  # where derived tables of this model may be kept
@@ -215,11 +215,6 @@ _TABLE_FILES = ("slots.npy", "vals.npy", "stash_keys.npy", "stash_vals.npy")
 
 def _bigram_bytes(size: int) -> int:
     return (size * size + 7) // 8
-
-
-def _all_keys(tables: tuple[np.ndarray, ...]) -> np.ndarray:
-    slots, _vals, stash_keys, _stash_vals = tables
-    return np.concatenate([slots, stash_keys])
 
 
 def bigram_bits(keys: np.ndarray, size: int) -> np.ndarray:
