@@ -26,6 +26,7 @@ from app.detection.typo.model import (
     pack_windows,
     word_keys,
 )
+from app.detection.typo.names import name_mask
 
 ALPHA = np.log(0.4)
 HALF = ORDER - 1  # characters of context on each side of a candidate
@@ -83,10 +84,13 @@ class TypoFinding:
 class OperatingPoint:
     name: str
     margin: float  # minimum gain (natural log) for a finding
+    # A slip that leaves only one unseen trigram (人名警察: 人名 and 名警 are words) looks like a rare but correct
+    # junction: judged only by an editor's profile, with this much more margin; None leaves it alone.
+    lone_margin: float | None = None
 
 
 PROFILES = {
-    "draft": OperatingPoint("draft", 12.0),
+    "draft": OperatingPoint("draft", 12.0, lone_margin=2.0),
     "inspection": OperatingPoint("inspection", 20.0),
 }
 
@@ -203,7 +207,8 @@ class TypoLayer:
         # A whole two-character word rests on the word lists and the n-gram context alone, and a correct word
         # the corpus never saw (晚会献唱 → 现场) looks the same: an editor may weigh it, a stored finding may not.
         words = profile == "draft"
-        chosen = _one_per_slip(self._round(ids, None, threshold, words))
+        unnamed = ~name_mask(text)
+        chosen = _one_per_slip(self._round(ids, unnamed, threshold, words, point.lone_margin))
         # A second slip beside the first spoils the context the first was judged in (and the gate of its
         # own candidates). Judged again with the chosen corrections in place, a real neighbour still stands
         # out while a phantom made only by the first slip falls away.
@@ -219,7 +224,11 @@ class TypoLayer:
             for _gain, start, end, _right, _kind in chosen:
                 near[max(0, start - NEIGHBOURHOOD) : end + NEIGHBOURHOOD] = True
             more = _one_per_slip(
-                [f for f in self._round(fixed, near & ~taken, threshold, words) if not taken[f[1] : f[2]].any()]
+                [
+                    f
+                    for f in self._round(fixed, near & ~taken & unnamed, threshold, words, point.lone_margin)
+                    if not taken[f[1] : f[2]].any()
+                ]
             )
             if not more:
                 break
@@ -248,7 +257,7 @@ class TypoLayer:
         return False
 
     def _round(
-        self, ids: np.ndarray, within: np.ndarray | None, threshold: float, words: bool
+        self, ids: np.ndarray, within: np.ndarray | None, threshold: float, words: bool, lone_margin: float | None
     ) -> list[tuple[float, int, int, str, str]]:
         """Every finding above the threshold at the suspicious positions (only those in `within`, if given)."""
         length = len(ids)
@@ -259,30 +268,51 @@ class TypoLayer:
         # position p (padded index p+HALF) is covered by trigrams starting at p+HALF-2 .. p+HALF
         base = np.arange(length) + HALF
         covering_unseen = unseen[base - 2].astype(np.int8) + unseen[base - 1] + unseen[base]
-        candidates = (covering_unseen >= self.min_unseen) & self._is_han[ids] & ~self._skip_ids[ids]
+        least = self.min_unseen if lone_margin is None else self.min_unseen - 1
+        candidates = (covering_unseen >= least) & self._is_han[ids] & ~self._skip_ids[ids]
         if within is not None:
             candidates &= within
         positions = np.flatnonzero(candidates)
         if not len(positions):
             return []
-        positions = positions[
-            ~self._in_formula(ids, positions)
-            & ~self._country_frame(ids, positions)
-            & ~_parallel(ids, positions)
-            & ~self._enumerated(ids, positions)
-            & ~self._transliterated(ids, positions)
-            & ~_doubled(ids, positions)
-        ]
-        found = self._singles(padded, ids, positions, threshold)
+        inside_formula, before_formula = self._in_formula(ids, positions)
+        framed = (
+            before_formula
+            | self._country_frame(ids, positions)
+            | self._enumerated(ids, positions)
+            | self._transliterated(ids, positions)
+        )
+        # A numbered formula, a parallel slogan or a doubled character is written on purpose: the model cannot
+        # judge what it holds. Unless the correction makes a construction official prose does write (四梁八柱,
+        # 举一反三, 自始至终, 安全生产): then the written one is a slip of it.
+        constructed = (inside_formula | _parallel(ids, positions) | _doubled(ids, positions))[~framed]
+        positions = positions[~framed]
+        lone = covering_unseen[positions] < self.min_unseen
+        extra = np.where(lone, lone_margin or 0.0, 0.0)
+        found = self._singles(padded, ids, positions, threshold, constructed, extra)
         if words:
-            found += self._pairs(padded, ids, positions, covering_unseen, threshold)
+            found += self._pairs(padded, ids, positions[~constructed & ~lone], covering_unseen, threshold)
         return found
 
     def _singles(
-        self, padded: np.ndarray, ids: np.ndarray, positions: np.ndarray, threshold: float
+        self,
+        padded: np.ndarray,
+        ids: np.ndarray,
+        positions: np.ndarray,
+        threshold: float,
+        constructed: np.ndarray,
+        extra: np.ndarray,
     ) -> list[tuple[float, int, int, str, str]]:
-        """(gain, start, end, right, kind) of the best one-character substitution at each position."""
+        """(gain, start, end, right, kind) of the best one-character substitution at each position; at a
+        constructed position only a correction that makes a four-character sequence official prose has seen;
+        `extra` margin at each position on top of the threshold."""
         pos, cand, prior, kind = self.confusions.expand(positions, ids)
+        if constructed.any():
+            owner = np.searchsorted(positions, pos)
+            keep = ~constructed[owner]
+            if (~keep).any():
+                keep[~keep] = self._seen_four(padded, pos[~keep], cand[~keep])
+            pos, cand, prior, kind = pos[keep], cand[keep], prior[keep], kind[keep]
         style = self._function[ids[pos]] & self._function[cand]
         pos, cand, prior, kind = pos[~style], cand[~style], prior[~style], kind[~style]
         if not len(pos):
@@ -312,12 +342,22 @@ class TypoLayer:
         gains = self._gains(padded, pos, cand) + prior
         order = np.lexsort((-gains, pos))
         pos, cand, gains, kind = pos[order], cand[order], gains[order], kind[order]
-        first = np.concatenate([[True], pos[1:] != pos[:-1]]) & (gains >= threshold)
+        owner = np.searchsorted(positions, pos)
+        first = np.concatenate([[True], pos[1:] != pos[:-1]]) & (gains >= threshold + extra[owner])
         char = self.model.vocab.char
         return [
             (float(g), int(s), int(s) + 1, char(int(c)), KINDS[int(k)])
             for g, s, c, k in zip(gains[first], pos[first], cand[first], kind[first], strict=True)
         ]
+
+    def _seen_four(self, padded: np.ndarray, pos: np.ndarray, cand: np.ndarray) -> np.ndarray:
+        """Whether the candidate makes, with its neighbours, a four-character sequence official prose has seen."""
+        p = pos + HALF
+        seen = np.zeros(len(pos), dtype=bool)
+        for first in range(-3, 1):
+            columns = [cand if first + k == 0 else padded[p + first + k] for k in range(4)]
+            seen |= np.isfinite(self.model.log_counts(pack_rows(np.stack(columns, axis=1))))
+        return seen
 
     def _pairs(
         self,
@@ -389,15 +429,17 @@ class TypoLayer:
         gain[intact] = -np.inf
         return gain  # type: ignore[no-any-return]  # numpy arithmetic is typed Any
 
-    def _in_formula(self, ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    def _in_formula(self, ids: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Numbered formulas and slogans (两区三带, 五位一体): numeral and character alternate around the slot.
-        A lone numeral beside it (第二十六条, 行为之一) frames nothing: that slot is judged like any other."""
+        (inside the formula, just before it): a character before one (历尽千辛万苦) only meets the formula's
+        rarity, a character inside may be a slip of a formula official prose writes (四粱八柱). A lone numeral
+        beside the slot (第二十六条, 行为之一) frames nothing: that slot is judged like any other."""
         numeral = self._numeral[np.concatenate([np.full(3, BOUNDARY), ids, np.full(3, BOUNDARY)])]
         p = positions + 3
         between = numeral[p - 1] & numeral[p + 1]
         after_pair = numeral[p - 1] & ~numeral[p - 2] & numeral[p - 3]
         before_pair = numeral[p + 1] & ~numeral[p + 2] & numeral[p + 3]
-        return between | after_pair | before_pair  # type: ignore[no-any-return]
+        return between | after_pair, before_pair & ~(between | after_pair)
 
     def _enumerated(self, ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
         """Items of an enumeration that share their first character (良种、良技、良机): the second character

@@ -23,6 +23,10 @@ SLIPS = [
     ("推动高质量发展取得新的重大进展，经济运行总体平温。", "温", "稳"),
     ("深入开展爱国卫生运动，持续改善城乡人居环镜。", "镜", "境"),
     ("依照本办法弟二十六条的规定予以处罚。", "弟", "第"),  # a numeral beside a slot is no formula
+    # Inside a formula or beside a doubled character, where the correction makes the construction official
+    # prose writes: the written one is a slip of it.
+    ("加快搭建改革的四粱八柱，夯实制度基础。", "粱", "梁"),
+    ("牢固树立安生生产理念，压实各方责任。", "生", "全"),
 ]
 # Two slips close together: each spoils the other's context, the second decoding round finds both.
 CLOSE_SLIPS = [
@@ -50,7 +54,12 @@ CORRECT = [
     "代表团团长、总统助理梅金斯基在会谈后表示满意。",  # a transliterated foreign name
     "欢迎更多企业赴爱投资，爱方愿提供便利。",  # a one-character country name in its frames
     "春节游园会以“金蛇狂舞，巳巳如意”为主题。",  # reduplication is written on purpose
+    "党和人民历尽千辛万苦，取得了伟大成就。",  # beside a formula, not inside it
+    "感谢钟毓玹老师多年来的辛勤付出。",  # a person's name before a title
+    "记者邱玥萱在现场看到，工人们正在加紧施工。",  # a person's name after a role
 ]
+# A slip that leaves only one unseen trigram (职业 is a word): shown to an editor, never stored.
+LONE_SLIP = ("被吊销律师、公证员职业证书的，不得重新申请。", "职", "执")
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +88,14 @@ def test_neighbouring_slips_are_each_found(engine: Detector, text: str, expected
 @pytest.mark.parametrize("text", CORRECT)
 def test_silent_on_correct_sentences(engine: Detector, text: str) -> None:
     assert [h.text for h in engine.check(text, date=dt.date(2025, 6, 1)) if h.rule_id == "typo.lm"] == []
+
+
+def test_a_slip_with_one_unseen_trigram_is_for_the_editor_only(engine: Detector) -> None:
+    text, wrong, right = LONE_SLIP
+    draft = [(h.text, h.suggestions[0]) for h in engine.check(text) if h.rule_id == "typo.lm"]
+    inspection = [h for h in engine.check(text, profile="inspection") if h.rule_id == "typo.lm"]
+    assert draft == [(wrong, right)]
+    assert inspection == []
 
 
 def test_inspection_reports_a_subset_of_draft(engine: Detector) -> None:
