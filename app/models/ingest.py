@@ -13,6 +13,7 @@ from app.db import Base
 
 INGEST_STATUSES = ("running", "done")
 INGEST_CHUNK_STATUSES = ("pending", "running", "done")
+INGEST_CHUNK_KINDS = ("lines", "repeats")
 
 
 class IngestJob(Base):
@@ -48,12 +49,16 @@ class IngestChunk(Base):
     __tablename__ = "ingest_chunk"
     __table_args__ = (
         CheckConstraint("status IN (" + ", ".join(f"'{s}'" for s in INGEST_CHUNK_STATUSES) + ")", name="status"),
+        CheckConstraint("kind IN (" + ", ".join(f"'{k}'" for k in INGEST_CHUNK_KINDS) + ")", name="kind"),
         UniqueConstraint("job_id", "seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     job_id: Mapped[int] = mapped_column(ForeignKey("ingest_job.id", ondelete="CASCADE"), index=True)
     seq: Mapped[int]
+    # "lines": first copies; "repeats": lines repeating an earlier one, ingested once every "lines" chunk of
+    # the job is done, so that the file's first copy is the one stored (app/services/queued_ingest.py).
+    kind: Mapped[str] = mapped_column(String(8), default="lines")
     first_line: Mapped[int]
     # [[line, item], …] as read from the file; emptied (NULL) when the chunk is done: its articles are stored
     # by then, and its failed lines are in `problems` with their numbers.

@@ -16,6 +16,10 @@ JSON are recorded on the job by number and never queued. The chunks then go on t
 - A chunk's items stay in its row until it is done (a retry needs them), then are cleared: the articles
   are in the article table and the failed lines in the chunk's problems with their numbers, so a second
   copy of every text would only double what a million-article ingest stores.
+- Which of two copies of an article in the file is stored must not depend on which worker is faster: a
+  line that repeats an earlier one goes to a "repeats" chunk, ingested only when every chunk of first
+  copies is done (by the worker that finished the last of them), so the first copy is stored, as by
+  `cuomin ingest`, and the repeats are its duplicates.
 - The job is done when its last chunk is; until then its progress is the sum of its chunks.
 """
 
@@ -29,8 +33,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import exists, func, insert, select, update
+from sqlalchemy.orm import Session, aliased, sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.clock import utcnow
@@ -69,6 +73,18 @@ def read_lines(lines: Iterable[str]) -> Iterator[tuple[int, Any, int]]:
             yield number, BAD_LINE, len(line)
 
 
+def _keys(item: Any) -> tuple[int, ...]:
+    """What a line would repeat an earlier one by, from its raw JSON: the account as named and the url, and
+    the account as named and the content. Only a hint for scheduling (see start): two lines naming one
+    account differently (by id and by filing number) or the same text in two forms are not caught."""
+    if not isinstance(item, dict):
+        return ()
+    account = tuple(str(item.get(k) or "").strip() for k in ("account_id", "filing_no"))
+    content = hash((account, str(item.get("title") or "").strip(), item.get("text"), item.get("html")))
+    url = str(item.get("url") or "").strip()
+    return (content, hash((account, url))) if url else (content,)
+
+
 def start(
     *,
     session: Session,
@@ -78,8 +94,13 @@ def start(
     organization_scope: int | None = None,
     created_by: str | None = None,
 ) -> tuple[IngestJob, list[int]]:
-    """A new job and its chunks (their ids, to put on the queue), all in one transaction: a file that fails
-    to read half way (not UTF-8) leaves nothing. Memory holds one chunk at a time."""
+    """A new job and its chunks (the ids of those to put on the queue now), all in one transaction: a file that
+    fails to read half way (not UTF-8) leaves nothing.
+
+    A line that repeats an earlier one (same account and url, or same account and content, as far as the
+    raw JSON tells) goes to a "repeats" chunk, ingested only once every other chunk is done: as with
+    `cuomin ingest`, the first of two copies in the file is the one stored, whichever worker runs first.
+    Memory holds one chunk of each kind, and a hash or two per line."""
     now = utcnow()
     job = IngestJob(
         label=label[:200], organization_scope=organization_scope, created_by=created_by, total=0, created_at=now
@@ -87,14 +108,18 @@ def start(
     session.add(job)
     session.flush()
     bad: list[dict[str, Any]] = []
-    part: list[list[Any]] = []
-    chars = seq = total = 0
+    parts: dict[str, list[list[Any]]] = {"lines": [], "repeats": []}
+    chars = {"lines": 0, "repeats": 0}
+    seen: set[int] = set()
+    seq = total = 0
 
-    def store() -> None:
-        nonlocal part, chars, seq
+    def store(kind: str) -> None:
+        nonlocal seq
+        part = parts[kind]
         row = {
             "job_id": job.id,
             "seq": seq,
+            "kind": kind,
             "first_line": part[0][0],
             "items": part,
             "total": len(part),
@@ -107,7 +132,7 @@ def start(
             "hits": 0,
         }
         session.execute(insert(IngestChunk), [row])
-        part, chars, seq = [], 0, seq + 1
+        parts[kind], chars[kind], seq = [], 0, seq + 1
 
     try:
         for number, item, length in read_lines(lines):
@@ -115,21 +140,25 @@ def start(
             if item is BAD_LINE:
                 bad.append({"line": number, "code": "invalid_json", "error": NOT_JSON})
                 continue
-            part.append([number, item])
-            chars += length
-            if len(part) >= size or chars >= CHUNK_CHARS:
-                store()
+            keys = _keys(item)
+            kind = "repeats" if any(k in seen for k in keys) else "lines"
+            seen.update(keys)
+            parts[kind].append([number, item])
+            chars[kind] += length
+            if len(parts[kind]) >= size or chars[kind] >= CHUNK_CHARS:
+                store(kind)
     except UnicodeDecodeError:
         session.rollback()
         raise Invalid("not_utf8", f"文件 {label} 不是 UTF-8 编码的文本") from None
-    if part:
-        store()
+    for kind in ("lines", "repeats"):
+        if parts[kind]:
+            store(kind)
     job.total, job.line_errors, job.errors = total, bad, len(bad)
     if seq == 0:  # nothing to queue: every line was bad, or the file was empty
         job.status, job.finished_at = "done", now
     session.commit()
-    ids = list(session.scalars(select(IngestChunk.id).where(IngestChunk.job_id == job.id).order_by(IngestChunk.seq)))
-    return job, ids
+    query = select(IngestChunk.id).where(IngestChunk.job_id == job.id, IngestChunk.kind == "lines")
+    return job, list(session.scalars(query.order_by(IngestChunk.seq)))
 
 
 @dataclass
@@ -163,15 +192,11 @@ def progress(*, session: Session, job_id: int, problems: int = SHOWN_PROBLEMS) -
         counts = {"created": created, "duplicates": duplicates, "errors": errors + len(bad), "hits": hits}
         for name, value in counts.items():
             set_committed_value(job, name, value)
-    # The chunks' problems in line order (chunks follow the file): once `problems` of them are read, no later
-    # chunk has a line among the first `problems`.
-    found, taken = list(bad), 0
-    query = select(IngestChunk.problems).where(IngestChunk.job_id == job_id, IngestChunk.problems.is_not(None))
-    for rows in session.scalars(query.order_by(IngestChunk.seq)):
-        if taken >= problems:
-            break
-        found.extend(rows)
-        taken += len(rows)
+    found = list(bad)
+    if problems:
+        query = select(IngestChunk.problems).where(IngestChunk.job_id == job_id, IngestChunk.problems.is_not(None))
+        for rows in session.scalars(query):
+            found.extend(rows)
     found.sort(key=lambda p: p["line"])
     done = lines_done + len(bad)
     return Progress(job=job, done=done, chunks=chunks, chunks_done=chunks_done, problems=found[:problems])
@@ -179,7 +204,7 @@ def progress(*, session: Session, job_id: int, problems: int = SHOWN_PROBLEMS) -
 
 def stalled(session: Session, stall: dt.timedelta) -> list[int]:
     """Chunks of running jobs that no live worker moves (never claimed, or the owner's heartbeat is older than
-    the stall timeout): the queue gets them again."""
+    the stall timeout): the queue gets them again. A repeats chunk only once its job's other chunks are done."""
     rows = session.scalars(
         select(IngestChunk.id)
         .join(IngestJob, IngestJob.id == IngestChunk.job_id)
@@ -187,10 +212,17 @@ def stalled(session: Session, stall: dt.timedelta) -> list[int]:
             IngestJob.status == "running",
             IngestChunk.status != "done",
             IngestChunk.heartbeat_at < utcnow() - stall,
+            (IngestChunk.kind == "lines") | ~_lines_left(IngestChunk.job_id),
         )
         .order_by(IngestChunk.id)
     )
     return list(rows)
+
+
+def _lines_left(job_id: Any) -> Any:
+    """Whether the job still has a chunk of first copies (kind "lines") that is not done."""
+    other = aliased(IngestChunk)
+    return exists().where(other.job_id == job_id, other.kind == "lines", other.status != "done")
 
 
 @dataclass
@@ -204,9 +236,19 @@ class IngestWorker:
     max_article_bytes: int
 
     def run(self, chunk_id: int, owner: str) -> str:
-        """Claim the chunk, ingest its items and record the outcome, then finish the job if it was the last
-        chunk. What happened: "done", or "busy" (another worker has it, or it is done). Raises Fenced when
-        the chunk was taken over meanwhile."""
+        """Claim the chunk, ingest its items and record the outcome; after the job's last chunk of first
+        copies, ingest its repeats chunks too (another worker may take some), then finish the job. What
+        happened: "done", or "busy" (another worker has it, it is done, or it is a repeats chunk whose
+        turn has not come). Raises Fenced when a chunk was taken over meanwhile."""
+        outcome = self._run_one(chunk_id, owner)
+        if outcome != "done":
+            return outcome
+        for following in self._finish(chunk_id):
+            self._run_one(following, owner)
+            self._finish(following)
+        return outcome
+
+    def _run_one(self, chunk_id: int, owner: str) -> str:
         if not self._claim(chunk_id, owner):
             return "busy"
         with self.reads() as session:
@@ -225,7 +267,7 @@ class IngestWorker:
             origin=Origin(chunk_id, partial(self._fence, chunk_id, owner)),
         )
         self._record(chunk_id, owner, result, [line for line, _item in numbered])
-        self._finish(job_id)
+        log.info("ingest %s: chunk %s done", job_id, chunk_id)
         return "done"
 
     def _claim(self, chunk_id: int, owner: str) -> bool:
@@ -236,6 +278,7 @@ class IngestWorker:
                 .where(
                     IngestChunk.id == chunk_id,
                     IngestChunk.status != "done",
+                    (IngestChunk.kind == "lines") | ~_lines_left(IngestChunk.job_id),
                     (IngestChunk.status == "pending")
                     | (IngestChunk.owner == owner)
                     | (IngestChunk.heartbeat_at < now - self.stall),
@@ -282,17 +325,22 @@ class IngestWorker:
             )
             session.commit()
 
-    def _finish(self, job_id: int) -> None:
-        """The job done, with its chunks' sums, when none is left. Its row is locked: two workers finishing
-        the last chunks at once do this one after the other."""
+    def _finish(self, chunk_id: int) -> list[int]:
+        """After a chunk is done: once the job's chunks of first copies are all done, its repeats chunks not
+        yet done (for this worker to run); the job done, with its chunks' sums, when no chunk is left. The
+        job's row is locked: two workers finishing the last chunks at once do this one after the other."""
         with self.sessions() as session:
+            job_id = session.scalar(select(IngestChunk.job_id).where(IngestChunk.id == chunk_id))
             job = session.scalars(select(IngestJob).where(IngestJob.id == job_id).with_for_update()).one()
-            left = session.scalar(
-                select(func.count()).where(IngestChunk.job_id == job_id, IngestChunk.status != "done")
-            )
+            left = session.execute(
+                select(IngestChunk.id, IngestChunk.kind)
+                .where(IngestChunk.job_id == job_id, IngestChunk.status != "done")
+                .order_by(IngestChunk.seq)
+            ).all()
             if job.status != "running" or left:
                 session.rollback()
-                return
+                waiting = job.status == "running" and not any(kind == "lines" for _id, kind in left)
+                return [chunk for chunk, _kind in left] if waiting else []
             sums = progress(session=session, job_id=job_id, problems=0).job
             session.execute(
                 update(IngestJob)
@@ -309,3 +357,4 @@ class IngestWorker:
             )
             session.commit()
             log.info("ingest %s done: %s created", job_id, sums.created)
+            return []

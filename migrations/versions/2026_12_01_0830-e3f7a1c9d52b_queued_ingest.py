@@ -42,6 +42,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("job_id", sa.Integer(), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=8), nullable=False),
         sa.Column("first_line", sa.Integer(), nullable=False),
         sa.Column("items", sa.JSON(), nullable=True),
         sa.Column("total", sa.Integer(), nullable=False),
@@ -56,6 +57,7 @@ def upgrade() -> None:
         sa.Column("problems", sa.JSON(), nullable=True),
         sa.Column("finished_at", sa.DateTime(), nullable=True),
         sa.CheckConstraint("status IN ('pending', 'running', 'done')", name=op.f("ck_ingest_chunk_status")),
+        sa.CheckConstraint("kind IN ('lines', 'repeats')", name=op.f("ck_ingest_chunk_kind")),
         sa.ForeignKeyConstraint(
             ["job_id"], ["ingest_job.id"], name=op.f("fk_ingest_chunk_job_id_ingest_job"), ondelete="CASCADE"
         ),

@@ -90,7 +90,7 @@ def test_a_file_becomes_chunks_that_workers_ingest_with_each_line_accounted_for(
         json.dumps(item(0)),  # line 5: stored before
         "[1, 2]",  # line 6: not an object
         json.dumps(item(3)),
-        json.dumps(item(2)),  # line 8: repeats line 4
+        json.dumps(item(2, title="再发第2篇")),  # line 8: line 4's url again: a repeat, after the rest
         json.dumps(item(4, filing_no="NOPE")),  # line 9: no such account
         json.dumps(item(5)),
     ]
@@ -100,25 +100,33 @@ def test_a_file_becomes_chunks_that_workers_ingest_with_each_line_accounted_for(
         assert (job.status, job.total, job.errors) == ("running", 9, 1)
         assert job.line_errors == [{"line": 3, "code": "invalid_json", "error": "不是有效的 JSON"}]
         chunks = session.scalars(select(IngestChunk).where(IngestChunk.job_id == job_id).order_by(IngestChunk.seq))
-        assert [(c.first_line, [n for n, _ in c.items], c.status) for c in chunks] == [
-            (1, [1, 4, 5], "pending"),
-            (6, [6, 7, 8], "pending"),
-            (9, [9, 10], "pending"),
+        layout = [(c.kind, c.first_line, [n for n, _ in c.items], c.status) for c in chunks]
+        assert layout == [
+            ("lines", 1, [1, 4, 5], "pending"),
+            ("lines", 6, [6, 7, 9], "pending"),
+            ("lines", 10, [10], "pending"),
+            ("repeats", 8, [8], "pending"),
         ]
+        repeats = session.scalar(select(IngestChunk.id).where(IngestChunk.kind == "repeats"))
+        # Put on the queue: the chunks of first copies; the repeats wait for them (stalled() holds them back).
+        assert repeats not in ids and len(ids) == 3
         assert queued_ingest.stalled(session, dt.timedelta(0)) == ids  # pending: the queue may have missed them
     w = worker(sessions, mini)
+    assert w.run(repeats, "w0") == "busy"  # not its turn
     assert w.run(ids[0], "w1") == "done"
     with sessions() as session:  # progress while the job runs: the sum of its chunks
         state = queued_ingest.progress(session=session, job_id=job_id)
-        assert (state.job.status, state.done, state.chunks, state.chunks_done) == ("running", 4, 3, 1)
+        assert (state.job.status, state.done, state.chunks, state.chunks_done) == ("running", 4, 4, 1)
         assert (state.job.created, state.job.duplicates, state.job.errors) == (2, 1, 1)
     assert w.run(ids[0], "w1") == "busy"  # done: a second delivery of the task does nothing
-    for chunk_id in ids[1:]:
-        assert w.run(chunk_id, f"w{chunk_id}") == "done"
+    assert w.run(ids[1], "w2") == "done"
+    with sessions() as session:
+        assert queued_ingest.stalled(session, dt.timedelta(0)) == [ids[2]]
+    assert w.run(ids[2], "w3") == "done"  # the last chunk of first copies: its worker runs the repeats too
     with sessions() as session:
         state = queued_ingest.progress(session=session, job_id=job_id)
         job = state.job
-        assert (job.status, job.total, state.done, state.chunks_done) == ("done", 9, 9, 3)
+        assert (job.status, job.total, state.done, state.chunks_done) == ("done", 9, 9, 4)
         assert (job.created, job.duplicates, job.errors, job.hits) == (4, 2, 3, 8)
         assert [(p["line"], p["code"]) for p in state.problems] == [
             (3, "invalid_json"),
@@ -129,7 +137,7 @@ def test_a_file_becomes_chunks_that_workers_ingest_with_each_line_accounted_for(
         assert set(session.scalars(select(IngestChunk.items).where(IngestChunk.job_id == job_id))) == {None}
         assert queued_ingest.stalled(session, dt.timedelta(0)) == []
     stored = articles(sessions)
-    assert sorted(stored) == ["第0篇", "第1篇", "第2篇", "第3篇", "第5篇"]
+    assert sorted(stored) == ["第0篇", "第1篇", "第2篇", "第3篇", "第5篇"]  # the first copy of line 4's url
     assert stored["第0篇"][0] is None and {stored[f"第{n}篇"][0] for n in (1, 2)} == {ids[0]}
     assert all(hits == 2 for _chunk, hits in stored.values())  # 截止 and 做为
 
@@ -143,11 +151,14 @@ def test_a_retried_chunk_counts_what_its_killed_attempt_wrote_once(
     # item 6 has item 2's content under another url: a duplicate of it (same account and content)
     numbered[6]["title"] = "第2篇"
     job_id, (chunk_id,) = start(sessions, [json.dumps(i) for i in numbered], size=100)
+    with sessions() as session:  # items 2 and 6 repeat earlier ones: they wait in the repeats chunk
+        firsts = session.get(IngestChunk, chunk_id).items
+    assert [line for line, _item in firsts] == [1, 2, 4, 5, 6]
     a, b = worker(sessions, mini), worker(sessions, mini)
     assert a._claim(chunk_id, "A")
     # A writes the first articles of the chunk, then is killed (it records nothing).
     fence = Origin(chunk_id, partial(a._fence, chunk_id, "A"))
-    first = ingest_many(sessions=sessions, pool=pool, items=numbered[:3], max_article_bytes=LIMIT, origin=fence)
+    first = ingest_many(sessions=sessions, pool=pool, items=numbered[:2], max_article_bytes=LIMIT, origin=fence)
     assert len(first.created) == 2
     assert not b._claim(chunk_id, "B")  # A's heartbeat is fresh
     age(sessions, chunk_id)
@@ -155,9 +166,8 @@ def test_a_retried_chunk_counts_what_its_killed_attempt_wrote_once(
     with sessions() as session:
         chunk = session.get(IngestChunk, chunk_id)
         assert (chunk.status, chunk.owner, chunk.attempts) == ("done", "B", 2)
-        # created: items 1, 2, 3, 4 (1 and 2 by A's attempt, counted once); duplicates: the repeat of 1,
-        # the article stored before, and item 6 (item 2's content).
-        assert (chunk.created, chunk.duplicates, chunk.errors, chunk.hits) == (4, 3, 0, 8)
+        # created: items 1, 2, 3, 4 (1 and 2 by A's attempt, counted once); duplicate: the article stored before
+        assert (chunk.created, chunk.duplicates, chunk.errors, chunk.hits) == (4, 1, 0, 8)
         job = session.get(IngestJob, job_id)
         assert (job.status, job.created, job.duplicates) == ("done", 4, 3)
     stored = articles(sessions)
