@@ -716,10 +716,10 @@ def _rescan_on_queue(quarter: str | None, since: str | None, until: str | None) 
 
 
 @main.command()
-@click.option("--concurrency", type=click.IntRange(1, 64), default=1, show_default=True, help="本进程同时扫描的块数。")
+@click.option("--concurrency", type=click.IntRange(1, 64), default=1, show_default=True, help="本进程同时处理的块数。")
 def worker(concurrency: int) -> None:
-    """从 PostgreSQL 的任务队列取重新扫描的块来扫描（每个 CPU 核运行一个；多台机器共用同一个数据库）。
-    内置 SQLite 上不需要：重新扫描在服务进程内进行。"""
+    """从 PostgreSQL 的任务队列取重新扫描和入库（cuomin ingest --queue）的块来处理（每个 CPU 核运行一个；
+    多台机器共用同一个数据库）。内置 SQLite 上不需要：重新扫描在服务进程内进行。"""
     import logging
 
     from app import worker as queue_worker

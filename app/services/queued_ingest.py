@@ -79,10 +79,12 @@ def _keys(item: Any) -> tuple[int, ...]:
     account differently (by id and by filing number) or the same text in two forms are not caught."""
     if not isinstance(item, dict):
         return ()
-    account = tuple(str(item.get(k) or "").strip() for k in ("account_id", "filing_no"))
-    content = hash((account, str(item.get("title") or "").strip(), item.get("text"), item.get("html")))
-    url = str(item.get("url") or "").strip()
-    return (content, hash((account, url))) if url else (content,)
+    fields = [item.get(k) for k in ("account_id", "filing_no", "title", "text", "html", "url")]
+    if not all(isinstance(f, str | int | None) for f in fields):
+        return ()  # not an article: it fails validation wherever it is
+    account_id, filing_no, title, body, html, url = (str(f).strip() if f is not None else "" for f in fields)
+    content = hash((account_id, filing_no, title, body, html))
+    return (content, hash((account_id, filing_no, url))) if url else (content,)
 
 
 def start(

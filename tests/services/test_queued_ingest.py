@@ -213,9 +213,12 @@ def test_a_file_of_nothing_to_queue_is_done_at_once_and_one_not_utf8_stores_noth
     with sessions() as session:
         job = session.get(IngestJob, job_id)
         assert (ids, job.status, job.total, job.errors) == ([], "done", 1, 1)
+    # Fields of the wrong types are the workers' to report, like any invalid article.
+    _job_id, ids = start(sessions, ['{"filing_no": "A", "title": {"x": 1}, "text": [1]}'])
+    assert len(ids) == 1
     latin = io.TextIOWrapper(io.BytesIO(json.dumps(item(1)).encode() + b"\n\xff\xfe\n"), encoding="utf-8-sig")
     with sessions() as session, pytest.raises(Invalid, match="不是 UTF-8"):
         queued_ingest.start(session=session, lines=latin, label="坏.jsonl")
     with sessions() as session:
-        assert session.scalar(select(func.count()).select_from(IngestJob)) == 1
-        assert session.scalar(select(func.count()).select_from(IngestChunk)) == 0
+        assert session.scalar(select(func.count()).select_from(IngestJob)) == 2
+        assert session.scalar(select(func.count()).select_from(IngestChunk)) == 1
