@@ -367,10 +367,17 @@ INGEST_BATCH = 1000  # lines read, checked and written together (one batch of PO
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--workers", default=None, type=click.IntRange(0, 64), help="检查进程数，默认 CUOMIN_INGEST_WORKERS。")
-def ingest(file: Path, workers: int | None) -> None:
+@click.option("--queue", is_flag=True, help="PostgreSQL 上：整个文件分块放进任务队列，由 cuomin worker 进程入库。")
+@click.option("--no-wait", is_flag=True, help="与 --queue 一起：放进队列后只显示任务编号，不等入库完成。")
+def ingest(file: Path, workers: int | None, queue: bool, no_wait: bool) -> None:
     """入库 JSONL 文件中的文章（每行与 POST /api/articles 的请求体相同），显示进度；有错误时退出码 1。
 
     每 1,000 行一批：多进程检查，分块写入；中断后重新运行，已入库的文章不会重复。"""
+    if no_wait and not queue:
+        raise click.UsageError("--no-wait 只能与 --queue 一起使用")
+    if queue:
+        _ingest_on_queue(file, wait=not no_wait)
+        return
     from tqdm import tqdm
 
     from app.db import session_factory
@@ -424,6 +431,55 @@ def ingest(file: Path, workers: int | None) -> None:
         click.echo(f"第 {number} 行：{error}", err=True)
     click.echo(f"新入库 {created} 篇，已入库过 {duplicates} 篇，出错 {len(errors)} 篇。")
     sys.exit(1 if errors else 0)
+
+
+def _ingest_on_queue(file: Path, *, wait: bool) -> None:
+    """`cuomin ingest FILE --queue`: the file stored as a job and its chunks, the chunks on the queue, then
+    the job's progress (the sum of its chunks) until it is done."""
+    import time
+
+    from tqdm import tqdm
+
+    from app.db import session_factory
+    from app.services import queued_ingest
+    from app.services.queue import live_workers, start_queued_ingest, uses_queue
+
+    settings = get_settings()
+    if not uses_queue(settings.db_url):
+        raise click.UsageError(
+            "--queue 需要 PostgreSQL（CUOMIN_DATABASE_URL）：任务队列在 PostgreSQL 上；内置 SQLite 上不加 --queue 即可"
+        )
+    with database() as engine:
+        with file.open(encoding="utf-8-sig") as lines, session_factory(engine)() as session:
+            job, ids = start_queued_ingest(
+                session=session,
+                lines=lines,
+                label=file.name,
+                size=settings.ingest_chunk_articles,
+                database_url=settings.db_url,
+            )
+        click.echo(f"入库任务 #{job.id} 已放进任务队列：{job.total} 行，{len(ids)} 块。", err=True)
+        if not wait:
+            click.echo(job.id)
+            return
+        if ids and not live_workers(settings.db_url):
+            click.echo("注意：现在没有运行中的 cuomin worker，任务要等它启动后才会进行。", err=True)
+        reads = session_factory(engine, read_only=True)
+        with tqdm(total=job.total, unit="篇", desc=f"入库 #{job.id}", file=sys.stderr, disable=None) as bar:
+            while True:
+                with reads() as session:
+                    state = queued_ingest.progress(session=session, job_id=job.id, problems=0)
+                bar.update(state.done - bar.n)
+                if state.job.status != "running":
+                    break
+                time.sleep(1.0)
+        with reads() as session:  # every failed line, to fix them and ingest them again
+            state = queued_ingest.progress(session=session, job_id=job.id, problems=state.job.errors)
+    for problem in state.problems:
+        click.echo(f"第 {problem['line']} 行：{problem['error']}", err=True)
+    done = state.job
+    click.echo(f"新入库 {done.created} 篇，已入库过 {done.duplicates} 篇，出错 {done.errors} 篇。")
+    sys.exit(1 if done.errors else 0)
 
 
 @main.group()
@@ -660,10 +716,10 @@ def _rescan_on_queue(quarter: str | None, since: str | None, until: str | None) 
 
 
 @main.command()
-@click.option("--concurrency", type=click.IntRange(1, 64), default=1, show_default=True, help="本进程同时扫描的块数。")
+@click.option("--concurrency", type=click.IntRange(1, 64), default=1, show_default=True, help="本进程同时处理的块数。")
 def worker(concurrency: int) -> None:
-    """从 PostgreSQL 的任务队列取重新扫描的块来扫描（每个 CPU 核运行一个；多台机器共用同一个数据库）。
-    内置 SQLite 上不需要：重新扫描在服务进程内进行。"""
+    """从 PostgreSQL 的任务队列取重新扫描和入库（cuomin ingest --queue）的块来处理（每个 CPU 核运行一个；
+    多台机器共用同一个数据库）。内置 SQLite 上不需要：重新扫描在服务进程内进行。"""
     import logging
 
     from app import worker as queue_worker

@@ -22,15 +22,16 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(200_000, ge=1, description="单次检查文本的最大字符数")
     context_chars: int = Field(20, ge=0, le=200, description="命中上下文前后各取的字符数")
     log_level: str = Field("info", description="日志级别：debug、info、warning、error")
-    workers: int = Field(
-        0, ge=0, le=64, description="cuomin serve 的工作进程数，每个进程一份检测器；0 表示按 CPU 核数"
-    )
+    workers: int = Field(0, ge=0, le=64, description="cuomin serve 的工作进程数，每个进程一份检测器；0 表示按 CPU 核数")
     cache_dir: Path | None = Field(
         None,
         description="编译好的词库（检测器）缓存目录；不设时为 $XDG_CACHE_HOME/cuomin 或 ~/.cache/cuomin",
     )
     ingest_workers: int = Field(
         0, ge=0, le=64, description="批量入库（cuomin ingest、POST /api/articles/batch）的检查进程数；0 表示按核数"
+    )
+    ingest_chunk_articles: int = Field(
+        500, ge=1, le=10_000, description="PostgreSQL 上 cuomin ingest --queue 把文件分块放进任务队列，每块的行数"
     )
     rescan_workers: int = Field(0, ge=0, le=64, description="重新扫描使用的进程数；0 表示按 CPU 核数")
     rescan_chunk_articles: int = Field(
@@ -59,6 +60,9 @@ class Settings(BaseSettings):
     )
     max_article_bytes: int = Field(2 * 1024 * 1024, ge=1, description="单篇文章请求体的最大字节数，超过返回 413")
     max_batch_bytes: int = Field(64 * 1024 * 1024, ge=1, description="批量入库请求体的最大字节数，超过返回 413")
+    max_ingest_file_bytes: int = Field(
+        512 * 1024 * 1024, ge=1, description="POST /api/ingests 上传的 JSONL 文件的最大字节数，超过返回 413"
+    )
     max_body_bytes: int = Field(
         4 * 1024 * 1024, ge=1, description="其他请求（检查、审核、豁免……）请求体的最大字节数，超过返回 413"
     )

@@ -17,7 +17,19 @@ from app import __version__
 from app.api import access_log, auth, docs, errors, replicas
 from app.api.database import close_database, open_database
 from app.api.limits import BodyLimit
-from app.api.routes import accounts, articles, check, exemptions, hits, languagetool, me, platforms, reports, rescans
+from app.api.routes import (
+    accounts,
+    articles,
+    check,
+    exemptions,
+    hits,
+    ingests,
+    languagetool,
+    me,
+    platforms,
+    reports,
+    rescans,
+)
 from app.api.token_path import TokenInPath
 from app.api.workers import LEXICON_MARKER, SharedDetectorHolder, state_dir
 from app.config import Settings, get_settings
@@ -89,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         exemptions.router,
         me.router,
         rescans.router,
+        ingests.router,
         reports.router,
         platforms.router,
     ):
@@ -97,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     limits = {
         "/api/articles": (settings.max_article_bytes, "文章"),
         "/api/articles/batch": (settings.max_batch_bytes, "批量入库请求"),
+        "/api/ingests": (settings.max_ingest_file_bytes, "入库文件"),
     }
     app.add_middleware(BodyLimit, limits=limits, default=(settings.max_body_bytes, "请求"))
     if settings.cors_origin_list:  # browser-based LanguageTool clients (Obsidian, web editors) call from other origins

@@ -1,4 +1,4 @@
-"""`cuomin worker`: one process that takes re-scan chunks from the PostgreSQL job queue.
+"""`cuomin worker`: one process that takes re-scan and ingest chunks from the PostgreSQL job queue.
 
 Each worker process loads the detector once (from the compiled cache) and scans one chunk at a time on one
 core; run one per core, on as many machines as there are (they share nothing but the database). A worker
@@ -14,11 +14,13 @@ import logging
 import threading
 from dataclasses import dataclass
 
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from app.config import Settings, get_settings
 from app.detection.detector import Detector
-from app.services import chunks
+from app.services import chunks, queued_ingest
+from app.services.batch_ingestion import Fenced
 
 log = logging.getLogger("cuomin.worker")
 
@@ -27,7 +29,9 @@ log = logging.getLogger("cuomin.worker")
 class _State:
     settings: Settings
     worker: chunks.Worker
+    ingester: queued_ingest.IngestWorker
     lock: threading.Lock
+    followed: str | None = None  # the announced lexicon version last acted on
 
 
 _state: _State | None = None
@@ -64,7 +68,14 @@ def setup(settings: Settings | None = None, detector: Detector | None = None) ->
         stall=stall,
         batch=settings.rescan_batch,
     )
-    _state = _State(settings=settings, worker=worker, lock=threading.Lock())
+    ingester = queued_ingest.IngestWorker(
+        sessions=worker.sessions,
+        reads=worker.reads,
+        detector=worker.detector,
+        stall=stall,
+        max_article_bytes=settings.max_article_bytes,
+    )
+    _state = _State(settings=settings, worker=worker, ingester=ingester, lock=threading.Lock())
     return worker
 
 
@@ -93,6 +104,40 @@ def scan_chunk(chunk_id: int, *, owner: str) -> str:
             log.warning("%s", exc)
             return "fenced"
     return outcome
+
+
+def ingest_chunk(chunk_id: int, *, owner: str) -> str:
+    """The queue's task: claim the chunk of a large ingest and ingest it, with the lexicon the service
+    announced (`lexicon_state`) when it differs from the one loaded and the files on disk have it."""
+    state = _current()
+    with state.lock:
+        _follow_announced(state)
+        state.ingester.detector = state.worker.detector
+        try:
+            return state.ingester.run(chunk_id, owner)
+        except Fenced as exc:
+            log.warning("%s", exc)
+            return "fenced"
+
+
+def _follow_announced(state: _State) -> None:
+    with state.worker.reads() as session:
+        announced = session.scalar(text("SELECT version FROM lexicon_state WHERE id = 1"))
+    if announced is None or announced in (state.worker.detector.version, state.followed):
+        return
+    state.followed = announced  # one look at the files per announcement
+    fresh = _load(state.settings)
+    if fresh.version != state.worker.detector.version:
+        log.info("lexicon changed on disk: %s → %s", state.worker.detector.version, fresh.version)
+        state.worker.detector = fresh
+    if fresh.version != announced:
+        log.warning("the service announced lexicon %s, the files here are %s", announced, fresh.version)
+
+
+def stalled_ingest_chunks() -> list[int]:
+    state = _current()
+    with state.worker.reads() as session:
+        return queued_ingest.stalled(session, state.worker.stall)
 
 
 def stalled_chunks() -> list[int]:

@@ -9,6 +9,7 @@ from app.models.disclosure import (
     DisclosureFigure,
     DisclosureUnit,
 )
+from app.models.ingest import IngestChunk, IngestJob
 from app.models.replica import LexiconState, RateBucket
 from app.models.rescan import RescanChunk, RescanJob
 from app.models.review import Exemption, ReviewLog
@@ -25,6 +26,8 @@ __all__ = [
     "DisclosureUnit",
     "Exemption",
     "HitRecord",
+    "IngestChunk",
+    "IngestJob",
     "LexiconState",
     "Organization",
     "RateBucket",

@@ -33,6 +33,10 @@ class Article(Base):
     content_hash: Mapped[str] = mapped_column(String(64))  # sha256 of title and text
     lexicon_version: Mapped[str] = mapped_column(String(64))  # the lexicon of the last scan
     ingested_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The queued ingest chunk that wrote it (app/services/queued_ingest.py), so that a chunk retried after a
+    # killed attempt counts the articles that attempt wrote as its own, not as duplicates. A marker, not a
+    # relation: no foreign key, the article outlives the chunk's bookkeeping.
+    ingest_chunk_id: Mapped[int | None]
 
     account: Mapped[Account] = relationship(lazy="joined")
     # Title hits first ("title" sorts after "body"), then by position.

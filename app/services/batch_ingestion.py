@@ -12,6 +12,10 @@ of ingesting them one by one and a fraction of the cost.
    of the one being written. A chunk that meets a concurrent writer's copy of one of its articles
    (a unique constraint) is rolled back and written article by article, each one then found stored
    (a duplicate) or stored once.
+5. Written for a queued ingest chunk (app/services/queued_ingest.py, `origin`), every write transaction
+   starts with the chunk's fence (a compare-and-set on its owner) and every article carries the chunk's id:
+   a retry of the chunk after a killed attempt counts the articles that attempt wrote as created (once),
+   and only the others as duplicates.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -45,6 +49,20 @@ INTERNAL = "服务器内部错误，该篇未入库"
 # round trips to the checking processes than overlapping a batch of 100 with its write saves), small
 # enough to hold the lock briefly. Bigger batches (`cuomin ingest` reads 1,000 at a time) overlap.
 CHUNK = 250
+
+
+class Fenced(Exception):
+    """The queued chunk writing the batch is no longer the caller's (it was taken for dead): nothing more
+    of it is written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """The queued ingest chunk a batch is written for: its id goes on each article it writes, and `fence`
+    runs first in each write transaction (raising Fenced when the chunk was taken over)."""
+
+    chunk_id: int
+    fence: Callable[[Session], None]
 
 
 @dataclass(slots=True)
@@ -76,8 +94,10 @@ def ingest_many(
     items: Sequence[Any],
     max_article_bytes: int,
     organization_scope: int | None = None,
+    origin: Origin | None = None,
 ) -> BatchResult:
-    """Ingest items (raw JSON objects or ArticleCreate); the result names each item by its index."""
+    """Ingest items (raw JSON objects or ArticleCreate); the result names each item by its index.
+    Raises Fenced (from origin's fence) when the queued chunk is no longer the caller's."""
     result = BatchResult(created=[], duplicates=[], errors=[])
     ready: list[tuple[int, ArticleCreate, Prepared]] = []
     for index, item in enumerate(items):
@@ -91,7 +111,7 @@ def ingest_many(
     if not ready:
         return _sorted(result)
 
-    fresh, repeats = _plan(sessions, ready, organization_scope, result)
+    fresh, repeats = _plan(sessions, ready, organization_scope, result, origin)
     detector = pool.detector
     ids: dict[int, int] = {}  # index -> stored article id
     for chunk, found in _checked(pool, fresh):
@@ -100,7 +120,7 @@ def ingest_many(
             for n in chunk:
                 result.errors.append(BatchError(index=n.index, code="internal_error", error=INTERNAL))
             continue
-        _write_chunk(sessions, chunk, found, detector.version, ids, result)
+        _write_chunk(sessions, chunk, found, detector.version, ids, result, origin)
     for index, earlier in repeats:
         if earlier in ids:
             result.duplicates.append(BatchDuplicate(index=index, id=ids[earlier]))
@@ -155,9 +175,11 @@ def _plan(
     ready: list[tuple[int, ArticleCreate, Prepared]],
     organization_scope: int | None,
     result: BatchResult,
+    origin: Origin | None = None,
 ) -> tuple[list[_New], list[tuple[int, int]]]:
     """The articles to store, and the (index, earlier index) of those repeating one earlier in the batch.
-    Duplicates of stored articles and account errors go straight into result."""
+    Duplicates of stored articles and account errors go straight into result; so do, as created, the
+    articles an earlier attempt of origin's chunk stored (the first item naming each)."""
     accounts: dict[tuple[Any, ...], Account | ServiceError] = {}
     exemptions: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
     placed: list[tuple[int, Prepared, int]] = []
@@ -184,6 +206,7 @@ def _plan(
                 exemptions[account.id] = (tuple(phrases), tuple(rules))
             placed.append((index, prepared, account.id))
         stored = _stored(session, placed)
+        own = _hit_counts(session, {i for i, chunk in stored.values() if origin and chunk == origin.chunk_id})
         session.commit()  # read only: end the transaction (on SQLite it holds the write lock)
 
     fresh: list[_New] = []
@@ -193,9 +216,12 @@ def _plan(
         keys = [(account_id, "hash", prepared.digest)]
         if prepared.url:
             keys.append((account_id, "url", prepared.url))
-        existing = next((stored[k] for k in keys if k in stored), None)
+        existing = next((stored[k][0] for k in keys if k in stored), None)
         if existing is not None:
-            result.duplicates.append(BatchDuplicate(index=index, id=existing))
+            if existing in own:  # written by a killed attempt of this chunk: created by this chunk, once
+                result.created.append(BatchCreated(index=index, id=existing, hits=own.pop(existing)))
+            else:
+                result.duplicates.append(BatchDuplicate(index=index, id=existing))
             continue
         earlier = next((first_of[k] for k in keys if k in first_of), None)
         if earlier is not None:
@@ -207,31 +233,46 @@ def _plan(
     return fresh, repeats
 
 
-def _stored(session: Session, placed: list[tuple[int, Prepared, int]]) -> dict[tuple[int, str, str], int]:
-    """The ids of stored articles that the placed ones would repeat, keyed as in _plan."""
+def _hit_counts(session: Session, article_ids: set[int]) -> dict[int, int]:
+    """{article id: its number of hits} of the given articles."""
+    counts = dict.fromkeys(article_ids, 0)
+    ordered = sorted(article_ids)
+    for first in range(0, len(ordered), 500):
+        query = select(HitRecord.article_id, func.count()).where(HitRecord.article_id.in_(ordered[first : first + 500]))
+        counts.update(
+            (article_id, count) for article_id, count in session.execute(query.group_by(HitRecord.article_id))
+        )
+    return counts
+
+
+def _stored(
+    session: Session, placed: list[tuple[int, Prepared, int]]
+) -> dict[tuple[int, str, str], tuple[int, int | None]]:
+    """The stored articles that the placed ones would repeat, keyed as in _plan: (id, the queued ingest chunk
+    that wrote it or None)."""
     by_account: dict[int, tuple[set[str], set[str]]] = {}
     for _index, prepared, account_id in placed:
         hashes, urls = by_account.setdefault(account_id, (set(), set()))
         hashes.add(prepared.digest)
         if prepared.url:
             urls.add(prepared.url)
-    found: dict[tuple[int, str, str], int] = {}
+    found: dict[tuple[int, str, str], tuple[int, int | None]] = {}
     for account_id, (hashes, urls) in by_account.items():
         hash_list, url_list = sorted(hashes), sorted(urls)
         for first in range(0, max(len(hash_list), len(url_list)), 500):  # bounded IN lists
             same = Article.content_hash.in_(hash_list[first : first + 500])
             if url_list[first : first + 500]:
                 same = or_(same, Article.url.in_(url_list[first : first + 500]))
-            query = select(Article.id, Article.content_hash, Article.url)
+            query = select(Article.id, Article.content_hash, Article.url, Article.ingest_chunk_id)
             rows = session.execute(query.where(and_(Article.account_id == account_id, same)))
-            for article_id, digest, url in rows:
-                found.setdefault((account_id, "hash", digest), article_id)
+            for article_id, digest, url, chunk_id in rows:
+                found.setdefault((account_id, "hash", digest), (article_id, chunk_id))
                 if url:
-                    found.setdefault((account_id, "url", url), article_id)
+                    found.setdefault((account_id, "url", url), (article_id, chunk_id))
     return found
 
 
-def _article_row(new: _New, version: str, now: Any) -> dict[str, Any]:
+def _article_row(new: _New, version: str, now: Any, chunk_id: int | None) -> dict[str, Any]:
     p = new.prepared
     return {
         "account_id": new.account_id,
@@ -242,6 +283,7 @@ def _article_row(new: _New, version: str, now: Any) -> dict[str, Any]:
         "content_hash": p.digest,
         "lexicon_version": version,
         "ingested_at": now,
+        "ingest_chunk_id": chunk_id,
     }
 
 
@@ -249,10 +291,15 @@ def _hit_rows(article_id: int, hits: list[HitDict], version: str, now: Any) -> l
     return [HitRecord.row(h, version, article_id, now) for h in hits]
 
 
-def _insert(session: Session, chunk: list[_New], found: list[list[HitDict]], version: str) -> list[int]:
+def _insert(
+    session: Session, chunk: list[_New], found: list[list[HitDict]], version: str, origin: Origin | None
+) -> list[int]:
     now = utcnow()
+    if origin is not None:
+        origin.fence(session)  # first: on PostgreSQL it holds the chunk's row until this transaction ends
+    chunk_id = origin.chunk_id if origin is not None else None
     statement = insert(Article).returning(Article.id, sort_by_parameter_order=True)
-    ids = list(session.execute(statement, [_article_row(n, version, now) for n in chunk]).scalars())
+    ids = list(session.execute(statement, [_article_row(n, version, now, chunk_id) for n in chunk]).scalars())
     hit_rows = [
         row for article_id, hits in zip(ids, found, strict=True) for row in _hit_rows(article_id, hits, version, now)
     ]
@@ -268,15 +315,18 @@ def _write_chunk(
     version: str,
     ids: dict[int, int],
     result: BatchResult,
+    origin: Origin | None,
 ) -> None:
     try:
         with sessions() as session:
-            stored = _insert(session, chunk, found, version)
+            stored = _insert(session, chunk, found, version, origin)
             session.commit()
+    except Fenced:
+        raise
     except IntegrityError:
         # Another request stored one of these meanwhile: one article per transaction tells which.
         for new, hits in zip(chunk, found, strict=True):
-            _write_one(sessions, new, hits, version, ids, result)
+            _write_one(sessions, new, hits, version, ids, result, origin)
         return
     except Exception:
         log.exception("writing a batch of articles failed")
@@ -295,6 +345,7 @@ def _write_one(
     version: str,
     ids: dict[int, int],
     result: BatchResult,
+    origin: Origin | None,
 ) -> None:
     for _attempt in range(2):
         try:
@@ -302,14 +353,22 @@ def _write_one(
                 existing = _stored(session, [(new.index, new.prepared, new.account_id)])
                 key = (new.account_id, "hash", new.prepared.digest)
                 url_key = (new.account_id, "url", new.prepared.url or "")
-                article_id = existing.get(key) or existing.get(url_key)
-                if article_id is not None:
+                found = existing.get(key) or existing.get(url_key)
+                if found is not None:
                     session.commit()
+                    article_id, writer = found
                     ids[new.index] = article_id
-                    result.duplicates.append(BatchDuplicate(index=new.index, id=article_id))
+                    if origin is not None and writer == origin.chunk_id:
+                        # Another attempt of this chunk wrote it after this one looked: that attempt is
+                        # fenced and records nothing, so it is counted once, here.
+                        result.created.append(BatchCreated(index=new.index, id=article_id, hits=len(hits)))
+                    else:
+                        result.duplicates.append(BatchDuplicate(index=new.index, id=article_id))
                     return
-                [article_id] = _insert(session, [new], [hits], version)
+                [article_id] = _insert(session, [new], [hits], version, origin)
                 session.commit()
+        except Fenced:
+            raise
         except IntegrityError:
             continue  # stored concurrently between the look and the write: look again
         except Exception:

@@ -1,10 +1,12 @@
 """The job queue of a PostgreSQL deployment: procrastinate, on the database the office already runs.
 
-Two tasks, on the queue "rescan":
+Three tasks, on the queue "rescan" (the name the workers have listened on since the first of them):
 - `scan_chunk(chunk_id)`: a `cuomin worker` claims and scans one chunk of a re-scan (app/services/chunks.py).
+- `ingest_chunk(chunk_id)`: a `cuomin worker` claims and ingests one chunk of a large ingest
+  (app/services/queued_ingest.py).
 - `requeue_stalled`, periodic (every few seconds, deferred by the workers themselves): puts back on the queue
-  every chunk that no live worker moves (a killed or frozen worker's), at most one waiting job per chunk
-  (procrastinate's queueing lock).
+  every chunk, of a re-scan or an ingest, that no live worker moves (a killed or frozen worker's), at most
+  one waiting job per chunk (procrastinate's queueing lock).
 
 The queue is not the truth: a job may run twice or on a worker that froze meanwhile; the chunk rows fence it.
 On the embedded SQLite nothing here is used: the re-scan runs in the server process, as before.
@@ -26,12 +28,13 @@ from sqlalchemy.engine import make_url
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from app.models import RescanJob
+    from app.models import IngestJob, RescanJob
 
 log = logging.getLogger("cuomin.queue")
 
 QUEUE = "rescan"
 SCAN_CHUNK = "cuomin.scan_chunk"
+INGEST_CHUNK = "cuomin.ingest_chunk"
 REQUEUE_STALLED = "cuomin.requeue_stalled"
 REQUEUE_EVERY_SECONDS = 5
 
@@ -46,8 +49,8 @@ def conninfo(database_url: str) -> str:
     return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def chunk_lock(chunk_id: int) -> str:
-    return f"rescan-chunk-{chunk_id}"
+def chunk_lock(chunk_id: int, task: str = SCAN_CHUNK) -> str:
+    return f"{'ingest' if task == INGEST_CHUNK else 'rescan'}-chunk-{chunk_id}"
 
 
 @lru_cache
@@ -66,6 +69,12 @@ def queue_app(database_url: str) -> Any:
 
         return worker.scan_chunk(chunk_id, owner=f"{socket.gethostname()}:{os.getpid()}:{context.job.id}")
 
+    @app.task(name=INGEST_CHUNK, queue=QUEUE, pass_context=True)
+    def ingest_chunk(context: Any, chunk_id: int) -> str:
+        from app import worker
+
+        return worker.ingest_chunk(chunk_id, owner=f"{socket.gethostname()}:{os.getpid()}:{context.job.id}")
+
     @app.periodic(cron=f"* * * * * */{REQUEUE_EVERY_SECONDS}")
     # Ahead of the chunks waiting on the queue (a worker takes the highest priority first).
     @app.task(name=REQUEUE_STALLED, queue=QUEUE, pass_context=True, priority=10)
@@ -76,7 +85,11 @@ def queue_app(database_url: str) -> Any:
         deferred = await defer_chunks_async(context.app, ids)
         if deferred:
             log.warning("re-scan chunks put back on the queue (their worker stalled): %s", deferred)
-        return len(deferred)
+        ingest_ids = await asyncio.to_thread(worker.stalled_ingest_chunks)
+        ingests = await defer_chunks_async(context.app, ingest_ids, INGEST_CHUNK)
+        if ingests:
+            log.warning("ingest chunks put back on the queue (their worker stalled): %s", ingests)
+        return len(deferred) + len(ingests)
 
     return app
 
@@ -94,7 +107,7 @@ def start_queued_rescan(
     return job, chunk_ids
 
 
-def defer_chunks(database_url: str, chunk_ids: Iterable[int]) -> list[int]:
+def defer_chunks(database_url: str, chunk_ids: Iterable[int], task: str = SCAN_CHUNK) -> list[int]:
     """Put chunks on the queue from synchronous code (the API, the CLI); a chunk already waiting is skipped."""
     from procrastinate.exceptions import AlreadyEnqueued
 
@@ -103,24 +116,50 @@ def defer_chunks(database_url: str, chunk_ids: Iterable[int]) -> list[int]:
     with app.open():
         for chunk_id in chunk_ids:
             try:
-                app.configure_task(SCAN_CHUNK, queueing_lock=chunk_lock(chunk_id)).defer(chunk_id=chunk_id)
+                app.configure_task(task, queueing_lock=chunk_lock(chunk_id, task)).defer(chunk_id=chunk_id)
             except AlreadyEnqueued:
                 continue
             deferred.append(chunk_id)
     return deferred
 
 
-async def defer_chunks_async(app: Any, chunk_ids: Iterable[int]) -> list[int]:
+async def defer_chunks_async(app: Any, chunk_ids: Iterable[int], task: str = SCAN_CHUNK) -> list[int]:
     from procrastinate.exceptions import AlreadyEnqueued
 
     deferred = []
     for chunk_id in chunk_ids:
         try:
-            await app.configure_task(SCAN_CHUNK, queueing_lock=chunk_lock(chunk_id)).defer_async(chunk_id=chunk_id)
+            await app.configure_task(task, queueing_lock=chunk_lock(chunk_id, task)).defer_async(chunk_id=chunk_id)
         except AlreadyEnqueued:
             continue
         deferred.append(chunk_id)
     return deferred
+
+
+def start_queued_ingest(
+    *,
+    session: Session,
+    lines: Iterable[str],
+    label: str,
+    size: int,
+    database_url: str,
+    organization_scope: int | None = None,
+    created_by: str | None = None,
+) -> tuple[IngestJob, list[int]]:
+    """A queued ingest: its job and chunks committed, then the chunks put on the queue for `cuomin worker`
+    (a chunk that misses the queue, the caller killed in between, is put there by requeue_stalled)."""
+    from app.services import queued_ingest
+
+    job, chunk_ids = queued_ingest.start(
+        session=session,
+        lines=lines,
+        label=label,
+        size=size,
+        organization_scope=organization_scope,
+        created_by=created_by,
+    )
+    defer_chunks(database_url, chunk_ids, INGEST_CHUNK)
+    return job, chunk_ids
 
 
 def live_workers(database_url: str, within: dt.timedelta = dt.timedelta(minutes=1)) -> int:

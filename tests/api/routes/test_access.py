@@ -8,6 +8,7 @@ Scope (what an editor sees of another organisation) has its own tests below the 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -90,7 +91,9 @@ class Row:
         return f"{self.method} {self.path or self.route}"
 
 
-def protected(editor: int, reviewer: int, admin: int | frozenset[int]) -> dict[str, int | frozenset[int]]:
+def protected(
+    editor: int, reviewer: int | frozenset[int], admin: int | frozenset[int]
+) -> dict[str, int | frozenset[int]]:
     return {
         "anon": 401,
         "bad": 401,
@@ -191,6 +194,14 @@ MATRIX = [
     # though the next one may still find it running)
     Row("POST", "/api/rescans", protected(403, 202, frozenset({202, 409})), body=lambda role: {"quarter": "2020Q1"}),
     Row("GET", "/api/rescans/{rescan_id}", protected(403, 404, 404), path="/api/rescans/999999"),
+    # queued ingests: reviewers and admins (on SQLite the queue is refused: 409; on PostgreSQL 202)
+    Row(
+        "POST",
+        "/api/ingests",
+        protected(403, frozenset({202, 409}), frozenset({202, 409})),
+        files=lambda role: {"file": ("文章.jsonl", json.dumps(new_article("OWN-1")(role)).encode() + b"\n")},
+    ),
+    Row("GET", "/api/ingests/{ingest_id}", protected(403, 404, 404), path="/api/ingests/999999"),
     Row("GET", "/api/reports/{quarter}", REVIEWER_UP, path="/api/reports/2024Q2"),
     # disclosure platforms: the inspection office manages them, an editor reads its own organisation's
     Row("GET", "/api/platforms", ANY_TOKEN),
