@@ -84,13 +84,10 @@ class TypoFinding:
 class OperatingPoint:
     name: str
     margin: float  # minimum gain (natural log) for a finding
-    # A slip that leaves only one unseen trigram (人名警察: 人名 and 名警 are words) looks like a rare but correct
-    # junction: judged only by an editor's profile, with this much more margin; None leaves it alone.
-    lone_margin: float | None = None
 
 
 PROFILES = {
-    "draft": OperatingPoint("draft", 12.0, lone_margin=2.0),
+    "draft": OperatingPoint("draft", 12.0),
     "inspection": OperatingPoint("inspection", 20.0),
 }
 
@@ -208,7 +205,7 @@ class TypoLayer:
         # the corpus never saw (晚会献唱 → 现场) looks the same: an editor may weigh it, a stored finding may not.
         words = profile == "draft"
         unnamed = ~name_mask(text)
-        chosen = _one_per_slip(self._round(ids, unnamed, threshold, words, point.lone_margin))
+        chosen = _one_per_slip(self._round(ids, unnamed, threshold, words))
         # A second slip beside the first spoils the context the first was judged in (and the gate of its
         # own candidates). Judged again with the chosen corrections in place, a real neighbour still stands
         # out while a phantom made only by the first slip falls away.
@@ -226,7 +223,7 @@ class TypoLayer:
             more = _one_per_slip(
                 [
                     f
-                    for f in self._round(fixed, near & ~taken & unnamed, threshold, words, point.lone_margin)
+                    for f in self._round(fixed, near & ~taken & unnamed, threshold, words)
                     if not taken[f[1] : f[2]].any()
                 ]
             )
@@ -257,7 +254,7 @@ class TypoLayer:
         return False
 
     def _round(
-        self, ids: np.ndarray, within: np.ndarray | None, threshold: float, words: bool, lone_margin: float | None
+        self, ids: np.ndarray, within: np.ndarray | None, threshold: float, words: bool
     ) -> list[tuple[float, int, int, str, str]]:
         """Every finding above the threshold at the suspicious positions (only those in `within`, if given)."""
         length = len(ids)
@@ -268,8 +265,7 @@ class TypoLayer:
         # position p (padded index p+HALF) is covered by trigrams starting at p+HALF-2 .. p+HALF
         base = np.arange(length) + HALF
         covering_unseen = unseen[base - 2].astype(np.int8) + unseen[base - 1] + unseen[base]
-        least = self.min_unseen if lone_margin is None else self.min_unseen - 1
-        candidates = (covering_unseen >= least) & self._is_han[ids] & ~self._skip_ids[ids]
+        candidates = (covering_unseen >= self.min_unseen) & self._is_han[ids] & ~self._skip_ids[ids]
         if within is not None:
             candidates &= within
         positions = np.flatnonzero(candidates)
@@ -287,25 +283,16 @@ class TypoLayer:
         # 举一反三, 自始至终, 安全生产): then the written one is a slip of it.
         constructed = (inside_formula | _parallel(ids, positions) | _doubled(ids, positions))[~framed]
         positions = positions[~framed]
-        lone = covering_unseen[positions] < self.min_unseen
-        extra = np.where(lone, lone_margin or 0.0, 0.0)
-        found = self._singles(padded, ids, positions, threshold, constructed, extra)
+        found = self._singles(padded, ids, positions, threshold, constructed)
         if words:
-            found += self._pairs(padded, ids, positions[~constructed & ~lone], covering_unseen, threshold)
+            found += self._pairs(padded, ids, positions[~constructed], covering_unseen, threshold)
         return found
 
     def _singles(
-        self,
-        padded: np.ndarray,
-        ids: np.ndarray,
-        positions: np.ndarray,
-        threshold: float,
-        constructed: np.ndarray,
-        extra: np.ndarray,
+        self, padded: np.ndarray, ids: np.ndarray, positions: np.ndarray, threshold: float, constructed: np.ndarray
     ) -> list[tuple[float, int, int, str, str]]:
         """(gain, start, end, right, kind) of the best one-character substitution at each position; at a
-        constructed position only a correction that makes a four-character sequence official prose has seen;
-        `extra` margin at each position on top of the threshold."""
+        constructed position only a correction that makes a four-character sequence official prose has seen."""
         pos, cand, prior, kind = self.confusions.expand(positions, ids)
         if constructed.any():
             owner = np.searchsorted(positions, pos)
@@ -342,8 +329,7 @@ class TypoLayer:
         gains = self._gains(padded, pos, cand) + prior
         order = np.lexsort((-gains, pos))
         pos, cand, gains, kind = pos[order], cand[order], gains[order], kind[order]
-        owner = np.searchsorted(positions, pos)
-        first = np.concatenate([[True], pos[1:] != pos[:-1]]) & (gains >= threshold + extra[owner])
+        first = np.concatenate([[True], pos[1:] != pos[:-1]]) & (gains >= threshold)
         char = self.model.vocab.char
         return [
             (float(g), int(s), int(s) + 1, char(int(c)), KINDS[int(k)])
