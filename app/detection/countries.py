@@ -45,3 +45,11 @@ def after_a_country(clause_before: str) -> bool:
     if found is None or clause_before.endswith(("中国", "我国", "本国")):
         return False
     return not clause_before[: found.start()].endswith("内")  # 内蒙古 is a region of China
+
+
+_ANY = re.compile("|".join(sorted(map(re.escape, _COUNTRIES), key=len, reverse=True)))
+
+
+def names_a_country(clause: str) -> bool:
+    """Whether a clause names another country (伊拉克举行阅兵仪式庆祝建军98周年)."""
+    return _ANY.search(clause) is not None

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from app.detection import listing, privacy
+from app.detection.anniversaries import AnniversaryRules, load_anniversaries
 from app.detection.automaton import Automaton
 from app.detection.context import ContextRules
 from app.detection.exempt import Cover, find_phrases
@@ -205,8 +206,9 @@ class Detector:
         # Rules in code over the knowledge tables: each adds its anchors to the automaton and reads
         # the text around them.
         meetings = load_meetings(lexicon.directory)
-        self._knowledge: list[MeetingRules | LeaderRules | PlaceRules] = [
+        self._knowledge: list[MeetingRules | LeaderRules | PlaceRules | AnniversaryRules] = [
             MeetingRules(meetings, self._detectors),
+            AnniversaryRules(load_anniversaries(lexicon.directory), self._detectors),
             LeaderRules(load_leaders(lexicon.directory), self._detectors, set(self.terms), meetings),
             PlaceRules(lexicon.divisions, self._detectors),
         ]

@@ -164,6 +164,7 @@ class CodeRule(BaseModel):
         "meeting_cppcc_order",
         "meeting_not_held",
         "leader_title_date",
+        "anniversary_count",
         "place_kind",
         "place_ethnic_order",
         # the statistical typo layer (app/detection/typo/)

@@ -271,34 +271,42 @@ class TypoLayer:
         positions = np.flatnonzero(candidates)
         if not len(positions):
             return []
-        inside_formula, before_formula = self._in_formula(ids, positions)
         framed = (
-            before_formula
+            self._before_formula(ids, positions)
             | self._country_frame(ids, positions)
             | self._enumerated(ids, positions)
             | self._transliterated(ids, positions)
         )
-        # A numbered formula, a parallel slogan or a doubled character is written on purpose: the model cannot
-        # judge what it holds. Unless the correction makes a construction official prose does write (四梁八柱,
-        # 举一反三, 自始至终, 安全生产): then the written one is a slip of it.
-        constructed = (inside_formula | _parallel(ids, positions) | _doubled(ids, positions))[~framed]
         positions = positions[~framed]
-        found = self._singles(padded, ids, positions, threshold, constructed)
+        # A numbered formula, a parallel slogan or a doubled character is written on purpose: the model cannot
+        # judge what it holds. Unless the correction makes the construction one official prose writes (四梁八柱,
+        # 举一反三, 自始至终, 安全生产): then the written one is a slip of it.
+        reach = self._construction(ids, positions)
+        constructed = reach[0] < reach[1]
+        found = self._singles(padded, ids, positions, threshold, reach)
         if words:
             found += self._pairs(padded, ids, positions[~constructed], covering_unseen, threshold)
         return found
 
     def _singles(
-        self, padded: np.ndarray, ids: np.ndarray, positions: np.ndarray, threshold: float, constructed: np.ndarray
+        self,
+        padded: np.ndarray,
+        ids: np.ndarray,
+        positions: np.ndarray,
+        threshold: float,
+        reach: tuple[np.ndarray, np.ndarray],
     ) -> list[tuple[float, int, int, str, str]]:
-        """(gain, start, end, right, kind) of the best one-character substitution at each position; at a
-        constructed position only a correction that makes a four-character sequence official prose has seen."""
+        """(gain, start, end, right, kind) of the best one-character substitution at each position; inside a
+        construction (reach: its first and last offset from the position) only a correction that makes a
+        four-character sequence through the whole construction that official prose has seen."""
         pos, cand, prior, kind = self.confusions.expand(positions, ids)
-        if constructed.any():
+        first, last = reach
+        if (first < last).any():
             owner = np.searchsorted(positions, pos)
-            keep = ~constructed[owner]
-            if (~keep).any():
-                keep[~keep] = self._seen_four(padded, pos[~keep], cand[~keep])
+            keep = first[owner] == last[owner]
+            rest = np.flatnonzero(~keep)
+            if len(rest):
+                keep[rest] = self._seen_four(padded, pos[rest], cand[rest], first[owner[rest]], last[owner[rest]])
             pos, cand, prior, kind = pos[keep], cand[keep], prior[keep], kind[keep]
         style = self._function[ids[pos]] & self._function[cand]
         pos, cand, prior, kind = pos[~style], cand[~style], prior[~style], kind[~style]
@@ -336,13 +344,19 @@ class TypoLayer:
             for g, s, c, k in zip(gains[first], pos[first], cand[first], kind[first], strict=True)
         ]
 
-    def _seen_four(self, padded: np.ndarray, pos: np.ndarray, cand: np.ndarray) -> np.ndarray:
-        """Whether the candidate makes, with its neighbours, a four-character sequence official prose has seen."""
+    def _seen_four(
+        self, padded: np.ndarray, pos: np.ndarray, cand: np.ndarray, first: np.ndarray, last: np.ndarray
+    ) -> np.ndarray:
+        """Whether the candidate makes, with its neighbours, a four-character sequence official prose has seen
+        that covers the offsets first…last around it."""
         p = pos + HALF
         seen = np.zeros(len(pos), dtype=bool)
-        for first in range(-3, 1):
-            columns = [cand if first + k == 0 else padded[p + first + k] for k in range(4)]
-            seen |= np.isfinite(self.model.log_counts(pack_rows(np.stack(columns, axis=1))))
+        for start in range(-3, 1):
+            rows = np.flatnonzero((start <= first) & (start + 3 >= last))
+            if not len(rows):
+                continue
+            columns = [cand[rows] if start + k == 0 else padded[p[rows] + start + k] for k in range(4)]
+            seen[rows] |= np.isfinite(self.model.log_counts(pack_rows(np.stack(columns, axis=1))))
         return seen
 
     def _pairs(
@@ -415,17 +429,36 @@ class TypoLayer:
         gain[intact] = -np.inf
         return gain  # type: ignore[no-any-return]  # numpy arithmetic is typed Any
 
-    def _in_formula(self, ids: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Numbered formulas and slogans (两区三带, 五位一体): numeral and character alternate around the slot.
-        (inside the formula, just before it): a character before one (历尽千辛万苦) only meets the formula's
-        rarity, a character inside may be a slip of a formula official prose writes (四粱八柱). A lone numeral
+    def _before_formula(self, ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """Just before a numbered formula (历尽千辛万苦): the slot meets only the formula's rarity. A lone numeral
         beside the slot (第二十六条, 行为之一) frames nothing: that slot is judged like any other."""
         numeral = self._numeral[np.concatenate([np.full(3, BOUNDARY), ids, np.full(3, BOUNDARY)])]
         p = positions + 3
-        between = numeral[p - 1] & numeral[p + 1]
-        after_pair = numeral[p - 1] & ~numeral[p - 2] & numeral[p - 3]
-        before_pair = numeral[p + 1] & ~numeral[p + 2] & numeral[p + 3]
-        return between | after_pair, before_pair & ~(between | after_pair)
+        inside = (numeral[p - 1] & numeral[p + 1]) | (numeral[p - 1] & ~numeral[p - 2] & numeral[p - 3])
+        return numeral[p + 1] & ~numeral[p + 2] & numeral[p + 3] & ~inside  # type: ignore[no-any-return]
+
+    def _construction(self, ids: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(first, last) offset from each position of the constructions it is part of (0, 0 for none): numbered
+        formulas and slogans where numeral and character alternate (两区三带, 五位一体), parallel slogans that
+        repeat a character every other place (识邪防邪, 共建共享), doubled characters (骥骥, 巳巳如意, 个个)."""
+        padded = np.concatenate([np.full(3, BOUNDARY), ids, np.full(3, BOUNDARY)])
+        numeral = self._numeral[padded]
+        p = positions + 3
+        here = padded[p]
+        frames = (
+            (numeral[p - 1] & numeral[p + 1], -1, 1),
+            (numeral[p - 1] & ~numeral[p - 2] & numeral[p - 3], -3, 0),
+            (padded[p - 2] == here, -2, 0),
+            (padded[p + 2] == here, 0, 2),
+            (padded[p - 1] == here, -1, 0),
+            (padded[p + 1] == here, 0, 1),
+        )
+        first = np.zeros(len(positions), dtype=np.int64)
+        last = np.zeros(len(positions), dtype=np.int64)
+        for mask, low, high in frames:
+            first = np.where(mask, np.minimum(first, low), first)
+            last = np.where(mask, np.maximum(last, high), last)
+        return first, last
 
     def _enumerated(self, ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
         """Items of an enumeration that share their first character (良种、良技、良机): the second character
@@ -468,25 +501,6 @@ def _neighbours(ids: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.
     before = np.where(positions > 0, ids[np.maximum(positions - 1, 0)], BOUNDARY)
     after = np.where(positions + 1 < len(ids), ids[np.minimum(positions + 1, len(ids) - 1)], BOUNDARY)
     return before, after
-
-
-def _doubled(ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """A doubled character (骥骥, 巳巳如意, 个个) is reduplication, written on purpose."""
-    before, after = _neighbours(ids, positions)
-    here = ids[positions]
-    return (before == here) | (after == here)  # type: ignore[no-any-return]
-
-
-def _parallel(ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """Parallel slogans repeat a character every other place (识邪防邪, 共建共享, 以学促干): a deliberate
-    construction, not a slip, at the positions between the repeats."""
-    n = len(ids)
-    out = np.zeros(len(positions), dtype=bool)
-    for step in (-1, 1):
-        left, right = positions + step - 1, positions + step + 1
-        ok = (left >= 0) & (right < n)
-        out[ok] |= ids[left[ok]] == ids[right[ok]]
-    return out
 
 
 def pack_rows(rows: np.ndarray) -> np.ndarray:
