@@ -23,6 +23,7 @@ from app.detection.hit import TITLE, Hit
 from app.detection.leaders import LeaderRules, load_leaders
 from app.detection.lexicon import CanonicalForm, CodeRule, Entry, Lexicon, LexiconError, Rule, load_lexicon
 from app.detection.meetings import MeetingRules, load_meetings
+from app.detection.milestones import MilestoneRules
 from app.detection.nearmiss import Exact, NearMiss
 from app.detection.normalize import (
     Normalized,
@@ -206,9 +207,10 @@ class Detector:
         # Rules in code over the knowledge tables: each adds its anchors to the automaton and reads
         # the text around them.
         meetings = load_meetings(lexicon.directory)
-        self._knowledge: list[MeetingRules | LeaderRules | PlaceRules | AnniversaryRules] = [
+        self._knowledge: list[MeetingRules | LeaderRules | PlaceRules | AnniversaryRules | MilestoneRules] = [
             MeetingRules(meetings, self._detectors),
             AnniversaryRules(load_anniversaries(lexicon.directory), self._detectors),
+            MilestoneRules(self._detectors),
             LeaderRules(load_leaders(lexicon.directory), self._detectors, set(self.terms), meetings),
             PlaceRules(lexicon.divisions, self._detectors),
         ]

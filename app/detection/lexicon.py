@@ -165,6 +165,8 @@ class CodeRule(BaseModel):
         "meeting_not_held",
         "leader_title_date",
         "anniversary_count",
+        "plan_year",
+        "goal_year",
         "place_kind",
         "place_ethnic_order",
         # the statistical typo layer (app/detection/typo/)
