@@ -163,6 +163,7 @@ class CodeRule(BaseModel):
         "meeting_npc_order",
         "meeting_cppcc_order",
         "meeting_not_held",
+        "meeting_date",
         "leader_title_date",
         "anniversary_count",
         "plan_year",

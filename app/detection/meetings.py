@@ -30,8 +30,17 @@ _FUTURE = re.compile(
     r"迎接|即将|将于|将在|将召开|将要召开|要召开|筹备|前夕|召开前|召开之际|拟于|预计|有望|胜利召开|期待|展望|到.{0,4}召开时"
     # the standing committee convenes it and sends it bills: 关于召开……的决定, 提请……审议, 向……作说明
     r"|关于召开|决定召开|为召开|提请|作准备|做准备|作说明|审议的议案"
+    # the standing committee's business for the session to come: its date, its spokesperson, its documents
+    r"|决定[^。；]{0,16}召开|召开[^。；]{0,24}有关事项|新闻发言人|印发"
 )
 _DATE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日")
+_YEAR_MONTH = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月")
+_MONTH = re.compile(r"(?<![0-9年])(?<!年底)(?:今年)?(\d{1,2})月")
+# Right after a meeting's name: 于 a date (the first of a range), then where, then 开幕 or 召开.
+_OPENING = re.compile(
+    r"(?:（[^）]{0,30}）)?于(?P<date>(?P<year>(?:19|20)\d\d)年(?:(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日)?)?)"
+    r"(?:(?:至|到|—|－|-)[0-9月日]{1,6})?(?:上午|下午|晚)?(?:在[^，。；]{1,12}?)?(?:隆重|胜利)?(?:开幕|召开|举行)"
+)
 
 
 # Announced and prepared this long before it opens, a meeting is named without a word about the future.
@@ -145,6 +154,8 @@ _CPPCC_RIGHT = re.compile(f"全国政协(第?)({_NUM})(届|界)(第?)([一二三
 _CPPCC_FULL = re.compile(f"政治协商会议第({_NUM})(届|界|次)全国委员会$")
 _CONGRESS_FULL = re.compile(f"(?:中国共产党|党的)第?({_NUM})(届|界|次)全国代表大会$")
 _CC_FULL = re.compile(f"第?({_NUM})(届|界|次)中央委员会$")
+_FULL_SESSION = re.compile("第([一二三四五六七八九])次会议")
+_PLENARY = re.compile("第([一二三四五六七八九])次全体会议")
 _CONGRESS_SHORT = re.compile(f"党的({_NUM})大$")
 
 
@@ -203,7 +214,9 @@ class MeetingRules:
         if opened is not None:
             # Delegates gather and preparatory meetings sit in the days before the opening.
             if date >= opened - EVE or _looks_ahead(text, start, end, date):
-                return None
+                # Before the opening a date is the plan (十三届全国人大三次会议 was set for 2020年3月5日 and
+                # opened on 5月22日): only a record of the meeting is judged.
+                return self._opening_date(text, start, end, opened, name) if date >= opened else None
             message = f"“{name}”于{opened.year}年{opened.month}月{opened.day}日召开，本文发布时尚未召开，请核实届次。"
             return self._finding("meeting_not_held", start, end, "", message)
         finished = table.next_term_opened(kind, term)
@@ -218,6 +231,32 @@ class MeetingRules:
                 "meeting_not_held", start, end, "", f"截至本文发布日期，“{name}”尚未召开，请核实届次。"
             )
         return None
+
+    def _session_of(
+        self, text: str, start: int, end: int, date: dt.date, kind: str, term: str, label: str, *, plenary: bool
+    ) -> Finding | None:
+        """A full name followed by its session (第十四届全国人民代表大会第二次会议): held by the date, and on the
+        opening day the sentence gives."""
+        session = (_PLENARY if plenary else _FULL_SESSION).match(text, end)
+        if session is None:
+            return None
+        n = session.group(1)
+        name = label.format(term=term, n=n)
+        return self._not_yet(text, start, session.end(), date, kind, cn_number(term), _DIGITS[n], name)
+
+    def _opening_date(self, text: str, start: int, end: int, opened: dt.date, name: str) -> Finding | None:
+        """A date written as the meeting's opening (……于2022年10月22日在北京开幕) that is not its opening day.
+        Only the first date of 于……至…… counts; a closing (闭幕) or a date elsewhere in the sentence is left."""
+        said = _OPENING.match(text, end)
+        if said is None:
+            return None
+        year, month, day = int(said.group("year")), said.group("month"), said.group("day")
+        if year == opened.year and (month is None or int(month) == opened.month):
+            if day is None or int(day) == opened.day:
+                return None
+        when = f"{opened.year}年{opened.month}月{opened.day}日"
+        message = f"“{name}”于{when}开幕，句中写作“{said.group('date')}”，请核实。"
+        return self._finding("meeting_date", start, said.end("date"), "", message)
 
     # -- rules -----------------------------------------------------------------------------------
 
@@ -290,7 +329,8 @@ class MeetingRules:
                 f"{term}届全国人民代表大会",
                 f"全国人民代表大会每届任期五年，按“届”计，应作“第{term}届全国人民代表大会”；每年的会议才称“第×次会议”。",
             )
-        return None
+        label = "第{term}届全国人民代表大会第{n}次会议"
+        return self._session_of(text, s, end, date, "npc", term, label, plenary=False)
 
     def _cppcc(self, text: str, start: int, end: int, date: dt.date) -> Finding | None:
         right = _CPPCC_RIGHT.match(text, start, start + 16)
@@ -338,7 +378,8 @@ class MeetingRules:
                 f"{term}届全国委员会",
                 f"政协全国委员会按“届”计，应作“第{term}届全国委员会”；每年的会议才称“第×次会议”。",
             )
-        return None
+        label = "中国人民政治协商会议第{term}届全国委员会第{n}次会议"
+        return self._session_of(text, s, end, date, "cppcc", term, label, plenary=False)
 
     def _congress_full(self, text: str, start: int, end: int, date: dt.date) -> Finding | None:
         match = _CONGRESS_FULL.search(text, max(0, start - 10), end)
@@ -372,7 +413,8 @@ class MeetingRules:
                 f"{term}届中央委员会",
                 f"党的中央委员会按“届”计，应作“第{term}届中央委员会”；“次”用于全国代表大会和全体会议。",
             )
-        return None
+        label = "第{term}届中央委员会第{n}次全体会议"
+        return self._session_of(text, s, end, date, "plenum", term, label, plenary=True)
 
     def _congress(self, text: str, start: int, end: int, date: dt.date) -> Finding | None:
         match = _CONGRESS_SHORT.search(text, max(0, start - 2), end)
@@ -393,13 +435,19 @@ def _looks_ahead(text: str, start: int, end: int, date: dt.date) -> bool:
     own = sentence[cut + 1 : min(stop) if stop else len(sentence)]
     if _FUTURE.search(own):
         return True
+    # its delegates (党的二十大代表) are elected, and reports addressed to it (向……代表大会的报告) written, before it
+    if text.startswith("代表", end) or "向" in text[max(0, start - 8) : start]:
+        return True
     for year, month, day in _DATE.findall(own):
         try:
             if dt.date(int(year), int(month), int(day)) > date:
                 return True
         except ValueError:
             continue
-    return False
+    # 决定今年10月在北京召开……, ……于10月20日至23日在北京召开: a later month of this year, without the year
+    if any(int(month) > date.month for month in _MONTH.findall(own)):
+        return True
+    return any((int(year), int(month)) > (date.year, date.month) for year, month in _YEAR_MONTH.findall(own))
 
 
 _NAMED_MEETING = re.compile(

@@ -98,11 +98,38 @@ def test_correct_meeting_names_are_silent(detector: Detector, text: str, date: d
         ("会议决定将该法律草案提请十四届全国人大三次会议审议。", dt.date(2024, 12, 20), False),
         ("全国政协十四届三次会议于2025年3月4日在北京开幕。", dt.date(2024, 12, 20), False),  # a later date
         ("全国政协十四届三次会议于2025年3月4日在北京开幕。", dt.date(2024, 12, 20) + dt.timedelta(days=400), False),
+        # full names with their session are judged like the short ones
+        ("第十四届全国人民代表大会第五次会议审议通过了该法。", dt.date(2025, 6, 30), True),
+        (
+            "中共中央政治局决定今年10月在北京召开中国共产党第二十届中央委员会第四次全体会议。",
+            dt.date(2025, 7, 30),
+            False,
+        ),
+        ("全省选举产生了出席党的二十大代表。", dt.date(2022, 9, 25), False),  # delegates are elected before it
+        ("会议听取了十九届中央委员会向中国共产党第二十次全国代表大会的报告稿。", dt.date(2022, 9, 9), False),
     ],
 )
 def test_meetings_not_yet_held(detector: Detector, text: str, date: dt.date, fires: bool) -> None:
     rules = [rule for _t, rule, _s in found(detector, text, date)]
     assert rules == (["meeting.not-held"] if fires else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "fires"),
+    [
+        ("党的二十大于2022年10月22日在北京开幕。", dt.date(2024, 6, 30), True),  # opened 10-16
+        ("中国共产党第二十次全国代表大会于2022年10月16日至22日在北京召开。", dt.date(2024, 6, 30), False),
+        ("党的二十大于2022年10月22日胜利闭幕。", dt.date(2024, 6, 30), False),  # a closing date
+        ("第十四届全国人民代表大会第二次会议于2024年3月7日在北京开幕。", dt.date(2025, 6, 30), True),
+        ("中国共产党第二十届中央委员会第三次全体会议于2024年7月15日至18日在北京举行。", dt.date(2025, 6, 30), False),
+        ("中国人民政治协商会议第十四届全国委员会第二次会议于2024年3月5日在北京开幕。", dt.date(2025, 6, 30), True),
+        # before it opened the date was the plan: 十三届全国人大三次会议 was set for 3月5日, opened 5月22日
+        ("根据决定，十三届全国人大三次会议于2020年3月5日在北京召开。", dt.date(2019, 12, 28), False),
+    ],
+)
+def test_a_meetings_opening_day(detector: Detector, text: str, date: dt.date, fires: bool) -> None:
+    rules = [rule for _t, rule, _s in found(detector, text, date)]
+    assert rules == (["meeting.date"] if fires else [])
 
 
 def test_meeting_table_is_sourced_and_ordered() -> None:
