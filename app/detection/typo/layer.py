@@ -61,6 +61,7 @@ _TRANSLITERATION = set(
     "维温沃乌西希夏谢辛休雅亚扬耶伊因英尤约扎泽詹兹卓佐"
 )
 TRANSLITERATION_RUN = 4
+PRODUCTIVE = 3  # fillers official prose writes in one slot of a construction that make it a pattern
 RECURRENCE_MIN_TEXT = 200  # a document, not a sentence
 _QUOTES = (("“", "”"), ("「", "」"), ("‘", "’"), ('"', '"'))
 
@@ -307,6 +308,10 @@ class TypoLayer:
             rest = np.flatnonzero(~keep)
             if len(rest):
                 keep[rest] = self._seen_four(padded, pos[rest], cand[rest], first[owner[rest]], last[owner[rest]])
+                for position in np.unique(pos[rest[keep[rest]]]):
+                    slot = np.searchsorted(positions, position)
+                    if self._productive(padded, int(position), int(first[slot]), int(last[slot])):
+                        keep[pos == position] = False
             pos, cand, prior, kind = pos[keep], cand[keep], prior[keep], kind[keep]
         style = self._function[ids[pos]] & self._function[cand]
         pos, cand, prior, kind = pos[~style], cand[~style], prior[~style], kind[~style]
@@ -358,6 +363,17 @@ class TypoLayer:
             columns = [cand[rows] if start + k == 0 else padded[p[rows] + start + k] for k in range(4)]
             seen[rows] |= np.isfinite(self.model.log_counts(pack_rows(np.stack(columns, axis=1))))
         return seen
+
+    def _productive(self, padded: np.ndarray, position: int, first: int, last: int) -> bool:
+        """Whether official prose fills the slot of this construction with several characters (一户一策, 一企一策,
+        一校一策…): a productive pattern, where the written filler is another variant, not a slip of one."""
+        p = position + HALF
+        fillers = np.arange(RESERVED, len(self.model.unigram))
+        for start in range(max(-3, last - 3), min(0, first) + 1):
+            columns = [fillers if start + k == 0 else np.full(len(fillers), padded[p + start + k]) for k in range(4)]
+            if np.isfinite(self.model.log_counts(pack_rows(np.stack(columns, axis=1)))).sum() >= PRODUCTIVE:
+                return True
+        return False
 
     def _pairs(
         self,

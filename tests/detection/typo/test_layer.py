@@ -55,6 +55,9 @@ CORRECT = [
     "欢迎更多企业赴爱投资，爱方愿提供便利。",  # a one-character country name in its frames
     "春节游园会以“金蛇狂舞，巳巳如意”为主题。",  # reduplication is written on purpose
     "党和人民历尽千辛万苦，取得了伟大成就。",  # beside a formula, not inside it
+    # a productive pattern (一户一策, 一企一策, 一校一策……): the written filler is another variant
+    "全区对重点河段推行“一田一策”精准管护。",
+    "针对老旧桥梁推行“一桥一策”整治方案。",
     "感谢钟毓玹老师多年来的辛勤付出。",  # a person's name before a title
     "记者邱玥萱在现场看到，工人们正在加紧施工。",  # a person's name after a role
 ]
