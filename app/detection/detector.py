@@ -35,6 +35,7 @@ from app.detection.normalize import (
 )
 from app.detection.places import PlaceRules
 from app.detection.principles import is_mention
+from app.detection.ranking import RankingRules, load_terms
 from app.detection.tables import DIVISIONS_FILE, LOOKALIKES_FILE
 from app.vocabulary import RETIRED_CATEGORY, Severity
 
@@ -207,10 +208,13 @@ class Detector:
         # Rules in code over the knowledge tables: each adds its anchors to the automaton and reads
         # the text around them.
         meetings = load_meetings(lexicon.directory)
-        self._knowledge: list[MeetingRules | LeaderRules | PlaceRules | AnniversaryRules | MilestoneRules] = [
+        self._knowledge: list[
+            MeetingRules | LeaderRules | PlaceRules | AnniversaryRules | MilestoneRules | RankingRules
+        ] = [
             MeetingRules(meetings, self._detectors),
             AnniversaryRules(load_anniversaries(lexicon.directory), self._detectors),
             MilestoneRules(self._detectors),
+            RankingRules(load_terms(lexicon.directory), self._detectors),
             LeaderRules(load_leaders(lexicon.directory), self._detectors, set(self.terms), meetings),
             PlaceRules(lexicon.divisions, self._detectors),
         ]

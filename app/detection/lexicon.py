@@ -165,6 +165,7 @@ class CodeRule(BaseModel):
         "meeting_not_held",
         "meeting_date",
         "leader_title_date",
+        "pbsc_order",
         "anniversary_count",
         "plan_year",
         "goal_year",
