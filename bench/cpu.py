@@ -22,8 +22,15 @@ MAIN, CHECKING, POSTGRESQL = "main", "checking", "postgresql"
 
 def cpu_seconds(pid: int) -> float:
     """User and system CPU time of a live process so far."""
+    return own_and_children(pid)[0]
+
+
+def own_and_children(pid: int) -> tuple[float, float]:
+    """User and system CPU time of a process, and that of the child processes it has waited for. Read from an
+    ended process not yet waited for (os.waitid with WNOWAIT), both are final: a command's own CPU, and that
+    of the worker processes it started and joined."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
+    return (int(fields[11]) + int(fields[12])) / TICKS, (int(fields[13]) + int(fields[14])) / TICKS
 
 
 def descendants(root: int) -> list[int]:
@@ -60,6 +67,9 @@ class Meter:
         self.application = application
         self.every = every
         self._seen: dict[int, tuple[str, float]] = {}  # pid -> (kind, CPU seconds at the last sample)
+        # The CPU seconds of the main process when it was first seen with checking processes: a command's
+        # start (loading the detector, reading its input) is over by then.
+        self.main_when_checking: float | None = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -82,6 +92,8 @@ class Meter:
             for pid, kind in kinds:
                 with contextlib.suppress(OSError):
                     self._seen[pid] = (kind, cpu_seconds(pid))
+            if self.main_when_checking is None and any(kind == CHECKING for _pid, kind in kinds):
+                self.main_when_checking = self._seen[self.root][1] if self.root in self._seen else None
 
     def totals(self) -> dict[str, float]:
         """CPU seconds so far of each kind (sampled now)."""

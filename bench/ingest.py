@@ -43,13 +43,13 @@ sys.path.insert(0, str(ROOT))
 
 from app.config import DEFAULT_LEXICON_DIR  # noqa: E402
 from app.db import create_db_engine  # noqa: E402
-from bench.cpu import CHECKING, MAIN, POSTGRESQL, Meter, ceiling, per_thousand  # noqa: E402
+from bench.cpu import CHECKING, MAIN, POSTGRESQL, Meter, ceiling, own_and_children, per_thousand  # noqa: E402
 from tests.serving import CUOMIN, Server, cuomin_serve  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "official"
 ARTICLE_CHARS = 3000
 BATCH = 100
-WARM_LINES = 16  # the articles of the run of `cuomin ingest` that measures its start
+WARM_LINES = 100  # the articles of the run of `cuomin ingest` that measures its start
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 # The servers this script starts accept this admin token (CUOMIN_ADMIN_TOKEN); its clients send it.
 ADMIN_TOKEN = secrets.token_urlsafe(32)
@@ -183,8 +183,11 @@ def run_one(running: Server, url: str, bodies: list[str], clients: int) -> tuple
 def run_cli(url: str, bodies: list[str], workdir: Path) -> tuple[dict[str, float], dict[str, float]]:
     """`cuomin ingest FILE` on the same articles (a new tag, so all are new), against the same database.
     Its wall time includes the process's start (loading the detector, starting the checking processes):
-    a run on a file of WARM_LINES other articles measures that, and the rate and CPU costs without it are
-    given too (its few articles are enough to start the checking processes, whose start costs CPU)."""
+    a run on a file of WARM_LINES other articles measures that, and the rate without it is given too.
+    CPU per article: that of each kind of process beyond the short run's (both start as many processes and
+    exit the same way); the command's own counted from the moment its checking processes appear, when its
+    start (loading the detector, a variable second or two) is over, so that its variation does not drown the
+    cost of writing the articles (the first thousand lines' reading, before that moment, is left out)."""
     env = {**os.environ, "CUOMIN_DATABASE_URL": url, "CUOMIN_LEXICON_DIR": str(DEFAULT_LEXICON_DIR)}
     warm, lines = workdir / "warm.jsonl", workdir / "cli.jsonl"
     for path, tag, some in ((warm, "cli-warm", bodies[:WARM_LINES]), (lines, "cli", bodies)):
@@ -192,7 +195,7 @@ def run_cli(url: str, bodies: list[str], workdir: Path) -> tuple[dict[str, float
             "".join(json.dumps(article(n, body, tag), ensure_ascii=False) + "\n" for n, body in enumerate(some)),
             encoding="utf-8",
         )
-    walls, spent = [], []
+    walls, spent, after_start = [], [], []
     for path in (warm, lines):
         started = time.perf_counter()
         with tempfile.TemporaryFile() as err:
@@ -200,20 +203,27 @@ def run_cli(url: str, bodies: list[str], workdir: Path) -> tuple[dict[str, float
             process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT)
             cpu = meter(process.pid, url)
             with cpu.running():
-                # The command's own CPU, exactly: wait4 counts it and the checking processes it waited for.
-                _pid, status, usage = os.wait4(process.pid, 0)
-                process.returncode = os.waitstatus_to_exitcode(status)
+                # Ended but not yet waited for, the command tells its own CPU and that of the checking
+                # processes it joined, exactly (they may have lived for less than a sampling period).
+                os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOWAIT)
+                totals = cpu.totals()
+                totals[MAIN], totals[CHECKING] = own_and_children(process.pid)
+            process.wait()
             walls.append(time.perf_counter() - started)
-            totals = cpu.totals()
-            totals[MAIN] = usage.ru_utime + usage.ru_stime - totals[CHECKING]
             spent.append(totals)
+            after_start.append(totals[MAIN] - (cpu.main_when_checking or 0.0))
             if process.returncode != 0:
                 err.seek(0)
                 raise SystemExit(f"cuomin ingest failed:\n{err.read().decode()[-2000:]}")
     start, total = walls
     beyond = len(bodies) - WARM_LINES
-    rates = {"cli": len(bodies) / total, "cli-run": beyond / max(total - start, 1e-9), "cli-start": start}
-    return rates, per_thousand(spent[0], spent[1], beyond)
+    # On a busy machine the short run can take longer than the long one: then there is no rate without start.
+    run = beyond / (total - start) if total > start else float("nan")
+    rates = {"cli": len(bodies) / total, "cli-run": run, "cli-start": start}
+    costs = per_thousand(spent[0], spent[1], beyond)
+    costs[MAIN] = (after_start[1] - after_start[0]) * 1000 / beyond
+    costs["total"] = costs[MAIN] + costs[CHECKING] + costs[POSTGRESQL]
+    return rates, costs
 
 
 def postgres_url(explicit: str | None) -> str | None:
