@@ -302,21 +302,25 @@ def _insert(
     chunk_id = origin.chunk_id if origin is not None else None
     connection = session.connection()
     rows = [_article_row(n, version, now, chunk_id) for n in chunk]
-    if connection.dialect.name == "postgresql":
+    copies = connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg"
+    if copies:
         # COPY: no statement of thousands of parameters for the driver to build and the server to parse
         # (the ids are drawn from the table's sequence first, as its default would).
         ids = list(connection.execute(_NEXT_IDS, {"n": len(rows)}).scalars())
         _copy(connection, Article.__table__, [{"id": i} | row for i, row in zip(ids, rows, strict=True)])
-    else:
+    elif connection.dialect.name == "sqlite":
         # SQLite: the write lock is held from the transaction's start (app.db), so the next ids are those
         # after the largest, as SQLite would choose them; one statement prepared once, run for every row.
         last = connection.execute(select(func.coalesce(func.max(Article.id), 0))).scalar_one()
         ids = list(range(last + 1, last + 1 + len(rows)))
         connection.execute(insert(Article.__table__), [{"id": i} | row for i, row in zip(ids, rows, strict=True)])
+    else:  # another driver: one INSERT of many rows, their ids returned in the rows' order
+        statement = insert(Article.__table__).returning(Article.__table__.c.id, sort_by_parameter_order=True)
+        ids = list(connection.execute(statement, rows).scalars())
     hit_rows = [
         row for article_id, hits in zip(ids, found, strict=True) for row in _hit_rows(article_id, hits, version, now)
     ]
-    if hit_rows and connection.dialect.name == "postgresql":
+    if hit_rows and copies:
         _copy(connection, HitRecord.__table__, hit_rows)
     elif hit_rows:
         connection.execute(insert(HitRecord.__table__), hit_rows)
