@@ -12,7 +12,9 @@ per 1,000 articles of the check batch ingest runs.
 For the batch API and `cuomin ingest` it prints the CPU seconds per 1,000 articles of the server (or the
 command's) process, of its checking processes and of the PostgreSQL backends serving it (bench/cpu.py),
 and the rate they allow on 2 idle cores: a figure taken on a busy machine still says whether the target
-is within reach.
+is within reach. The server's figures are the more precise; those of `cuomin ingest` are what remains after
+taking away a short run's (its start), so use --articles 1000 or more for them. With CUOMIN_TYPO_LAYER=off
+in the environment, the server, the command and the engine figure all check without the typo layer.
 PostgreSQL is TEST_DATABASE_URL or --postgres, or postgresql+psycopg://postgres@127.0.0.1:5432/test
 when pg_isready answers; it is skipped when none is reachable.
 """
