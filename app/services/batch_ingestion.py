@@ -20,6 +20,7 @@ of ingesting them one by one and a fraction of the cost.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -27,11 +28,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy import JSON, Connection, Table, and_, func, insert, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.clock import cst_date, utcnow
+from app.db import UtcDateTime
 from app.models import Account, Article, HitRecord
 from app.schemas.articles import ArticleCreate, BatchCreated, BatchDuplicate, BatchError, BatchResult
 from app.schemas.messages import describe_errors
@@ -298,14 +300,62 @@ def _insert(
     if origin is not None:
         origin.fence(session)  # first: on PostgreSQL it holds the chunk's row until this transaction ends
     chunk_id = origin.chunk_id if origin is not None else None
-    statement = insert(Article).returning(Article.id, sort_by_parameter_order=True)
-    ids = list(session.execute(statement, [_article_row(n, version, now, chunk_id) for n in chunk]).scalars())
+    connection = session.connection()
+    rows = [_article_row(n, version, now, chunk_id) for n in chunk]
+    copies = connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg"
+    if copies:
+        # COPY: no statement of thousands of parameters for the driver to build and the server to parse
+        # (the ids are drawn from the table's sequence first, as its default would).
+        ids = list(connection.execute(_NEXT_IDS, {"n": len(rows)}).scalars())
+        _copy(connection, Article.__table__, [{"id": i} | row for i, row in zip(ids, rows, strict=True)])
+    elif connection.dialect.name == "sqlite":
+        # SQLite: the write lock is held from the transaction's start (app.db), so the next ids are those
+        # after the largest, as SQLite would choose them; one statement prepared once, run for every row.
+        last = connection.execute(select(func.coalesce(func.max(Article.id), 0))).scalar_one()
+        ids = list(range(last + 1, last + 1 + len(rows)))
+        connection.execute(insert(Article.__table__), [{"id": i} | row for i, row in zip(ids, rows, strict=True)])
+    else:  # another driver: one INSERT of many rows, their ids returned in the rows' order
+        statement = insert(Article.__table__).returning(Article.__table__.c.id, sort_by_parameter_order=True)
+        ids = list(connection.execute(statement, rows).scalars())
     hit_rows = [
         row for article_id, hits in zip(ids, found, strict=True) for row in _hit_rows(article_id, hits, version, now)
     ]
-    if hit_rows:
-        session.execute(insert(HitRecord), hit_rows)
+    if hit_rows and copies:
+        _copy(connection, HitRecord.__table__, hit_rows)
+    elif hit_rows:
+        connection.execute(insert(HitRecord.__table__), hit_rows)
     return ids
+
+
+_NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence('article', 'id')) FROM generate_series(1, :n)")
+
+
+def _copy(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """rows (all with the same keys) into table by COPY, in the session's transaction on PostgreSQL, with
+    each column's type converting the values as an INSERT would; a unique or foreign key violation raises
+    IntegrityError as an INSERT's does."""
+    import psycopg
+
+    columns = [table.c[name] for name in rows[0]]
+    convert = [(c.name, c.type.bind_processor(connection.dialect), c.type) for c in columns]
+    names = ", ".join(connection.dialect.identifier_preparer.quote(c.name) for c in columns)
+    statement = f"COPY {connection.dialect.identifier_preparer.format_table(table)} ({names}) FROM STDIN"
+    raw = connection.connection.driver_connection
+    assert isinstance(raw, psycopg.Connection)
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([_bound(row[name], process, kind) for name, process, kind in convert])
+    except psycopg.IntegrityError as exc:
+        raise IntegrityError(statement, None, exc) from exc
+
+
+def _bound(value: Any, process: Callable[[Any], Any] | None, kind: Any) -> Any:
+    if isinstance(kind, UtcDateTime):
+        return kind.process_bind_param(value, None)
+    if isinstance(kind, JSON):
+        return None if value is None else json.dumps(value)
+    return process(value) if process is not None else value
 
 
 def _write_chunk(

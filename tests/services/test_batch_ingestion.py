@@ -188,3 +188,22 @@ def test_a_chunk_whose_check_fails_is_reported_by_index_while_the_next_is_checke
         ids = [c.id for c in sorted(result.created, key=lambda c: c.index)]
         titles = dict(session.execute(select(Article.id, Article.title).where(Article.id.in_(ids))).all())
     assert [titles[i] for i in ids] == [f"第{n}篇" for n in (0, 1, 2, 6, 7)]
+
+
+def test_written_rows_read_back_as_sent(sessions: sessionmaker[Session], mini: Detector) -> None:
+    """Articles and hits go in by COPY on PostgreSQL and by one prepared INSERT on SQLite: characters COPY's text
+    format escapes, times and the suggestions' JSON come back unchanged, and the ids follow the stored ones."""
+    first = ingest(sessions, ScanPool(mini, 1), [item(0)]).created[0].id
+    odd = "截止目前，\t他做为\\N党员。\n第二行\\.\r\n"
+    items = [item(1, title="标题\t含\\反斜杠", text=odd, published_at="2024-05-01T10:00:00+08:00"), item(2)]
+    result = ingest(sessions, ScanPool(mini, 1), items)
+    ids = [c.id for c in sorted(result.created, key=lambda c: c.index)]
+    assert len(ids) == 2 and min(ids) > first and len(set(ids)) == 2
+    with sessions() as session:
+        article = session.get(Article, ids[0])
+        assert article is not None
+        assert (article.title, article.text, article.url) == ("标题\t含\\反斜杠", odd, "https://a/1")
+        assert article.published_at == dt.datetime(2024, 5, 1, 2, tzinfo=dt.UTC)
+        assert article.ingest_chunk_id is None and article.ingested_at.tzinfo is not None
+        hits = [(h.rule_id, h.text, h.suggestions, h.status, h.field) for h in article.hits]
+        assert ("test.jie-zhi", "截止", ["截至"], "pending", "body") in hits
