@@ -12,7 +12,6 @@ before 周年 and compares it with the article's date:
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from pathlib import Path
 from app.detection.countries import names_a_country
 from app.detection.hit import Finding
 from app.detection.principles import is_historical, sentence_bounds, sentence_years
+from app.detection.tables import table_rows
 
 ANNIVERSARIES_FILE = "data/anniversaries.csv"
 RULE = "anniversary_count"
@@ -55,15 +55,10 @@ class Due:
 
 
 def load_anniversaries(lexicon_dir: Path) -> list[Event]:
-    path = lexicon_dir / ANNIVERSARIES_FILE
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8") as handle:
-        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
-        return [
-            Event(row["key"], row["label"], dt.date.fromisoformat(row["date"]), tuple(row["names"].split("|")))
-            for row in rows
-        ]
+    return [
+        Event(row["key"], row["label"], dt.date.fromisoformat(row["date"]), tuple(row["names"].split("|")))
+        for row in table_rows(lexicon_dir / ANNIVERSARIES_FILE)
+    ]
 
 
 def count_value(written: str) -> int | None:

@@ -9,13 +9,13 @@ term the article's date falls in (or the term of the years the sentence names, w
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.detection.hit import Finding
 from app.detection.principles import sentence_years
+from app.detection.tables import table_rows
 
 RANKING_FILE = "data/pbsc_order.csv"
 RULE = "pbsc_order"
@@ -40,20 +40,15 @@ class Member:
 
 
 def load_terms(lexicon_dir: Path) -> list[Term]:
-    path = lexicon_dir / RANKING_FILE
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8") as handle:
-        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
-        return [
-            Term(
-                int(row["term"]),
-                dt.date.fromisoformat(row["start"]),
-                dt.date.fromisoformat(row["end"]) if row["end"] else None,
-                tuple(row["names"].split("|")),
-            )
-            for row in rows
-        ]
+    return [
+        Term(
+            int(row["term"]),
+            dt.date.fromisoformat(row["start"]),
+            dt.date.fromisoformat(row["end"]) if row["end"] else None,
+            tuple(row["names"].split("|")),
+        )
+        for row in table_rows(lexicon_dir / RANKING_FILE)
+    ]
 
 
 class RankingRules:

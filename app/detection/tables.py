@@ -18,6 +18,14 @@ class Division:
     parent: str  # the code of the division above, empty for a province
 
 
+def table_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a CSV table under lexicons/data, its # comment lines skipped; none when the file is absent."""
+    if not path.is_file():
+        return []
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    return list(csv.DictReader(lines))
+
+
 def _comments(path: Path) -> list[str]:
     return [line[1:].strip() for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
 
