@@ -144,6 +144,8 @@ _JIE_BODIES = (
 _NUMERAL_BEFORE = re.compile(f"({_NUM})$")
 
 # 二十大四中全会, 二十界三中全会, 二十次三中全会: the term, its counter, the plenum.
+# Before 一次 they make it a quantifier (下一次, 这一次, 每一次), not the first term.
+_DEMONSTRATIVES = frozenset("下上这那每同此哪")
 _PLENUM = re.compile(f"(第?)({_NUM})(届|界|大|次)?([一二三四五六七八九])中全会$")
 _NPC_WRONG = re.compile(f"全国人大(第?)({_NUM})(届|界)(第?)([一二三四五六七八九])次会议")
 _NPC_RIGHT = re.compile(f"({_NUM})(届|界)全国人大$")
@@ -278,6 +280,8 @@ class MeetingRules:
         right = f"{term_text}届{session_text}中全会"
         if counter == "界":
             return self._jie_typo(s, end, text[s:end], right, "中央委员会")
+        if counter == "次" and term_text == "一" and text[s - 1 : s] in _DEMONSTRATIVES:
+            return None  # 下一次三中全会: "the next", a quantifier before the plenum, not a term number
         if counter in ("大", "次"):
             message = (
                 f"中央全会按中央委员会的届次编号，应作“{right}”（第{term_text}届中央委员会第{session_text}次全体会议）；"

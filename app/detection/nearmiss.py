@@ -18,10 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from app.detection.context import ContextRules
+from app.detection.context import ContextRules, clause_before
+from app.detection.countries import after_a_country
 from app.detection.hit import Finding
 from app.detection.lexicon import CanonicalForm, Lexicon
+from app.detection.names import reads_as_name
 from app.detection.normalize import normalize_term
+from app.detection.principles import in_person_name
 from app.detection.segment import on_word_boundaries, tokenizer
 from app.detection.similarity import Confusions, homophones, readings
 from app.detection.tables import DIVISIONS_FILE
@@ -383,6 +386,10 @@ class NearMiss:
                 return False
             if all(c in _LEVEL_CHARS for c in window):
                 return False  # 地州市, 市县区: the levels of division, listed
+            if after_a_country(clause_before(text, start)):
+                return False  # 日本富山市 is Japan's city, not a slip of 佛山市
+        elif in_person_name(text, start, end) and not reads_as_name(self._forms[rule]):
+            return False  # 区委书记雷政富: a name, not a slip of 政府 (but 主席王户宁 is a slip of 王沪宁)
         dates = self._dates.get(rule)
         return dates is None or dates.applies(text, start, end, date)
 

@@ -14,6 +14,8 @@ the statistical typo layer. None of them looks further than the sentence around 
   match of it that splits words is no match.
 - is_common_word(text): whether a string is itself a word of common prose (jieba's dictionary, built
   from a large corpus), so a near miss equal to it is no slip.
+- in_person_name(text, start, end): the span lies inside a person's name that its frame marks as one
+  (区委书记雷政富, 王正府同志): a given name is chosen, not spelled, and reads like a slip of a word.
 
 The detector applies is_mention to every candidate of every layer (privacy numbers aside), is_historical
 to retired and dated entries, leader titles and meetings, and splits_words to short and contained terms.
@@ -26,6 +28,7 @@ import datetime as dt
 import re
 from functools import lru_cache
 
+from app.detection.names import name_mask
 from app.detection.segment import WINDOW, on_word_boundaries, tokenizer
 
 # -- sentences ---------------------------------------------------------------------------------
@@ -182,6 +185,13 @@ def is_historical(text: str, start: int, end: int, since: dt.date | None = None)
         if years and max(years) < since.year:
             return True
     return False
+
+
+def in_person_name(text: str, start: int, end: int) -> bool:
+    """Whether a framed person's name (a title after it, a role before it, or an enumeration such a name
+    opens) covers all of text[start:end]. Judged in its sentence, which holds the frame."""
+    left, right = sentence_bounds(text, start, end)
+    return bool(name_mask(text[left:right])[start - left : end - left].all())
 
 
 # -- word boundaries ---------------------------------------------------------------------------

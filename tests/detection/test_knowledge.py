@@ -52,6 +52,7 @@ def test_chinese_numerals_round_trip() -> None:
         ("学习十九大五中全会精神。", LATER, ("十九大五中全会", "meeting.jie-ci", "十九届五中全会")),
         ("中国共产党第二十一届全国代表大会", LATER, ("二十一届全国代表大会", "meeting.jie-ci", "二十一次全国代表大会")),
         ("第十五次全国人民代表大会", LATER, ("十五次全国人民代表大会", "meeting.jie-ci", "十五届全国人民代表大会")),
+        ("党的一次三中全会", LATER, ("一次三中全会", "meeting.jie-ci", "一届三中全会")),
         ("市第五界政协委员会开幕。", LATER, ("五界", "meeting.jie-typo", "五届")),
         ("县委十五界三次全会召开。", LATER, ("十五界", "meeting.jie-typo", "十五届")),
     ],
@@ -73,6 +74,7 @@ def test_meeting_grammar_is_a_rule_for_any_number(detector: Detector, text: str,
         ("今年将召开中国共产党第二十次全国代表大会。", dt.date(2022, 3, 5)),
         ("以优异成绩迎接党的二十一大胜利召开。", LATER),
         ("世界人大代表、社会各界人士出席。", LATER),
+        ("观察人士认为，下一次三中全会将是改革的关键节点。", LATER),  # 下一次: "the next", not the first term
     ],
 )
 def test_correct_meeting_names_are_silent(detector: Detector, text: str, date: dt.date) -> None:

@@ -79,6 +79,11 @@ def test_slips_in_the_issue_are_caught(
         # 城区 is a word as well as a district; 地州市 lists levels of division
         "广州城区的公交线路全部换上了新能源车。",
         "客运班车通达全区所有地州市。",
+        # a person's name its frame marks as one is chosen, not spelled: 政富 is no slip of 政府 here
+        "重庆市北碚区原区委书记雷政富涉嫌受贿。",
+        "会议由王政富同志主持。",
+        # a place written after another country's name is that country's (富山市 is in Japan, not 佛山市)
+        "日本富山市通过将医院、保健中心等公共设施集中布局，提高了服务效率。",
     ],
 )
 def test_correct_neighbours_are_not_flagged(detector: Detector, text: str) -> None:
@@ -187,3 +192,18 @@ def test_each_canonical_form(detector: Detector, rule) -> None:
         # 国务院总副理李克强 is one slip from 国务院副总理李克强 and from 国务院总理李克强 alike.
         return
     assert own == [(variant, (form,))], [(h.text, h.rule_id) for h in hits]
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        # a name framed by a role or a title is still checked against the leaders' names it slips from
+        ("全国政协主席王户宁出席会议。", "全国政协主席王户宁"),
+        ("王户宁同志出席会议。", "王户宁"),
+        ("书记王户宁出席会议。", "王户宁"),
+        # the same place slip with no foreign country before it is a slip
+        ("广东省富山市召开动员会。", "富山市"),
+    ],
+)
+def test_names_and_places_that_are_slips_stay_flagged(detector: Detector, text: str, wrong: str) -> None:
+    assert [h.text for h in detector.check(text, date=LATER)] == [wrong]

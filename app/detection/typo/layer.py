@@ -26,7 +26,7 @@ from app.detection.typo.model import (
     pack_windows,
     word_keys,
 )
-from app.detection.typo.names import name_mask
+from app.detection.names import name_mask
 
 ALPHA = np.log(0.4)
 HALF = ORDER - 1  # characters of context on each side of a candidate

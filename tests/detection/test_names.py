@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.detection.typo.names import SURNAMES, name_mask
+from app.detection.names import SURNAMES, name_mask
 
 
 def marked(text: str) -> str:

@@ -16,6 +16,7 @@ rarer surname still counts inside an enumeration that a common one opened.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -118,3 +119,9 @@ def name_mask(text: str) -> np.ndarray:
             mask[item.start(1) : item.end(1)] = True
             end = item.end(1)
     return mask
+
+
+@lru_cache(maxsize=4096)
+def reads_as_name(words: str) -> bool:
+    """Whether a string would be read as a person's name with a title after it (王沪宁, 李强; not 政府)."""
+    return bool(name_mask(words + "同志")[: len(words)].all())
