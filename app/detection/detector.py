@@ -34,7 +34,7 @@ from app.detection.normalize import (
     normalize_term,
 )
 from app.detection.places import PlaceRules
-from app.detection.principles import is_mention
+from app.detection.principles import in_identifier, is_mention
 from app.detection.ranking import RankingRules, load_terms
 from app.detection.tables import DIVISIONS_FILE, LOOKALIKES_FILE
 from app.vocabulary import RETIRED_CATEGORY, Severity
@@ -436,8 +436,11 @@ class Detector:
                 near = self._forms_before(matches, first) + near + self._forms_after(matches, stop)
                 for f in self._near.find(text, near, date, self.typo.attested if self.typo is not None else None):
                     found.append(_Candidate(f.start, f.end, f.rule, True, f.suggestion, f.message))
-            # A word quoted in a sentence about wording is mentioned, not used: no layer reports it.
-            yield [c for c in found if not is_mention(text, c.start, c.end)], matches[stop - 1][0] + 1
+            # A word quoted in a sentence about wording is mentioned, not used: no layer reports it. Nor a
+            # Latin term inside an identifier (CCGM.PK).
+            yield [
+                c for c in found if not (is_mention(text, c.start, c.end) or in_identifier(text, c.start, c.end))
+            ], matches[stop - 1][0] + 1
 
     # A slip inside a correctly written form is no slip, whichever group the form's match fell in: each
     # group of near misses is judged with the forms matched just before and just after it.

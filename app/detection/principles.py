@@ -14,6 +14,8 @@ the statistical typo layer. None of them looks further than the sentence around 
   match of it that splits words is no match.
 - is_common_word(text): whether a string is itself a word of common prose (jieba's dictionary, built
   from a large corpus), so a near miss equal to it is no slip.
+- in_identifier(text, start, end): a Latin term joined by . / _ - @ to letters or digits is part of an
+  identifier (a ticker CCGM.PK, an address www.pk.com, a file name pk.zip), not a word of the prose.
 - in_person_name(text, start, end): the span lies inside a person's name that its frame marks as one
   (区委书记雷政富, 王正府同志): a given name is chosen, not spelled, and reads like a slip of a word.
 
@@ -185,6 +187,20 @@ def is_historical(text: str, start: int, end: int, since: dt.date | None = None)
         if years and max(years) < since.year:
             return True
     return False
+
+
+_JOINERS = frozenset("./_-@:#")
+
+
+def in_identifier(text: str, start: int, end: int) -> bool:
+    """Whether a Latin term is part of an identifier: joined by a punctuation mark of addresses, codes and
+    file names to a letter or digit on either side (CCGM.PK, www.pk.com, pk.zip)."""
+    if not text[start:end].isascii():
+        return False
+    before, after = text[max(0, start - 2) : start], text[end : end + 2]
+    joined_before = len(before) == 2 and before[1] in _JOINERS and before[0].isascii() and before[0].isalnum()
+    joined_after = len(after) == 2 and after[0] in _JOINERS and after[1].isascii() and after[1].isalnum()
+    return joined_before or joined_after
 
 
 def in_person_name(text: str, start: int, end: int) -> bool:

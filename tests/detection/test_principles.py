@@ -8,6 +8,8 @@ import pytest
 
 from app.detection.detector import Detector
 from app.detection.principles import (
+    in_identifier,
+    in_person_name,
     is_common_word,
     is_former_form,
     is_historical,
@@ -111,6 +113,33 @@ def test_which_terms_need_a_word_check() -> None:
 def test_common_words_come_from_the_dictionary() -> None:
     assert is_common_word("社会主义")
     assert not is_common_word("王护宁")
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "expected"),
+    [
+        ("股票代码变为CCGM.PK，股价下跌。", "PK", True),
+        ("详见www.pk.com网站。", "pk", True),
+        ("下载附件pk.zip查看。", "pk", True),
+        ("两队同台PK，比拼实招。", "PK", False),
+        ("两队同台PK。", "PK", False),  # a full stop after the term ends the sentence, joins nothing
+    ],
+)
+def test_a_latin_term_inside_an_identifier(text: str, term: str, expected: bool) -> None:
+    start = text.index(term)
+    assert in_identifier(text, start, start + len(term)) is expected
+
+
+def test_a_framed_name_covers_its_characters() -> None:
+    text = "原区委书记雷政富涉嫌受贿。"
+    assert in_person_name(text, text.index("政富"), text.index("政富") + 2)
+    assert not in_person_name(text, text.index("受贿"), text.index("受贿") + 2)
+    assert not in_person_name("区政富办公室发布通知。", 1, 3)  # no title, no role: no name
+
+
+def test_an_identifier_is_silent_and_prose_is_not(detector: Detector) -> None:
+    assert detector.check("交易代码变为CCGM.PK，股价下跌。", date=LATER) == []
+    assert [h.rule_id for h in detector.check("全县12个乡镇同台PK。", date=LATER)] == ["xinhua.pk"]
 
 
 # -- the detector applies them to every layer ---------------------------------------------------------

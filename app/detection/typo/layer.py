@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from app.detection.names import name_mask
 from app.detection.typo.confusion import KIND_LABELS, KINDS, ConfusionTable, HomophoneWords
 from app.detection.typo.model import (
     BOUNDARY,
@@ -26,7 +27,6 @@ from app.detection.typo.model import (
     pack_windows,
     word_keys,
 )
-from app.detection.names import name_mask
 
 ALPHA = np.log(0.4)
 HALF = ORDER - 1  # characters of context on each side of a candidate
