@@ -251,6 +251,7 @@ def build_homophone_words(
     from pypinyin import Style, lazy_pinyin, pinyin
 
     allowed = {c for c in chars if is_simplified(c)}
+    words = list(words)
     best: dict[str, int] = {}
     for word, freq in words:
         if len(word) == 2 and freq >= MIN_HOMOPHONE_WORD_FREQ and all(c in allowed for c in word):
@@ -259,9 +260,18 @@ def build_homophone_words(
     for word, freq in best.items():
         by_reading.setdefault(" ".join(lazy_pinyin(word)), []).append((-freq, word))
     readings = {key: [w for _f, w in sorted(items)[:MAX_HOMOPHONES]] for key, items in sorted(by_reading.items())}
+    # An input method offers a character under the readings it has in use, not under every reading a
+    # dictionary records (她 jie, 听 yin, 或 yu are archaic): its default reading and those it takes in the
+    # words of the list. Every reading would pair 听其 with 以及 and 使她 with 世界.
+    usual: dict[str, set[str]] = {}
+    for word, freq in words:
+        if freq >= MIN_HOMOPHONE_WORD_FREQ and len(word) >= 2:
+            for char, reading in zip(word, lazy_pinyin(word), strict=False):
+                usual.setdefault(char, set()).add(reading)
     syllables = {}
     for char in sorted(allowed):
-        found = sorted({r for group in pinyin(char, style=Style.NORMAL, heteronym=True) for r in group if r})
+        every = {r for group in pinyin(char, style=Style.NORMAL, heteronym=True) for r in group if r}
+        found = sorted(every & (usual.get(char, set()) | set(lazy_pinyin(char))))
         if found:
             syllables[char] = found
     return syllables, readings

@@ -130,3 +130,14 @@ def test_homophone_table_is_read_from_its_cache_once_parsed(tmp_path: Path) -> N
     assert again == parsed and parsed.syllables
     stored.write_bytes(b"not a pickle")
     assert HomophoneWords.load(tmp_path / "homophones.tsv", model.vocab, model.cache) == parsed
+
+
+def test_characters_are_offered_under_the_readings_they_have_in_use() -> None:
+    from app.detection.typo.confusion import build_homophone_words
+
+    words = [("她们", 500), ("行业", 500), ("银行", 500), ("以及", 500), ("听取", 500), ("其他", 500)]
+    syllables, readings = build_homophone_words(words, "她们行业银以及听取其他")
+    # dictionaries record 她 jie, 听 yin and 其 ji, which no editor types: 听其 must not read as 以及
+    assert syllables["她"] == ["ta"] and syllables["听"] == ["ting"] and syllables["其"] == ["qi"]
+    assert syllables["行"] == ["hang", "xing"]  # both readings are in use (银行, 行业… and the default)
+    assert readings["yi ji"] == ["以及"]
