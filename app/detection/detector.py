@@ -159,6 +159,7 @@ class _CachedLexicon(Lexicon):
     rules = property(lambda self: self.whole().rules)
     divisions = property(lambda self: self.whole().divisions)
     lookalikes = property(lambda self: self.whole().lookalikes)
+    former_divisions = property(lambda self: self.whole().former_divisions)
 
     def __eq__(self, other: object) -> bool:
         return self.whole() == (other.whole() if isinstance(other, _CachedLexicon) else other)
@@ -168,7 +169,14 @@ class _CachedLexicon(Lexicon):
 
     def __reduce__(self) -> tuple[object, ...]:
         whole = self.whole()
-        return Lexicon, (whole.rules, whole.version, whole.directory, whole.divisions, whole.lookalikes)
+        return Lexicon, (
+            whole.rules,
+            whole.version,
+            whole.directory,
+            whole.divisions,
+            whole.lookalikes,
+            whole.former_divisions,
+        )
 
 
 class Detector:
@@ -438,9 +446,10 @@ class Detector:
                     found.append(_Candidate(f.start, f.end, f.rule, True, f.suggestion, f.message))
             # A word quoted in a sentence about wording is mentioned, not used: no layer reports it. Nor a
             # Latin term inside an identifier (CCGM.PK).
-            yield [
-                c for c in found if not (is_mention(text, c.start, c.end) or in_identifier(text, c.start, c.end))
-            ], matches[stop - 1][0] + 1
+            yield (
+                [c for c in found if not (is_mention(text, c.start, c.end) or in_identifier(text, c.start, c.end))],
+                matches[stop - 1][0] + 1,
+            )
 
     # A slip inside a correctly written form is no slip, whichever group the form's match fell in: each
     # group of near misses is judged with the forms matched just before and just after it.

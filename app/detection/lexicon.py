@@ -20,7 +20,14 @@ from pydantic import (
     model_validator,
 )
 
-from app.detection.tables import DIVISIONS_FILE, Division, divisions_source, load_divisions, load_lookalikes
+from app.detection.tables import (
+    DIVISIONS_FILE,
+    FORMER_DIVISIONS_FILE,
+    Division,
+    divisions_source,
+    load_divisions,
+    load_lookalikes,
+)
 from app.vocabulary import CATEGORIES, PLACE_CATEGORY, Severity
 
 MARK_OPEN, MARK_CLOSE = "[[", "]]"
@@ -270,6 +277,8 @@ class Lexicon:
     directory: Path
     divisions: tuple[Division, ...] = ()
     lookalikes: tuple[str, ...] = ()
+    # Names divisions bore before (重庆市江北区 until its merger): never rules, only known as real names.
+    former_divisions: tuple[Division, ...] = ()
 
     def by_id(self) -> dict[str, Rule]:
         return {rule.id: rule for rule in self.rules}
@@ -373,6 +382,7 @@ def load_lexicon(directory: Path | str) -> Lexicon:
         directory=directory,
         divisions=divisions,
         lookalikes=load_lookalikes(directory),
+        former_divisions=load_divisions(directory, FORMER_DIVISIONS_FILE),
     )
 
 

@@ -134,7 +134,8 @@ class NearMiss:
         for index, rule in enumerate(lexicon.rules):
             if isinstance(rule.spec, CanonicalForm):
                 self._add_form(index, rule.spec, rule.file == DIVISIONS_FILE)
-        self._known = set(self._forms.values())
+        # A former division's name (渝北区) was a real name: history, not a slip of a current one.
+        self._known = set(self._forms.values()) | {d.name for d in lexicon.former_divisions}
         self._province_of_city: dict[int, str] = {}
         self._add_cities(lexicon)
         self._children = _children(lexicon)
@@ -213,8 +214,19 @@ class NearMiss:
                 chain.append((parent.level, parent.name))
                 parent = by_code.get(parent.parent)
             grouped.setdefault(division.name, []).append((index, chain))
+        # A name once under another parent (重庆市江北区, merged in 2025; 宁波 has a 江北区 today) is that
+        # division of its time, not this one under the wrong parent.
+        former_parents: dict[str, set[str]] = {}
+        by_former_code = {d.code: d for d in lexicon.former_divisions}
+        for division in lexicon.former_divisions:
+            if division.name in grouped:
+                chain_names = former_parents.setdefault(division.name, set())
+                parent = by_former_code.get(division.parent) or by_code.get(division.parent)
+                while parent is not None:
+                    chain_names.add(parent.name)
+                    parent = by_former_code.get(parent.parent) or by_code.get(parent.parent)
         for name, items in grouped.items():
-            parents = frozenset(p for _i, chain in items for _level, p in chain)
+            parents = frozenset(p for _i, chain in items for _level, p in chain) | former_parents.get(name, set())
             right = tuple((level, p) for level, p in items[0][1]) if len(items) == 1 else ()
             self._key(name, City(items[0][0], len(name), parents, right))
 

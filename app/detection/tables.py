@@ -1,4 +1,4 @@
-"""The data tables under lexicons/data: administrative divisions and look-alike characters."""
+"""The data tables under lexicons/data: administrative divisions (current and former) and look-alike characters."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DIVISIONS_FILE = "data/divisions.csv"
+FORMER_DIVISIONS_FILE = "data/former_divisions.csv"
 LOOKALIKES_FILE = "data/lookalikes.txt"
 
 
@@ -35,13 +36,10 @@ def divisions_source(directory: Path) -> str:
     return next((c.removeprefix("来源：") for c in _comments(path) if c.startswith("来源")), str(path))
 
 
-def load_divisions(directory: Path) -> tuple[Division, ...]:
-    path = directory / DIVISIONS_FILE
-    if not path.is_file():
-        return ()
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
-    rows = csv.DictReader(lines)
-    return tuple(Division(r["code"], r["name"], r["level"], r["parent"]) for r in rows)
+def load_divisions(directory: Path, table: str = DIVISIONS_FILE) -> tuple[Division, ...]:
+    """The divisions of a table (the current ones by default; FORMER_DIVISIONS_FILE for those abolished,
+    merged, renamed or recoded, with their parents at the time)."""
+    return tuple(Division(r["code"], r["name"], r["level"], r["parent"]) for r in table_rows(directory / table))
 
 
 def load_lookalikes(directory: Path) -> tuple[str, ...]:
