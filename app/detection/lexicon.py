@@ -277,7 +277,7 @@ class Lexicon:
     directory: Path
     divisions: tuple[Division, ...] = ()
     lookalikes: tuple[str, ...] = ()
-    # Names divisions bore before (重庆市江北区 until its merger): never rules, only known as real names.
+    # Names divisions bore before (重庆市江北区, gone from the 2025 list): never rules, only known as real names.
     former_divisions: tuple[Division, ...] = ()
 
     def by_id(self) -> dict[str, Rule]:

@@ -214,7 +214,7 @@ class NearMiss:
                 chain.append((parent.level, parent.name))
                 parent = by_code.get(parent.parent)
             grouped.setdefault(division.name, []).append((index, chain))
-        # A name once under another parent (重庆市江北区, merged in 2025; 宁波 has a 江北区 today) is that
+        # A name once under another parent (重庆市江北区, gone from the 2025 list; 宁波 has a 江北区 today) is that
         # division of its time, not this one under the wrong parent.
         former_parents: dict[str, set[str]] = {}
         by_former_code = {d.code: d for d in lexicon.former_divisions}
