@@ -856,6 +856,16 @@ def _sources(values: tuple[str, ...]) -> dict[str, list[Path]]:
     help="char-similar 的 char_order.dict（笔顺，求形近字）。",
 )
 @click.option(
+    "--four-corner",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="char-similar 的 char_fourangle.dict（四角号码，求形近字；与 --stroke-count 一起用）。",
+)
+@click.option(
+    "--stroke-count",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="char-similar 的 char_number.dict（笔画数）。",
+)
+@click.option(
     "-o",
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -873,12 +883,16 @@ def model_build(
     held_out: tuple[Path, ...],
     same_stroke: Path | None,
     stroke_order: Path | None,
+    four_corner: Path | None,
+    stroke_count: Path | None,
     out: Path | None,
     dev_out: Path | None,
 ) -> None:
     """从公开语料重新生成错别字模型（步骤与出处见 lexicons/data/typo/SOURCES.md）。"""
     from app.detection.typo.build import build_all
 
+    if (four_corner is None) != (stroke_count is None):
+        raise click.UsageError("--four-corner 和 --stroke-count 要一起给出：四角号码相同、笔画数相近的字才算形近。")
     target = out or get_settings().lexicon_dir / "data" / "typo"
     meta = build_all(
         _sources(sources),
@@ -886,6 +900,8 @@ def model_build(
         target,
         same_stroke=same_stroke,
         stroke_orders=stroke_order,
+        four_corners=four_corner,
+        stroke_counts=stroke_count,
         dev_out=dev_out,
         progress=lambda message: click.echo(message, err=True),
     )

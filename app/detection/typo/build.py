@@ -159,6 +159,8 @@ def build_all(
     words: list[tuple[str, int]] | None = None,
     same_stroke: Path | None = None,
     stroke_orders: Path | None = None,
+    four_corners: Path | None = None,
+    stroke_counts: Path | None = None,
     options: BuildOptions | None = None,
     dev_out: Path | None = None,
     progress: Callable[[str], None] = lambda _message: None,
@@ -187,7 +189,9 @@ def build_all(
     with np.load(out / "ngrams.npz") as data:
         chars = [chr(c) for c in data["chars"].tolist() if is_cjk(chr(c))]
     orders = json.loads(stroke_orders.read_text(encoding="utf-8")) if stroke_orders else None
-    confusions = build_confusions(chars, None, same_stroke, orders)
+    corners = json.loads(four_corners.read_text(encoding="utf-8")) if four_corners else None
+    strokes = json.loads(stroke_counts.read_text(encoding="utf-8")) if stroke_counts else None
+    confusions = build_confusions(chars, None, same_stroke, orders, corners, strokes)
     write_tsv(confusions, out / "confusion.tsv")
     progress(f"混淆字集 {len(confusions):,} 字")
     syllables, readings = build_homophone_words(words, chars)

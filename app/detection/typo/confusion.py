@@ -62,6 +62,28 @@ def stroke_neighbours(orders: dict[str, str], chars: Iterable[str]) -> dict[str,
     return out
 
 
+def corner_neighbours(corners: dict[str, str], strokes: dict[str, int], chars: Iterable[str]) -> dict[str, set[str]]:
+    """Look-alikes by the four-corner code (四角号码): characters with the same five-digit code (the shapes of
+    their four corners and the extra stroke) and stroke counts at most one apart (己／已, 人／入, 侯／候, 拨／拔):
+    the small strokes that tell them apart are the ones an eye misses or an OCR'd source loses. Short stroke
+    sequences fall below `stroke_neighbours`, and one-stroke edits miss a changed component (筒／简)."""
+    groups: dict[str, list[str]] = {}
+    for char in chars:
+        code = corners.get(char)
+        if code and strokes.get(char):
+            groups.setdefault(code, []).append(char)
+    out: dict[str, set[str]] = {}
+    for group in groups.values():
+        for a in group:
+            for b in group:
+                if a != b and abs(strokes[a] - strokes[b]) <= MAX_CORNER_STROKES:
+                    out.setdefault(a, set()).add(b)
+    return out
+
+
+MAX_CORNER_STROKES = 1
+
+
 def is_simplified(char: str) -> bool:
     """Whether OpenCC leaves the character as it is: a traditional or variant form is the same character in
     another script (normalisation's business), never an input-method slip to correct."""
@@ -82,6 +104,8 @@ def build_confusions(
     same_pinyin: Path | None,
     same_stroke: Path | None,
     stroke_orders: dict[str, str] | None = None,
+    corners: dict[str, str] | None = None,
+    strokes: dict[str, int] | None = None,
 ) -> dict[str, dict[str, str]]:
     """char → {candidate: kind} over the given characters (the model's vocabulary)."""
     from pypinyin import Style, pinyin
@@ -134,6 +158,10 @@ def build_confusions(
                     add(a, b, "shape")
     if stroke_orders:
         for char, others in stroke_neighbours(stroke_orders, chars).items():
+            for other in others:
+                add(char, other, "shape")
+    if corners and strokes:
+        for char, others in corner_neighbours(corners, strokes, chars).items():
             for other in others:
                 add(char, other, "shape")
     return {char: dict(sorted(cands.items())) for char, cands in sorted(out.items()) if cands}

@@ -25,6 +25,8 @@ def build_mini(out: Path) -> dict:
         words=jieba_words(MINI / "words.txt"),
         same_stroke=MINI / "same_stroke.txt",
         stroke_orders=MINI / "char_order.json",
+        four_corners=MINI / "four_corner.json",
+        stroke_counts=MINI / "stroke_count.json",
         options=OPTIONS,
     )
 
@@ -141,3 +143,15 @@ def test_characters_are_offered_under_the_readings_they_have_in_use() -> None:
     assert syllables["她"] == ["ta"] and syllables["听"] == ["ting"] and syllables["其"] == ["qi"]
     assert syllables["行"] == ["hang", "xing"]  # both readings are in use (银行, 行业… and the default)
     assert readings["yi ji"] == ["以及"]
+
+
+def test_look_alikes_by_four_corner_code_and_stroke_count() -> None:
+    from app.detection.typo.confusion import corner_neighbours
+
+    # codes and stroke counts as char-similar's char_fourangle.dict and char_number.dict give them
+    corners = {"己": "17717", "已": "17717", "巳": "77717", "侯": "27284", "候": "27284", "微": "28240", "徽": "28240"}
+    strokes = {"己": 3, "已": 3, "巳": 3, "侯": 9, "候": 10, "微": 13, "徽": 17}
+    found = corner_neighbours(corners, strokes, corners)
+    assert found["己"] == {"已"} and found["侯"] == {"候"} and found["候"] == {"侯"}
+    assert "巳" not in found  # another code: its corner strokes differ
+    assert "微" not in found  # the same code, but four strokes more are no small difference
