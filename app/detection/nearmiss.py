@@ -370,7 +370,9 @@ class NearMiss:
                     return True
             # Several homophones at once: the pinyin input method picked the wrong characters.
             return not is_place and 2 <= len(diffs) <= n // 2 and all(homophones(form[i], window[i]) for i in diffs)
-        if is_place or window[0] != form[0] or window[-1] != form[-1]:
+        if is_place:
+            return m == n - 1 and self._dropped_inside_long_place(window, form)
+        if window[0] != form[0] or window[-1] != form[-1]:
             return False  # a slip at an edge is a different neighbouring word, not a slip
         if m == n - 1:
             dropped = [form[i] for i in range(1, n - 1) if form[:i] + form[i + 1 :] == window]
@@ -380,6 +382,15 @@ class NearMiss:
             return False
         # 实现中华民族的伟大复兴 adds a particle, 中国现代化 is a phrase of real words: neither is a slip.
         return bool(dropped) and dropped[0] not in _PARTICLES and not _all_words(window)
+
+    def _dropped_inside_long_place(self, window: str, form: str) -> bool:
+        """齐齐哈市 for 齐齐哈尔市: a character dropped inside a long name (four characters before its suffix),
+        its first character and suffix in place. A shorter name less one character is too often another
+        name or word, and a window that is itself a division's name (current or former) is that division."""
+        stem = len(form) - _suffix_length(form)
+        if stem < LONG_PLACE or window in self._known or window[0] != form[0] or not window.endswith(form[stem:]):
+            return False
+        return any(form[:i] + form[i + 1 :] == window for i in range(1, stem))
 
     def _keep(
         self, text: str, rule: int, start: int, end: int, exact: list[tuple[int, int, int]], date: dt.date

@@ -47,6 +47,9 @@ def flagged(detector: Detector, text: str, date: dt.date = LATER) -> list[tuple[
         ("湖北省张家界市文旅局发布通知。", "湖北省张家界市", "place.430800", "湖南省张家界市"),  # wrong province
         ("坚定文化自新。", "文化自新", "canon.culture-confidence", "文化自信"),
         ("游客来到张家介市。", "张家介市", "place.430800", "张家界市"),
+        # a character dropped inside a long name (a real circular's 齐齐哈市)
+        ("齐齐哈市召开秸秆禁烧工作会议。", "齐齐哈市", "place.230200", "齐齐哈尔市"),
+        ("呼和特市召开会议。", "呼和特市", "place.150100", "呼和浩特市"),
     ],
 )
 def test_slips_in_the_issue_are_caught(
