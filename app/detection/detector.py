@@ -36,6 +36,7 @@ from app.detection.normalize import (
 from app.detection.places import PlaceRules
 from app.detection.principles import in_identifier, is_mention
 from app.detection.ranking import RankingRules, load_terms
+from app.detection.segment import tokenizer
 from app.detection.tables import DIVISIONS_FILE, LOOKALIKES_FILE
 from app.vocabulary import RETIRED_CATEGORY, Severity
 
@@ -645,19 +646,39 @@ def _index(forms: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
 
 
 def typo_message(text: str, found: TypoFinding) -> str:
-    """“‘总休方案’疑为‘总体方案’（形近）”: the slip shown inside the words around it."""
-    left = found.start
-    while left > 0 and found.start - left < 2 and "\u4e00" <= text[left - 1] <= "\u9fff":
-        left -= 1
-    right = found.end
-    while right < len(text) and right - found.end < 2 and "\u4e00" <= text[right] <= "\u9fff":
-        right += 1
+    """“‘总休方案’疑为‘总体方案’（形近）”: the slip shown inside the words of the corrected text around it."""
+    left, right = _slip_words(text, found)
     wrong = text[left:right]
     fixed = text[left : found.start] + found.right + text[found.end : right]
     return (
         f"“{wrong}”疑为“{fixed}”（{found.kind_label}）：按公文语料统计，后者常见得多"
         f"（把握 {round(found.confidence * 100)}%）。请核对；若为专有名词或新提法，可豁免。"
     )
+
+
+SLIP_CONTEXT = 3  # characters shown at least: a lone corrected word (体) says little without its neighbour
+SLIP_WINDOW = 6  # characters segmented on each side of the slip
+
+
+def _slip_words(text: str, found: TypoFinding) -> tuple[int, int]:
+    """The span of the words the correction makes (segmented in the corrected text, so 坚持总休方案 reads
+    总体|方案, not 持总休方), widened by a neighbouring word while it is shorter than SLIP_CONTEXT."""
+    low, high = max(0, found.start - SLIP_WINDOW), min(len(text), found.end + SLIP_WINDOW)
+    fixed = text[low : found.start] + found.right + text[found.end : high]
+    spans, offset = [], low
+    for word in tokenizer().cut(fixed, HMM=False):
+        spans.append((offset, offset + len(word), all("\u4e00" <= c <= "\u9fff" for c in word)))
+        offset += len(word)
+    inside = [i for i, (s, e, _han) in enumerate(spans) if s < found.end and found.start < e]
+    first, last = inside[0], inside[-1]
+    while spans[last][1] - spans[first][0] < SLIP_CONTEXT:
+        if last + 1 < len(spans) and spans[last + 1][2]:
+            last += 1
+        elif first > 0 and spans[first - 1][2]:
+            first -= 1
+        else:
+            break
+    return spans[first][0], spans[last][1]
 
 
 def _message(spec: Entry | CodeRule | CanonicalForm) -> str:

@@ -109,6 +109,19 @@ def test_confidence_rises_with_the_gain_and_inspection_is_near_certain() -> None
     assert values == sorted(values) and values[0] < 0.001 and values[-1] > 0.999
 
 
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        # the words of the corrected text around the slip, not a fixed window that cuts 坚持 in half
+        ("区政府办公室发布通知，坚持总休方案。", "“总休方案”疑为“总体方案”（形近）"),
+        ("各级领导干部要警钟常鸣。", "“警钟常鸣”疑为“警钟长鸣”（同音）"),
+    ],
+)
+def test_message_shows_the_slip_inside_its_words(engine: Detector, text: str, shown: str) -> None:
+    [hit] = [h for h in engine.check(text) if h.rule_id == "typo.lm"]
+    assert hit.message.startswith(shown)
+
+
 def test_exemptions_apply_to_typo_hits(engine: Detector) -> None:
     text = SLIPS[0][0]
     assert any(h.rule_id == "typo.lm" for h in engine.check(text))
