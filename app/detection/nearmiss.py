@@ -21,21 +21,25 @@ from typing import Any
 from app.detection.context import ContextRules, clause_before
 from app.detection.countries import after_a_country
 from app.detection.hit import Finding
+from app.detection.leaders import LEADERS_FILE
 from app.detection.lexicon import CanonicalForm, Lexicon
 from app.detection.names import reads_as_name
 from app.detection.normalize import normalize_term
 from app.detection.principles import in_person_name
 from app.detection.segment import on_word_boundaries, tokenizer
-from app.detection.similarity import Confusions, homophones, readings
+from app.detection.similarity import Confusions, homophones, readings, shape_pairs
 from app.detection.tables import DIVISIONS_FILE
 from app.vocabulary import TYPO_CATEGORY
 
 # Forms this long or shorter are "short": a substitution must be a homophone or look-alike, and the
 # span must line up with word boundaries.
 SHORT = 4
+TYPO_CONFUSIONS = "data/typo/confusion.tsv"  # the typo layer's confusion set, for its look-alikes
 _PLACE_SUFFIX_WORDS = ("特别行政区", "自治区", "自治州", "自治县", "地区", "林区", "盟", "省", "市", "州", "县", "区")
 # Function characters whose addition or omission changes the wording, not the formulation.
 _PARTICLES = frozenset("的之了地得和与及并而在是对")
+# Characters that make a title another office or a former one (副总理, 原副总理, 前主席).
+_TITLE_MODIFIERS = frozenset("副原前")
 _NON_HAN = re.compile(r"[^\u3400-\u9fff]")
 _PUNCT = re.compile(r"[、，,；;：:]")
 # A place name whose part before the suffix is this long takes any one-character slip inside it.
@@ -121,7 +125,9 @@ class NearMiss:
     """The canonical forms of one lexicon, compiled into automaton keys and their checks."""
 
     def __init__(self, lexicon: Lexicon, lexicon_terms: set[str]) -> None:
-        self._confusions = Confusions([*lexicon.lookalikes, *_typo_pairs(lexicon)])
+        self._confusions = Confusions(
+            [*lexicon.lookalikes, *_typo_pairs(lexicon)], shape_pairs(lexicon.directory / TYPO_CONFUSIONS)
+        )
         self._forms: dict[int, str] = {}
         self._places: set[int] = set()
         self._counties: set[int] = set()
@@ -133,7 +139,7 @@ class NearMiss:
         self._pending_swaps: list[tuple[int, str]] = []
         for index, rule in enumerate(lexicon.rules):
             if isinstance(rule.spec, CanonicalForm):
-                self._add_form(index, rule.spec, rule.file == DIVISIONS_FILE)
+                self._add_form(index, rule.spec, rule.file == DIVISIONS_FILE, rule.file == LEADERS_FILE)
         # A former division's name (渝北区) was a real name: history, not a slip of a current one.
         self._known = set(self._forms.values()) | {d.name for d in lexicon.former_divisions}
         self._province_of_city: dict[int, str] = {}
@@ -153,7 +159,7 @@ class NearMiss:
     def _key(self, key: str, item: object) -> None:
         self.keys.setdefault(key, []).append(item)
 
-    def _add_form(self, index: int, spec: CanonicalForm, is_place: bool) -> None:
+    def _add_form(self, index: int, spec: CanonicalForm, is_place: bool, is_leader: bool = False) -> None:
         form = normalize_term(spec.form)
         self._forms[index] = form
         if is_place:
@@ -161,8 +167,11 @@ class NearMiss:
             if is_county(spec.id):
                 self._counties.add(index)
         self._excepts[index] = frozenset(normalize_term(e) for e in spec.except_)
-        if spec.since or spec.until:
-            self._dates[index] = ContextRules.dates_only(spec.since, spec.until)
+        # A leader's name does not expire with the title: 国务院总理温家室 in a retrospective written today is a
+        # slip of 温家宝 (the title itself is the leaders rule's business). Before the title, there was no form.
+        until = None if is_leader else spec.until
+        if spec.since or until:
+            self._dates[index] = ContextRules.dates_only(spec.since, until)
         self._key(form, Exact(index, len(form)))
         if len(form) > SHORT:
             pieces = _pieces(form)
@@ -380,8 +389,9 @@ class NearMiss:
             dropped = [window[i] for i in range(1, m - 1) if window[:i] + window[i + 1 :] == form]
         else:
             return False
-        # 实现中华民族的伟大复兴 adds a particle, 中国现代化 is a phrase of real words: neither is a slip.
-        return bool(dropped) and dropped[0] not in _PARTICLES and not _all_words(window)
+        # 实现中华民族的伟大复兴 adds a particle, 中国现代化 is a phrase of real words, 国务院副总理温家宝 and
+        # 国务院原副总理回良玉 name another office or a former one: none is a slip.
+        return bool(dropped) and dropped[0] not in _PARTICLES | _TITLE_MODIFIERS and not _all_words(window)
 
     def _dropped_inside_long_place(self, window: str, form: str) -> bool:
         """齐齐哈市 for 齐齐哈尔市: a character dropped inside a long name (four characters before its suffix),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
 
 from app.detection.segment import tokenizer
 
@@ -45,15 +46,18 @@ def _by_reading() -> dict[str, tuple[str, ...]]:
 class Confusions:
     """Homophones and look-alikes of a character, for one lexicon's look-alike table."""
 
-    def __init__(self, lookalike_groups: Iterable[str]) -> None:
+    def __init__(self, lookalike_groups: Iterable[str], shapes: dict[str, frozenset[str]] | None = None) -> None:
         table: dict[str, set[str]] = defaultdict(set)
         for group in lookalike_groups:
             for char in group:
                 table[char].update(c for c in group if c != char)
         self._lookalikes = {k: frozenset(v) for k, v in table.items()}
+        # The typo layer's wider look-alike set (stroke orders, four-corner codes): asked whether two characters
+        # look alike (宝／室), never to enumerate slips, which would multiply the automaton's keys.
+        self._shapes = shapes or {}
 
     def lookalike(self, a: str, b: str) -> bool:
-        return b in self._lookalikes.get(a, ())
+        return b in self._lookalikes.get(a, ()) or b in self._shapes.get(a, ())
 
     def similar(self, a: str, b: str) -> bool:
         return a != b and (homophones(a, b) or self.lookalike(a, b))
@@ -65,3 +69,17 @@ class Confusions:
             found.update(_by_reading().get(reading, ()))
         found.discard(char)
         return found
+
+
+def shape_pairs(path: Path) -> dict[str, frozenset[str]]:
+    """The look-alikes (kind `shape`) of the typo layer's confusion set (data/typo/confusion.tsv); none when
+    the file is absent."""
+    if not path.is_file():
+        return {}
+    out: dict[str, frozenset[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        char, _, rest = line.partition("\t")
+        shapes = frozenset(item[0] for item in rest.split("\t") if item.endswith(":shape") and len(item) == 7)
+        if shapes:
+            out[char] = shapes
+    return out
