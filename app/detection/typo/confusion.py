@@ -19,7 +19,7 @@ from app.detection.typo.model import RESERVED, Vocabulary
 
 # Prior log-odds of each kind of slip: pinyin input makes exact homophones most likely.
 PRIORS = {"same": 0.0, "tone": -0.7, "near": -2.5, "shape": -2.0}
-KIND_LABELS = {"same": "同音", "tone": "同音异调", "near": "音近", "shape": "形近"}
+KIND_LABELS = {"same": "同音", "tone": "同音异调", "near": "音近", "shape": "形近", "swap": "字序颠倒"}
 _NEAR_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"), ("f", "h"), ("r", "l"))
 _NEAR_FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"), ("uang", "uan"), ("iang", "ian"))
 

@@ -36,6 +36,7 @@ MAX_CANDIDATES = 128  # per character: the likeliest confusions by kind, then by
 MIN_UNSEEN = 2
 CALIBRATION_SLOPE, CALIBRATION_INTERCEPT = 0.515, -6.401
 PAIR_PRIOR = -4.0  # two characters changed at once: rarer than one
+SWAP_PRIOR = -6.0  # the same characters either way: the context alone must decide, and decisively
 REAL_WORD_PAIR_PENALTY = 8.0
 DECODING_ROUNDS = 3
 NEIGHBOURHOOD = 3  # characters on each side of a chosen correction judged again in the next round
@@ -47,6 +48,8 @@ _NUMERALS = set("一二三四五六七八九十两百千万")
 _COUNTRIES = set(
     "美英法德俄日韩朝加澳新印巴意西葡荷比瑞挪芬丹希土埃伊沙越老柬泰缅菲马蒙古墨智秘阿南非以约叙苏捷匈波罗保塞克斯爱黎"
 )
+# Continents listed beside them in an order the writer chooses (美欧日, 亚欧, 中非).
+_CONTINENTS = set("欧亚非拉")
 # ... and in the frames of travel and of sides: 访美, 赴爱投资, 驻日使馆, 爱方表示.
 _COUNTRY_BEFORE = set("中赴访驻抵离")
 _COUNTRY_AFTER = set("中方")
@@ -105,6 +108,7 @@ class TypoLayer:
         self._skip_ids = self._mask(model, _ABBREVIATIONS)
         self._numeral = self._mask(model, _NUMERALS)
         self._country = self._mask(model, _COUNTRIES)
+        self._listed = self._mask(model, _COUNTRIES | _CONTINENTS)
         self._transliteration = self._mask(model, _TRANSLITERATION)
         self._separator = self._mask(model, set("、，；"))  # ASCII punctuation is outside the vocabulary
         self._function = self._mask(model, _FUNCTION_WORDS)
@@ -390,17 +394,22 @@ class TypoLayer:
             return []
         starts = positions[:-1][np.diff(positions) == 1]
         starts = starts[(covering_unseen[starts] >= 2) & (covering_unseen[starts + 1] >= 2)]
-        rows = [(int(i), a, b) for i in starts for a, b in self.homophones.candidates(int(ids[i]), int(ids[i + 1]))]
+        rows = [
+            (int(i), a, b, "same") for i in starts for a, b in self.homophones.candidates(int(ids[i]), int(ids[i + 1]))
+        ]
+        # Two characters typed in the wrong order (家户喻晓, 民事讼诉法, 基础施设): the same pair, swapped.
+        rows += [(int(i), int(ids[i + 1]), int(ids[i]), "swap") for i in starts if ids[i] != ids[i + 1]]
         if not rows:
             return []
         pos = np.array([r[0] for r in rows])
         first = np.array([r[1] for r in rows])
         second = np.array([r[2] for r in rows])
+        kinds = np.array([r[3] for r in rows])
         p = pos + HALF
         left = pack_rows(np.stack([padded[p - 1], first, second], axis=1))
         right = pack_rows(np.stack([first, second, padded[p + 2]], axis=1))
         seen = np.isfinite(self.model.log_counts(np.concatenate([left, right]))).reshape(2, -1).any(axis=0)
-        pos, first, second = pos[seen], first[seen], second[seen]
+        pos, first, second, kinds = pos[seen], first[seen], second[seen], kinds[seen]
         if not len(pos):
             return []
         cols = np.arange(-HALF, HALF + 2)
@@ -412,16 +421,35 @@ class TypoLayer:
         lp = self._logprobs(both, HALF).sum(axis=1)
         words, _longest = self._words(both, HALF)
         n = len(pos)
-        gains = (lp[n:] - lp[:n]) + WORD_WEIGHT * (words[n:] - words[:n]) + PAIR_PRIOR
+        prior = np.where(kinds == "swap", SWAP_PRIOR, PAIR_PRIOR)
+        gains = (lp[n:] - lp[:n]) + WORD_WEIGHT * (words[n:] - words[:n]) + prior
         # a pair that is itself a word (实时, 解说) is a real-word slip only where the context is decisive
-        written = self.model.log_counts(word_keys(pack_rows(originals[:, HALF : HALF + 2])))
-        gains[np.isfinite(written)] -= REAL_WORD_PAIR_PENALTY
+        written = np.isfinite(self.model.log_counts(word_keys(pack_rows(originals[:, HALF : HALF + 2]))))
+        gains[written] -= REAL_WORD_PAIR_PENALTY
+        swap = np.flatnonzero(kinds == "swap")
+        if len(swap):
+            gains[swap[~self._swap_makes_word(windows[swap]) | written[swap]]] = -np.inf
         char = self.model.vocab.char
         return [
-            (float(g), int(s), int(s) + 2, char(int(a)) + char(int(b)), "same")
-            for g, s, a, b in zip(gains, pos, first, second, strict=True)
+            (float(g), int(s), int(s) + 2, char(int(a)) + char(int(b)), str(k))
+            for g, s, a, b, k in zip(gains, pos, first, second, kinds, strict=True)
             if g >= threshold
         ]
+
+    def _swap_makes_word(self, windows: np.ndarray) -> np.ndarray:
+        """Whether the swapped pair (columns HALF, HALF+1) becomes part of a dictionary word of two to four
+        characters that holds both (诉讼 of 讼诉, 家喻户晓 of 家户喻晓): an order typed wrong is an order a
+        word fixes. A pair of country names (美欧, 中美) is listed in the order the writer chose."""
+        keys, owners = [], []
+        for length in range(2, ORDER + 1):
+            for first in range(HALF + 2 - length, HALF + 1):
+                keys.append(word_keys(pack_windows(windows, first, length, 1)[:, 0]))
+                owners.append(np.arange(len(windows)))
+        found = np.isfinite(self.model.log_counts(np.concatenate(keys)))
+        made = np.zeros(len(windows), dtype=bool)
+        made[np.concatenate(owners)[found]] = True
+        countries = self._listed[windows[:, HALF]] & self._listed[windows[:, HALF + 1]]
+        return made & ~countries  # type: ignore[no-any-return]
 
     def _gains(self, padded: np.ndarray, pos: np.ndarray, cand: np.ndarray) -> np.ndarray:
         """Change in log-probability of the characters a candidate influences, plus the word evidence. A

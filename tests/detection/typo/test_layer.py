@@ -27,6 +27,9 @@ SLIPS = [
     # prose writes: the written one is a slip of it.
     ("加快搭建改革的四粱八柱，夯实制度基础。", "粱", "梁"),
     ("牢固树立安生生产理念，压实各方责任。", "生", "全"),
+    # two characters typed in the wrong order, which a dictionary word puts right
+    ("依照《中华人民共和国民事讼诉法》的规定办理。", "讼诉", "诉讼"),
+    ("垃圾分类知识已经做到家户喻晓。", "户喻", "喻户"),
 ]
 # Two slips close together: each spoils the other's context, the second decoding round finds both.
 CLOSE_SLIPS = [
@@ -60,6 +63,7 @@ CORRECT = [
     "针对老旧桥梁推行“一桥一策”整治方案。",
     "感谢钟毓玹老师多年来的辛勤付出。",  # a person's name before a title
     "记者邱玥萱在现场看到，工人们正在加紧施工。",  # a person's name after a role
+    "在美欧日等发达市场带动下，出口稳步增长。",  # places listed in the order the writer chose
 ]
 
 
