@@ -47,6 +47,7 @@ _NUMERALS = set("一二三四五六七八九十两百千万")
 # One-character country names beside 中 (中加两国, 中芬合作, 美中关系): abbreviations in a set frame,
 _COUNTRIES = set(
     "美英法德俄日韩朝加澳新印巴意西葡荷比瑞挪芬丹希土埃伊沙越老柬泰缅菲马蒙古墨智秘阿南非以约叙苏捷匈波罗保塞克斯爱黎"
+    "喀坦肯赞津莫纳乌哈吉塔孟卡科也奥冰卢白格斐汤萨委哥玻厄尼"  # 中喀建交, 中坦, 中乌, 中哈, 中孟, 中委……
 )
 # Continents listed beside them in an order the writer chooses (美欧日, 亚欧, 中非).
 _CONTINENTS = set("欧亚非拉")
@@ -61,7 +62,7 @@ _TRANSLITERATION = set(
     "阿埃艾爱安昂奥巴拜班邦贝本比彼毕波伯博布查达戴丹道德迪蒂丁东杜多厄恩法菲费芬弗福伏盖甘冈戈格贡古圭哈海汉豪"
     "赫亨洪胡华霍基吉加贾杰捷金卡凯坎康柯科克肯库奎拉莱兰朗劳勒雷里利莉列林琳留卢鲁伦罗洛玛马迈麦曼梅门蒙米密明"
     "姆穆纳娜奈南内尼妮努诺欧帕佩彭皮珀普奇齐契乔切琴丘萨塞桑瑟森沙莎尚舍什施斯松苏索塔泰坦汤特提图托瓦万旺威韦"
-    "维温沃乌西希夏谢辛休雅亚扬耶伊因英尤约扎泽詹兹卓佐"
+    "维温沃乌西希夏谢辛休雅亚扬耶伊因英尤约扎泽詹兹卓佐尔夫丽娃"
 )
 TRANSLITERATION_RUN = 4
 PRODUCTIVE = 3  # fillers official prose writes in one slot of a construction that make it a pattern
