@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -29,7 +30,6 @@ from app.detection.typo.model import (
     NgramModel,
     pack,
     pack_windows,
-    word_keys,
 )
 
 ALPHA = np.log(0.4)
@@ -169,11 +169,12 @@ class TypoLayer:
         counts[probe] = self.model.log_counts(pack_windows(seq, 0, 3, counts.shape[1])[probe])
         return counts
 
-    def _evidence(self, windows: np.ndarray, trigrams: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _evidence(self, windows: np.ndarray, trigrams: np.ndarray) -> _Evidence:
         """For each row of ids (rows share a length; the candidate's column is HALF), given the counts of its
         trigrams: the sum of the stupid-backoff ln P of its characters from the candidate on, the ln frequency
         of the most frequent dictionary word (2–4 characters) covering the candidate, and the length of the
-        longest such word (0 where none). The 4-grams and the words are looked up together, in one probe."""
+        longest such word (0 where none); and the ln frequency of each word span (_word_spans). The 4-grams and
+        the words are looked up together, in one probe."""
         width = windows.shape[1]
         quads = pack_windows(windows, 0, 4, width - 3)
         if self.model.closed:
@@ -197,29 +198,29 @@ class TypoLayer:
         present = np.isfinite(word)
         best = np.where(present, word, 0.0).max(axis=1)
         longest = np.where(present, spans.lengths[None, :], 0).max(axis=1)
-        return lp.sum(axis=1), best.astype(np.float32), longest
+        return _Evidence(lp.sum(axis=1), best.astype(np.float32), longest, word)
 
     def _backoff(self, windows: np.ndarray, *counts: np.ndarray) -> np.ndarray:
         """Stupid-backoff ln P of each character of each row from column ORDER - 1 on, given the ln counts of
         the bigrams, trigrams and 4-grams of the rows (each n-gram predicts the character it ends at)."""
-        rows, width = windows.shape
+        width = windows.shape[1]
         first = ORDER - 1  # the leading characters are context only
-        lc = {1: self.model.unigram[windows]}
-        for order, found in enumerate(counts, start=2):
-            out = np.full((rows, width), -np.inf, dtype=np.float32)
-            out[:, order - 1 :] = found
-            lc[order] = out
-        result = np.full((rows, width - first), -np.inf, dtype=np.float32)
-        done = np.zeros((rows, width - first), dtype=bool)
-        for order in range(ORDER, 0, -1):
-            num = lc[order][:, first:]
-            den = np.full_like(num, self._log_total) if order == 1 else lc[order - 1][:, first - 1 : width - 1]
-            usable = ~done & np.isfinite(num) & np.isfinite(den)
-            with np.errstate(invalid="ignore"):
-                result[usable] = (num - den + (ORDER - order) * ALPHA)[usable]
-            done |= usable
-        result[~done] = np.log(0.5) - self._log_total + (ORDER - 1) * ALPHA
-        return result
+        counts = (self.model.unigram[windows], *counts)  # counts[k - 1]: k-grams ending at columns k - 1 …
+        unseen = np.float32(np.log(0.5) - self._log_total + (ORDER - 1) * ALPHA)
+        result = np.full((len(windows), width - first), unseen, dtype=np.float32)
+        # lowest order first: the highest usable order is the last written
+        for order in range(1, ORDER + 1):
+            num = counts[order - 1][:, first - order + 1 :]
+            if order == 1:
+                usable = np.isfinite(num)
+                ratio = num - np.float32(self._log_total)
+            else:
+                den = counts[order - 2][:, first - order + 1 : width - order + 1]
+                usable = np.isfinite(num) & np.isfinite(den)
+                with np.errstate(invalid="ignore"):
+                    ratio = num - den
+            result = np.where(usable, ratio + (ORDER - order) * ALPHA, result)
+        return result.astype(np.float32)
 
     def find(self, text: str, profile: str = "draft", margin: float | None = None) -> list[TypoFinding]:
         if not text:
@@ -407,14 +408,14 @@ class TypoLayer:
     ) -> np.ndarray:
         """Whether the candidate makes, with its neighbours, a four-character sequence official prose has seen
         that covers the offsets first…last around it."""
-        p = pos + HALF
+        windows = padded[pos[:, None] + np.arange(2 * HALF + 1)]
+        windows[:, HALF] = cand
+        # every four-character sequence through the candidate that covers the construction, in one probe
+        starts = range(-3, 1)
+        rows = [np.flatnonzero((start <= first) & (start + 3 >= last)) for start in starts]
+        quads = np.concatenate([windows[r, HALF + s : HALF + s + 4] for s, r in zip(starts, rows, strict=True)])
         seen = np.zeros(len(pos), dtype=bool)
-        for start in range(-3, 1):
-            rows = np.flatnonzero((start <= first) & (start + 3 >= last))
-            if not len(rows):
-                continue
-            columns = [cand[rows] if start + k == 0 else padded[p[rows] + start + k] for k in range(4)]
-            seen[rows] |= self._seen_quads(np.stack(columns, axis=1))
+        seen[np.concatenate(rows)[self._seen_quads(quads)]] = True
         return seen
 
     def _productive(self, padded: np.ndarray, position: int, first: int, last: int) -> bool:
@@ -478,15 +479,12 @@ class TypoLayer:
         changed = trigrams.copy()
         changed[:, 1:-1] = through
         both = np.concatenate([originals, windows])
-        lp, words, _longest = self._evidence(both, np.concatenate([trigrams, changed]))
+        lp, words, _longest, spans = self._evidence(both, np.concatenate([trigrams, changed]))
         n = len(pos)
         gains = (lp[n:] - lp[:n]) + WORD_WEIGHT * (words[n:] - words[:n]) + PAIR_PRIOR
         # a pair that is itself a word (实时, 解说) is a real-word slip only where the context is decisive
-        pair = originals[:, HALF : HALF + 2]
-        word = np.flatnonzero(self.model.may_be_word((pair[:, 0], pair[:, 1]), (pair[:, 0], pair[:, 1])))
-        if len(word):
-            written = self.model.log_counts(word_keys(pack_rows(pair[word])))
-            gains[word[np.isfinite(written)]] -= REAL_WORD_PAIR_PENALTY
+        written = spans[:n, _word_spans(2 * HALF + 2).index(2, HALF)]
+        gains[np.isfinite(written)] -= REAL_WORD_PAIR_PENALTY
         char = self.model.vocab.char
         return [
             (float(g), int(s), int(s) + 2, char(int(a)) + char(int(b)), "same")
@@ -512,7 +510,9 @@ class TypoLayer:
         trigrams = tri[where[:, None] + cols[None, :-2]]
         changed = trigrams[inverse]
         changed[:, 1:-1] = through if self.model.closed else self._trigrams(windows)[:, 1:-1]
-        lp, words, longest = self._evidence(np.concatenate([originals, windows]), np.concatenate([trigrams, changed]))
+        lp, words, longest, _spans = self._evidence(
+            np.concatenate([originals, windows]), np.concatenate([trigrams, changed])
+        )
         n = len(where)
         lp_was, words_was, longest_was = lp[:n][inverse], words[:n][inverse], longest[:n][inverse]
         lp_now, words_now, longest_now = lp[n:], words[n:], longest[n:]
@@ -588,6 +588,13 @@ def _one_per_slip(found: list[tuple[float, int, int, str, str]]) -> list[tuple[f
     return sorted(chosen, key=lambda f: f[1])
 
 
+class _Evidence(NamedTuple):
+    logprob: np.ndarray  # per row
+    word: np.ndarray  # ln frequency of the most frequent word through the candidate, 0 for none
+    longest: np.ndarray  # length of the longest such word, 0 for none
+    spans: np.ndarray  # (rows, spans): ln frequency of the word at each span, -inf for none
+
+
 @dataclass(frozen=True)
 class _WordSpans:
     """Every span of 2–4 columns through column HALF of a row of some width: the places of its words."""
@@ -596,6 +603,9 @@ class _WordSpans:
     heads: np.ndarray  # first column of each span
     columns: np.ndarray  # (ORDER, spans): the k-th column of each span, the row's width past its end
     shifts: np.ndarray  # (ORDER, spans): where the k-th id goes in the key
+
+    def index(self, length: int, head: int) -> int:
+        return int(np.flatnonzero((self.lengths == length) & (self.heads == head))[0])
 
     def keys(self, windows: np.ndarray) -> np.ndarray:
         """The word key of each span of each row: (rows, spans)."""

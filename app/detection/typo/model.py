@@ -46,6 +46,9 @@ def dequantize(values: np.ndarray) -> np.ndarray:
     return out
 
 
+_LOG_COUNTS = dequantize(np.arange(256, dtype=np.uint8))  # of each stored value, read by indexing
+
+
 def pack_windows(rows: np.ndarray, start: int, order: int, count: int) -> np.ndarray:
     """Keys of the n-grams of each row of ids that start at columns start … start+count-1: shape (rows, count)."""
     r64 = rows.astype(np.uint64)
@@ -136,14 +139,15 @@ class NgramModel:
         self.closed = None not in thresholds and thresholds == sorted(thresholds)
 
     def log_counts(self, keys: np.ndarray) -> np.ndarray:
-        return dequantize(hashtable.lookup(*self.tables, keys))
+        return np.take(_LOG_COUNTS, hashtable.lookup(*self.tables, keys))
 
     def bigram_seen(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
         return _bit(self.bigrams, first.astype(np.int64) * self.size + second)
 
     def bigram_log_counts(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
         """Like log_counts of the bigram keys, without hashing."""
-        return dequantize(np.take(self.bigram_values, first.astype(np.int64) * self.size + second))
+        index = first.astype(np.int64) * self.size + second
+        return np.take(_LOG_COUNTS, np.take(self.bigram_values, index))  # type: ignore[no-any-return]
 
     def may_be_word(self, head: tuple[np.ndarray, np.ndarray], tail: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
         """False where no word begins with the pair of ids `head` (first, second) or ends with `tail` (last but
