@@ -10,6 +10,7 @@ No step loops over the characters of the text in Python."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -171,8 +172,8 @@ class TypoLayer:
 
     def _evidence(self, windows: np.ndarray, trigrams: np.ndarray) -> _Evidence:
         """For each row of ids (rows share a length; the candidate's column is HALF), given the counts of its
-        trigrams: the sum of the stupid-backoff ln P of its characters from the candidate on, the ln frequency
-        of the most frequent dictionary word (2–4 characters) covering the candidate, and the length of the
+        trigrams: the stupid-backoff ln P of each of its characters from the candidate on, the ln frequency of
+        the most frequent dictionary word (2–4 characters) covering the candidate, and the length of the
         longest such word (0 where none); and the ln frequency of each word span (_word_spans). The 4-grams and
         the words are looked up together, in one probe."""
         width = windows.shape[1]
@@ -198,7 +199,7 @@ class TypoLayer:
         present = np.isfinite(word)
         best = np.where(present, word, 0.0).max(axis=1)
         longest = np.where(present, spans.lengths[None, :], 0).max(axis=1)
-        return _Evidence(lp.sum(axis=1), best.astype(np.float32), longest, word)
+        return _Evidence(lp, best.astype(np.float32), longest, word)
 
     def _backoff(self, windows: np.ndarray, *counts: np.ndarray) -> np.ndarray:
         """Stupid-backoff ln P of each character of each row from column ORDER - 1 on, given the ln counts of
@@ -313,10 +314,25 @@ class TypoLayer:
         # 举一反三, 自始至终, 安全生产): then the written one is a slip of it.
         reach = self._construction(ids, positions)
         constructed = reach[0] < reach[1]
-        found = self._singles(padded, tri, written, ids, positions, threshold, reach)
-        if words:
-            found += self._pairs(padded, tri, ids, positions[~constructed], covering_unseen, threshold)
+        singles = self._singles(padded, tri, written, ids, positions, reach)
+        pairs = self._pairs(padded, tri, ids, positions[~constructed], covering_unseen) if words else None
+        batches = [batch for batch in (singles, pairs) if batch is not None]
+        if not batches:
+            return []
+        # the windows of both kinds are scored in one go: one probe of their 4-grams and words
+        scored = self._score([batch.windows for batch in batches])
+        found = self._single_findings(singles, scored[0], threshold) if singles is not None else []
+        if pairs is not None:
+            found += self._pair_findings(pairs, scored[-1], threshold)
         return found
+
+    def _score(self, batches: list[_Windows]) -> list[tuple[_Evidence, _Evidence]]:
+        """The evidence of the written windows and of the corrected ones of each batch, in one call."""
+        parts = [(batch.originals, batch.was) for batch in batches] + [(b.windows, b.now) for b in batches]
+        evidence = self._evidence(np.concatenate([w for w, _ in parts]), np.concatenate([t for _, t in parts]))
+        bounds = np.cumsum([0] + [len(w) for w, _ in parts])
+        pieces = [_Evidence(*(field[a:b] for field in evidence)) for a, b in itertools.pairwise(bounds)]
+        return list(zip(pieces[: len(batches)], pieces[len(batches) :], strict=True))
 
     def _singles(
         self,
@@ -325,10 +341,9 @@ class TypoLayer:
         written: np.ndarray,
         ids: np.ndarray,
         positions: np.ndarray,
-        threshold: float,
         reach: tuple[np.ndarray, np.ndarray],
-    ) -> list[tuple[float, int, int, str, str]]:
-        """(gain, start, end, right, kind) of the best one-character substitution at each position; inside a
+    ) -> _Singles | None:
+        """The one-character substitutions at the positions that pass the gate, with their windows; inside a
         construction (reach: its first and last offset from the position) only a correction that makes a
         four-character sequence through the whole construction that official prose has seen."""
         # Every test below keeps or drops a candidate on its own (or all of a position's), so the cheapest
@@ -361,12 +376,31 @@ class TypoLayer:
         through = self._through(padded, written, pos, cand, left, right)
         rows = np.flatnonzero(np.isfinite(through).any(axis=1))
         if not len(rows):
-            return []
-        pos, cand, index = pos[rows], cand[rows], index[rows]
-        prior, kind = self.confusions.prior[index], self.confusions.kind[index]
-        gains = self._gains(padded, tri, pos, cand, through[rows]) + prior
-        order = np.lexsort((-gains, pos))
-        pos, cand, gains, kind = pos[order], cand[order], gains[order], kind[order]
+            return None
+        pos, cand, index, through = pos[rows], cand[rows], index[rows], through[rows]
+        # Many candidates share a position: its written window is scored once. A window holds one character
+        # more than a substitution influences (the width of a pair's): it is never scored.
+        where, inverse = np.unique(pos, return_inverse=True)
+        originals = np.full((len(where), _WIDTH), BOUNDARY, dtype=padded.dtype)
+        originals[:, :-1] = padded[where[:, None] + np.arange(_WIDTH - 1)]
+        windows = originals[inverse]
+        windows[:, HALF] = cand
+        # the trigrams of a window that do not hold the candidate are the written ones (tri[s] starts at
+        # padded[s], as the window does), those that do the gate has probed
+        was = np.full((len(where), _WIDTH - 2), -np.inf, dtype=np.float32)
+        was[:, :-1] = tri[where[:, None] + np.arange(_WIDTH - 3)]
+        now = was[inverse]
+        now[:, 1 : HALF + 1] = through if self.model.closed else self._trigrams(windows)[:, 1 : HALF + 1]
+        kind = self.confusions.kind[index]
+        return _Singles(_Windows(originals, was, windows, now), inverse, pos, cand, self.confusions.prior[index], kind)
+
+    def _single_findings(
+        self, singles: _Singles, scored: tuple[_Evidence, _Evidence], threshold: float
+    ) -> list[tuple[float, int, int, str, str]]:
+        """(gain, start, end, right, kind) of the best one-character substitution at each position."""
+        gains = self._gains(singles.inverse, *scored) + singles.prior
+        order = np.lexsort((-gains, singles.pos))
+        pos, cand, gains, kind = singles.pos[order], singles.cand[order], gains[order], singles.kind[order]
         first = np.concatenate([[True], pos[1:] != pos[:-1]]) & (gains >= threshold)
         char = self.model.vocab.char
         return [
@@ -448,22 +482,21 @@ class TypoLayer:
         ids: np.ndarray,
         positions: np.ndarray,
         covering_unseen: np.ndarray,
-        threshold: float,
-    ) -> list[tuple[float, int, int, str, str]]:
+    ) -> _Pairs | None:
         """Whole-word homophone slips (温补→稳步, 毛衣港→贸易港): two neighbouring suspicious characters whose
-        reading is that of a dictionary word differing in both; one real word for another (毛衣→贸易) pays a
-        penalty."""
+        reading is that of a dictionary word differing in both. The candidates that pass the gate, with their
+        windows."""
         if self.homophones is None or len(positions) < 2:
-            return []
+            return None
         starts = positions[:-1][np.diff(positions) == 1]
         starts = starts[(covering_unseen[starts] >= 2) & (covering_unseen[starts + 1] >= 2)]
         rows = [(int(i), a, b) for i in starts for a, b in self.homophones.candidates(int(ids[i]), int(ids[i + 1]))]
         if not rows:
-            return []
+            return None
         pos = np.array([r[0] for r in rows])
         first = np.array([r[1] for r in rows])
         second = np.array([r[2] for r in rows])
-        cols = np.arange(2 * HALF + 2)
+        cols = np.arange(_WIDTH)
         originals = padded[pos[:, None] + cols[None, :]]
         windows = originals.copy()
         windows[:, HALF] = first
@@ -472,52 +505,42 @@ class TypoLayer:
         through = self._trigrams(windows[:, 1:-1])
         seen = np.isfinite(through[:, 1:3]).any(axis=1)
         pos, first, second, originals, windows = pos[seen], first[seen], second[seen], originals[seen], windows[seen]
-        through = through[seen]
         if not len(pos):
-            return []
-        trigrams = tri[pos[:, None] + cols[None, :-2]]
-        changed = trigrams.copy()
-        changed[:, 1:-1] = through
-        both = np.concatenate([originals, windows])
-        lp, words, _longest, spans = self._evidence(both, np.concatenate([trigrams, changed]))
-        n = len(pos)
-        gains = (lp[n:] - lp[:n]) + WORD_WEIGHT * (words[n:] - words[:n]) + PAIR_PRIOR
+            return None
+        was = tri[pos[:, None] + cols[None, :-2]]
+        now = was.copy()
+        now[:, 1:-1] = through[seen]
+        return _Pairs(_Windows(originals, was, windows, now), pos, first, second)
+
+    def _pair_findings(
+        self, pairs: _Pairs, scored: tuple[_Evidence, _Evidence], threshold: float
+    ) -> list[tuple[float, int, int, str, str]]:
+        """Pairs whose gain reaches the threshold; one real word for another (毛衣→贸易) pays a penalty."""
+        was, now = scored
+        gains = (now.logprob.sum(axis=1) - was.logprob.sum(axis=1)) + WORD_WEIGHT * (now.word - was.word) + PAIR_PRIOR
         # a pair that is itself a word (实时, 解说) is a real-word slip only where the context is decisive
-        written = spans[:n, _word_spans(2 * HALF + 2).index(2, HALF)]
+        written = was.spans[:, _word_spans(_WIDTH).index(2, HALF)]
         gains[np.isfinite(written)] -= REAL_WORD_PAIR_PENALTY
         char = self.model.vocab.char
         return [
             (float(g), int(s), int(s) + 2, char(int(a)) + char(int(b)), "same")
-            for g, s, a, b in zip(gains, pos, first, second, strict=True)
+            for g, s, a, b in zip(gains, pairs.pos, pairs.first, pairs.second, strict=True)
             if g >= threshold
         ]
 
-    def _gains(
-        self, padded: np.ndarray, tri: np.ndarray, pos: np.ndarray, cand: np.ndarray, through: np.ndarray
-    ) -> np.ndarray:
-        """Change in log-probability of the characters a candidate influences, plus the word evidence. A
-        candidate inside an intact dictionary word of three or more characters (an idiom, a fixed phrase)
-        that does not make an equally long and more frequent word of its own is dropped: a word a longer
-        word contains is that longer word, not a slip."""
-        # Many candidates share a position: its written window is scored once.
-        where, inverse = np.unique(pos, return_inverse=True)
-        cols = np.arange(2 * HALF + 1)
-        originals = padded[where[:, None] + cols[None, :]]
-        windows = originals[inverse]
-        windows[:, HALF] = cand
-        # the trigrams of a window that do not hold the candidate are the written ones (tri[s] starts at
-        # padded[s], as the window does), those that do the gate has probed
-        trigrams = tri[where[:, None] + cols[None, :-2]]
-        changed = trigrams[inverse]
-        changed[:, 1:-1] = through if self.model.closed else self._trigrams(windows)[:, 1:-1]
-        lp, words, longest, _spans = self._evidence(
-            np.concatenate([originals, windows]), np.concatenate([trigrams, changed])
-        )
-        n = len(where)
-        lp_was, words_was, longest_was = lp[:n][inverse], words[:n][inverse], longest[:n][inverse]
-        lp_now, words_now, longest_now = lp[n:], words[n:], longest[n:]
-        gain = (lp_now - lp_was) + WORD_WEIGHT * (words_now - words_was)
-        intact = (longest_was >= 3) & ((longest_now < longest_was) | (words_now < words_was))
+    @staticmethod
+    def _gains(inverse: np.ndarray, was: _Evidence, now: _Evidence) -> np.ndarray:
+        """Change in log-probability of the characters a candidate influences (its own and the HALF after it;
+        inverse: the written window of each candidate), plus the word evidence. A candidate inside an intact
+        dictionary word of three or more characters (an idiom, a fixed phrase) that does not make an equally
+        long and more frequent word of its own is dropped: a word a longer word contains is that longer word,
+        not a slip."""
+        influenced = slice(0, HALF + 1)
+        lp_was = np.ascontiguousarray(was.logprob[:, influenced]).sum(axis=1)[inverse]
+        lp_now = np.ascontiguousarray(now.logprob[:, influenced]).sum(axis=1)
+        words_was, longest_was = was.word[inverse], was.longest[inverse]
+        gain = (lp_now - lp_was) + WORD_WEIGHT * (now.word - words_was)
+        intact = (longest_was >= 3) & ((now.longest < longest_was) | (now.word < words_was))
         gain[intact] = -np.inf
         return gain  # type: ignore[no-any-return]  # numpy arithmetic is typed Any
 
@@ -588,8 +611,39 @@ def _one_per_slip(found: list[tuple[float, int, int, str, str]]) -> list[tuple[f
     return sorted(chosen, key=lambda f: f[1])
 
 
+_WIDTH = 2 * HALF + 2  # a window: the context of a pair and the pair
+
+
+@dataclass(frozen=True)
+class _Windows:
+    """Written windows and windows with a correction at column HALF, with the ln counts of their trigrams."""
+
+    originals: np.ndarray  # (n, _WIDTH) ids
+    was: np.ndarray  # (n, _WIDTH - 2)
+    windows: np.ndarray  # (m, _WIDTH)
+    now: np.ndarray  # (m, _WIDTH - 2)
+
+
+@dataclass(frozen=True)
+class _Singles:
+    windows: _Windows
+    inverse: np.ndarray  # the written window of each candidate
+    pos: np.ndarray
+    cand: np.ndarray
+    prior: np.ndarray
+    kind: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Pairs:
+    windows: _Windows  # one written window per candidate
+    pos: np.ndarray
+    first: np.ndarray
+    second: np.ndarray
+
+
 class _Evidence(NamedTuple):
-    logprob: np.ndarray  # per row
+    logprob: np.ndarray  # (rows, characters from the candidate on)
     word: np.ndarray  # ln frequency of the most frequent word through the candidate, 0 for none
     longest: np.ndarray  # length of the longest such word, 0 for none
     spans: np.ndarray  # (rows, spans): ln frequency of the word at each span, -inf for none
