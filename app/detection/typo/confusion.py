@@ -222,11 +222,6 @@ class ConfusionTable:
             kind=np.array([k for _, _, k in flat], dtype=np.int8),
         )
 
-    def expand(self, positions: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(position, candidate id, prior, kind) for every candidate of the characters at the positions."""
-        owner, index = self.expand_index(positions, ids)
-        return positions[owner], self.cand[index], self.prior[index], self.kind[index]
-
     def expand_index(self, positions: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(slot in positions, row of this table) for every candidate of the characters at the positions."""
         lo = self.start[ids[positions]]

@@ -428,13 +428,13 @@ class TypoLayer:
             masks[0], masks[2] = left & written[p - 2], right & written[p + 1]
         rows = [np.flatnonzero(mask) for mask in masks]
         groups = ((l2, l1, cand), (l1, cand, r1), (cand, r1, r2))
-        keys = [pack_rows(np.stack([c[r] for c in columns], axis=1)) for r, columns in zip(rows, groups, strict=True)]
-        found = self.model.log_counts(np.concatenate(keys))
+        # the three groups' trigrams as the columns of one table, looked up at once
+        trigrams = np.stack([np.concatenate([g[k][r] for g, r in zip(groups, rows, strict=True)]) for k in range(3)])
+        found = self.model.log_counts(pack_rows(trigrams.T))
         through = np.full((len(pos), 3), -np.inf, dtype=np.float32)
-        offset = 0
-        for slot, (r, key) in enumerate(zip(rows, keys, strict=True)):
-            through[r, slot] = found[offset : offset + len(key)]
-            offset += len(key)
+        bounds = np.cumsum([0] + [len(r) for r in rows])
+        for slot, r in enumerate(rows):
+            through[r, slot] = found[bounds[slot] : bounds[slot + 1]]
         return through
 
     def _seen_four(

@@ -19,7 +19,8 @@ import numpy as np
 from app.detection.typo import hashtable
 
 FORMAT = 1
-TABLE_FORMAT = 4  # layout of the cached hash tables (app/detection/typo/hashtable.py)
+# layout of the cached tables: the hash tables (app/detection/typo/hashtable.py) and those derived from them
+TABLE_FORMAT = 4
 ORDER = 4
 BITS = 13  # bits per character id: four ids fit one 64-bit key exactly, no hashing, no collisions
 MAX_IDS = 1 << BITS
