@@ -250,18 +250,17 @@ class ConfusionTable:
             kind=np.array([k for _, _, k in flat], dtype=np.int8),
         )
 
-    def expand(self, positions: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(position, candidate id, prior, kind) for every candidate of the characters at the positions."""
+    def expand_index(self, positions: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(slot in positions, row of this table) for every candidate of the characters at the positions."""
         lo = self.start[ids[positions]]
         n = self.start[ids[positions] + 1] - lo
         total = int(n.sum())
         if not total:
             empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int8)
+            return empty, empty
         owner = np.repeat(np.arange(len(positions)), n)
         offset = np.arange(total) - np.repeat(np.cumsum(n) - n, n)
-        index = lo[owner] + offset
-        return positions[owner], self.cand[index], self.prior[index], self.kind[index]
+        return owner, lo[owner] + offset
 
 
 KINDS = tuple(PRIORS)

@@ -10,6 +10,8 @@ import numpy as np
 
 _MULT = np.uint64(0x9E3779B97F4A7C15)
 WIDTH = 8
+_SLOT_NUMBERS = np.uint64(0x0001020304050607)  # byte k from the top holds k
+_LITTLE = np.dtype("<u8")  # slot k of a bucket is byte k of a word read this way, on any machine
 
 
 def _bits_for(count: int) -> int:
@@ -53,20 +55,19 @@ def lookup(
     rows = _bucket(keys, bits)
     # np.take along an axis is several times faster than fancy indexing of a 2-D array
     found = np.take(slots.reshape(buckets, WIDTH), rows, axis=0)
-    equal = found == keys[:, None]
-    # At most one slot of a bucket matches: with the eight one-byte values and the match mask each read as
-    # one 64-bit word, the value is the only byte left after masking, folded down without a reduction.
-    values = np.take(vals.reshape(buckets, WIDTH), rows, axis=0).view(np.uint64)[:, 0]
-    masked = values & (equal.view(np.uint8).view(np.uint64)[:, 0] * np.uint64(0xFF))
-    masked |= masked >> np.uint64(32)
-    masked |= masked >> np.uint64(16)
-    masked |= masked >> np.uint64(8)
-    out = masked.astype(np.uint8)
+    # At most one slot of a bucket matches a (non-zero) key: read as one 64-bit word, the match mask has the
+    # single byte 1 at that slot, and a multiplication moves the slot's number into the top byte. Only the
+    # keys found read their value: a miss costs no second memory access.
+    match = (found == keys[:, None]).view(_LITTLE)[:, 0]
+    hit = np.flatnonzero(match)
+    slot = (match[hit] * _SLOT_NUMBERS) >> np.uint64(56)
+    out = np.zeros(len(keys), dtype=np.uint8)
+    out[hit] = np.take(vals, rows[hit] * WIDTH + slot.astype(np.int64))
     if len(stash_keys):
         # only a key whose bucket is full can have spilled into the stash
         full = np.flatnonzero(found[:, WIDTH - 1] != 0)
         if len(full):
             at = np.minimum(np.searchsorted(stash_keys, keys[full]), len(stash_keys) - 1)
-            hit = stash_keys[at] == keys[full]
-            out[full[hit]] = stash_vals[at[hit]]
-    return out  # type: ignore[no-any-return]  # numpy indexing is typed Any
+            stashed = stash_keys[at] == keys[full]
+            out[full[stashed]] = stash_vals[at[stashed]]
+    return out

@@ -10,22 +10,27 @@ No step loops over the characters of the text in Python."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 from app.detection.names import name_mask
 from app.detection.typo.confusion import KIND_LABELS, KINDS, ConfusionTable, HomophoneWords
 from app.detection.typo.model import (
+    BITS,
     BOUNDARY,
     ORDER,
     RESERVED,
+    TAG_SHIFT,
+    WORD_TAG,
     ModelError,
     NgramModel,
     pack,
     pack_windows,
-    word_keys,
 )
 
 ALPHA = np.log(0.4)
@@ -156,48 +161,72 @@ class TypoLayer:
 
     # -- scoring --
 
-    def _logprobs(self, windows: np.ndarray, first: int) -> np.ndarray:
-        """Stupid-backoff ln P of each character of each row from column `first` on (rows share a length)."""
-        rows, width = windows.shape
-        keys = [pack_windows(windows, 0, order, width - order + 1).reshape(-1) for order in range(2, ORDER + 1)]
-        found = self.model.log_counts(np.concatenate(keys))
-        lc = {1: self.model.unigram[windows]}
-        offset = 0
-        for order in range(2, ORDER + 1):
-            span = width - order + 1
-            out = np.full((rows, width), -np.inf, dtype=np.float32)
-            out[:, order - 1 :] = found[offset : offset + rows * span].reshape(rows, span)
-            offset += rows * span
-            lc[order] = out
-        result = np.full((rows, width - first), -np.inf, dtype=np.float32)
-        done = np.zeros((rows, width - first), dtype=bool)
-        for order in range(ORDER, 0, -1):
-            num = lc[order][:, first:]
-            den = np.full_like(num, self._log_total) if order == 1 else lc[order - 1][:, first - 1 : width - 1]
-            usable = ~done & np.isfinite(num) & np.isfinite(den)
-            with np.errstate(invalid="ignore"):
-                result[usable] = (num - den + (ORDER - order) * ALPHA)[usable]
-            done |= usable
-        result[~done] = np.log(0.5) - self._log_total + (ORDER - 1) * ALPHA
-        return result
+    def _trigrams(self, seq: np.ndarray, seen: np.ndarray | None = None) -> np.ndarray:
+        """ln count of the trigram starting at each column of each row of ids (rows, width - 2), -inf where
+        unseen; a trigram is probed only where both its bigrams were seen (`seen`, if known), if the model
+        allows it."""
+        counts = np.full((seq.shape[0], seq.shape[1] - 2), -np.inf, dtype=np.float32)
+        if self.model.closed:
+            if seen is None:
+                seen = self.model.bigram_seen(seq[:, :-1], seq[:, 1:])
+            probe = seen[:, :-1] & seen[:, 1:]
+        else:
+            probe = np.ones(counts.shape, dtype=bool)
+        counts[probe] = self.model.log_counts(pack_windows(seq, 0, 3, counts.shape[1])[probe])
+        return counts
 
-    def _words(self, windows: np.ndarray, centre: int) -> tuple[np.ndarray, np.ndarray]:
-        """For each row: ln frequency of the most frequent dictionary word (2–4 characters) covering the centre
-        column, and the length of the longest such word (0 where none)."""
-        rows = windows.shape[0]
-        keys, lengths = [], []
-        for length in range(2, ORDER + 1):
-            first = max(0, centre - length + 1)
-            count = min(centre, windows.shape[1] - length) - first + 1
-            if count > 0:
-                # every word of this length through the centre, one key per start column
-                keys.append(word_keys(pack_windows(windows, first, length, count)).T.reshape(-1))
-                lengths += [length] * count
-        found = self.model.log_counts(np.concatenate(keys)).reshape(len(lengths), rows)
-        present = np.isfinite(found)
-        best = np.where(present, found, 0.0).max(axis=0)
-        longest = np.where(present, np.array(lengths)[:, None], 0).max(axis=0)
-        return best.astype(np.float32), longest
+    def _evidence(self, windows: np.ndarray, trigrams: np.ndarray) -> _Evidence:
+        """For each row of ids (rows share a length; the candidate's column is HALF), given the counts of its
+        trigrams: the stupid-backoff ln P of each of its characters from the candidate on, the ln frequency of
+        the most frequent dictionary word (2–4 characters) covering the candidate, and the length of the
+        longest such word (0 where none); and the ln frequency of each word span (_word_spans). The 4-grams and
+        the words are looked up together, in one probe."""
+        width = windows.shape[1]
+        quads = pack_windows(windows, 0, 4, width - 3)
+        if self.model.closed:
+            known = np.isfinite(trigrams)
+            probe = known[:, :-1] & known[:, 1:]
+        else:
+            probe = np.ones(quads.shape, dtype=bool)
+        spans = _word_spans(width)
+        heads, tails = spans.heads, spans.heads + spans.lengths - 2
+        first = windows[:, heads]
+        words = self.model.may_be_word((first, windows[:, heads + 1]), (windows[:, tails], windows[:, tails + 1]))
+        # leading BOUNDARY ids add nothing to a key: such a span is looked up as the shorter word after them
+        words |= first == BOUNDARY
+        found = self.model.log_counts(np.concatenate([quads[probe], spans.keys(windows)[words]]))
+        split = int(probe.sum())
+        four = np.full(quads.shape, -np.inf, dtype=np.float32)
+        four[probe] = found[:split]
+        word = np.full(words.shape, -np.inf, dtype=np.float32)
+        word[words] = found[split:]
+        lp = self._backoff(windows, self.model.bigram_log_counts(windows[:, :-1], windows[:, 1:]), trigrams, four)
+        present = np.isfinite(word)
+        best = np.where(present, word, 0.0).max(axis=1)
+        longest = np.where(present, spans.lengths[None, :], 0).max(axis=1)
+        return _Evidence(lp, best.astype(np.float32), longest, word)
+
+    def _backoff(self, windows: np.ndarray, *counts: np.ndarray) -> np.ndarray:
+        """Stupid-backoff ln P of each character of each row from column ORDER - 1 on, given the ln counts of
+        the bigrams, trigrams and 4-grams of the rows (each n-gram predicts the character it ends at)."""
+        width = windows.shape[1]
+        first = ORDER - 1  # the leading characters are context only
+        counts = (self.model.unigram[windows], *counts)  # counts[k - 1]: k-grams ending at columns k - 1 …
+        unseen = np.float32(np.log(0.5) - self._log_total + (ORDER - 1) * ALPHA)
+        result = np.full((len(windows), width - first), unseen, dtype=np.float32)
+        # lowest order first: the highest usable order is the last written
+        for order in range(1, ORDER + 1):
+            num = counts[order - 1][:, first - order + 1 :]
+            if order == 1:
+                usable = np.isfinite(num)
+                ratio = num - np.float32(self._log_total)
+            else:
+                den = counts[order - 2][:, first - order + 1 : width - order + 1]
+                usable = np.isfinite(num) & np.isfinite(den)
+                with np.errstate(invalid="ignore"):
+                    ratio = num - den
+            result = np.where(usable, ratio + (ORDER - order) * ALPHA, result)
+        return result.astype(np.float32)
 
     def find(self, text: str, profile: str = "draft", margin: float | None = None) -> list[TypoFinding]:
         if not text:
@@ -266,7 +295,8 @@ class TypoLayer:
         length = len(ids)
         padded = np.concatenate([np.full(HALF, BOUNDARY), ids, np.full(HALF, BOUNDARY)])
         # trigram counts of the text, each covering three positions
-        tri = self.model.log_counts(pack(padded, 3))  # tri[s] covers padded[s:s+3]
+        written = self.model.bigram_seen(padded[:-1], padded[1:])  # written[s]: padded[s:s+2] was seen
+        tri = self._trigrams(padded[None, :], written[None, :])[0]  # tri[s] covers padded[s:s+3]
         unseen = ~np.isfinite(tri)
         # position p (padded index p+HALF) is covered by trigrams starting at p+HALF-2 .. p+HALF
         base = np.arange(length) + HALF
@@ -289,64 +319,93 @@ class TypoLayer:
         # 举一反三, 自始至终, 安全生产): then the written one is a slip of it.
         reach = self._construction(ids, positions)
         constructed = reach[0] < reach[1]
-        found = self._singles(padded, ids, positions, threshold, reach)
-        if words:
-            found += self._pairs(padded, ids, positions[~constructed], covering_unseen, threshold)
+        singles = self._singles(padded, tri, written, ids, positions, reach)
+        pairs = self._pairs(padded, tri, ids, positions[~constructed], covering_unseen) if words else None
+        batches = [batch for batch in (singles, pairs) if batch is not None]
+        if not batches:
+            return []
+        # the windows of both kinds are scored in one go: one probe of their 4-grams and words
+        scored = self._score([batch.windows for batch in batches])
+        found = self._single_findings(singles, scored[0], threshold) if singles is not None else []
+        if pairs is not None:
+            found += self._pair_findings(pairs, scored[-1], threshold)
         return found
+
+    def _score(self, batches: list[_Windows]) -> list[tuple[_Evidence, _Evidence]]:
+        """The evidence of the written windows and of the corrected ones of each batch, in one call."""
+        parts = [(batch.originals, batch.was) for batch in batches] + [(b.windows, b.now) for b in batches]
+        evidence = self._evidence(np.concatenate([w for w, _ in parts]), np.concatenate([t for _, t in parts]))
+        bounds = np.cumsum([0] + [len(w) for w, _ in parts])
+        pieces = [_Evidence(*(field[a:b] for field in evidence)) for a, b in itertools.pairwise(bounds)]
+        return list(zip(pieces[: len(batches)], pieces[len(batches) :], strict=True))
 
     def _singles(
         self,
         padded: np.ndarray,
+        tri: np.ndarray,
+        written: np.ndarray,
         ids: np.ndarray,
         positions: np.ndarray,
-        threshold: float,
         reach: tuple[np.ndarray, np.ndarray],
-    ) -> list[tuple[float, int, int, str, str]]:
-        """(gain, start, end, right, kind) of the best one-character substitution at each position; inside a
+    ) -> _Singles | None:
+        """The one-character substitutions at the positions that pass the gate, with their windows; inside a
         construction (reach: its first and last offset from the position) only a correction that makes a
         four-character sequence through the whole construction that official prose has seen."""
-        pos, cand, prior, kind = self.confusions.expand(positions, ids)
-        first, last = reach
-        if (first < last).any():
-            owner = np.searchsorted(positions, pos)
-            keep = first[owner] == last[owner]
-            rest = np.flatnonzero(~keep)
-            if len(rest):
-                keep[rest] = self._seen_four(padded, pos[rest], cand[rest], first[owner[rest]], last[owner[rest]])
-                for position in np.unique(pos[rest[keep[rest]]]):
-                    slot = np.searchsorted(positions, position)
-                    if self._productive(padded, int(position), int(first[slot]), int(last[slot])):
-                        keep[pos == position] = False
-            pos, cand, prior, kind = pos[keep], cand[keep], prior[keep], kind[keep]
-        style = self._function[ids[pos]] & self._function[cand]
-        pos, cand, prior, kind = pos[~style], cand[~style], prior[~style], kind[~style]
-        if not len(pos):
-            return []
+        # Every test below keeps or drops a candidate on its own (or all of a position's), so the cheapest
+        # come first and the rest meet only the survivors. Candidates are rows of the confusion table
+        # (`index`) owned by a position (`owner`, its slot in positions) until the end.
+        owner, index = self.confusions.expand_index(positions, ids)
+        cand = self.confusions.cand[index]
+        p = positions + HALF
         # gate: the candidate must make a trigram with its neighbours that official prose has seen (any of
         # the three through it: a neighbour may be a slip too, or the right trigram rare). The bigrams
         # inside each trigram are checked first, by plain indexing, to spare most hash probes.
-        p = pos + HALF
-        l2, l1, r1, r2 = padded[p - 2], padded[p - 1], padded[p + 1], padded[p + 2]
-        left = self.model.bigram_seen(l1, cand)
-        right = self.model.bigram_seen(cand, r1)
-        groups = (
-            (np.flatnonzero(left), (l2, l1, cand)),
-            (np.flatnonzero(left & right), (l1, cand, r1)),
-            (np.flatnonzero(right), (cand, r1, r2)),
-        )
-        keys = [pack_rows(np.stack([column[rows] for column in columns], axis=1)) for rows, columns in groups]
-        found = np.isfinite(self.model.log_counts(np.concatenate(keys)))
-        seen = np.zeros(len(pos), dtype=bool)
-        offset = 0
-        for (rows, _columns), key in zip(groups, keys, strict=True):
-            seen[rows[found[offset : offset + len(key)]]] = True
-            offset += len(key)
-        pos, cand, prior, kind = pos[seen], cand[seen], prior[seen], kind[seen]
-        if not len(pos):
-            return []
-        gains = self._gains(padded, pos, cand) + prior
-        order = np.lexsort((-gains, pos))
-        pos, cand, gains, kind = pos[order], cand[order], gains[order], kind[order]
+        left = self.model.bigram_seen(padded[p - 1][owner], cand)
+        right = self.model.bigram_seen(cand, padded[p + 1][owner])
+        style = self._function[ids[positions]][owner] & self._function[cand]
+        rows = np.flatnonzero((left | right) & ~style)
+        owner, index, cand, left, right = owner[rows], index[rows], cand[rows], left[rows], right[rows]
+        first, last = reach
+        if (first < last).any():
+            keep = first[owner] == last[owner]
+            rest = np.flatnonzero(~keep)
+            if len(rest):
+                at = owner[rest]
+                keep[rest] = self._seen_four(padded, positions[at], cand[rest], first[at], last[at])
+                for slot in np.unique(at[keep[rest]]):
+                    if self._productive(padded, int(positions[slot]), int(first[slot]), int(last[slot])):
+                        keep[owner == slot] = False
+            rows = np.flatnonzero(keep)
+            owner, index, cand, left, right = owner[rows], index[rows], cand[rows], left[rows], right[rows]
+        pos = positions[owner]
+        through = self._through(padded, written, pos, cand, left, right)
+        rows = np.flatnonzero(np.isfinite(through).any(axis=1))
+        if not len(rows):
+            return None
+        pos, cand, index, through = pos[rows], cand[rows], index[rows], through[rows]
+        # Many candidates share a position: its written window is scored once. A window holds one character
+        # more than a substitution influences (the width of a pair's): it is never scored.
+        where, inverse = np.unique(pos, return_inverse=True)
+        originals = np.full((len(where), _WIDTH), BOUNDARY, dtype=padded.dtype)
+        originals[:, :-1] = padded[where[:, None] + np.arange(_WIDTH - 1)]
+        windows = originals[inverse]
+        windows[:, HALF] = cand
+        # the trigrams of a window that do not hold the candidate are the written ones (tri[s] starts at
+        # padded[s], as the window does), those that do the gate has probed
+        was = np.full((len(where), _WIDTH - 2), -np.inf, dtype=np.float32)
+        was[:, :-1] = tri[where[:, None] + np.arange(_WIDTH - 3)]
+        now = was[inverse]
+        now[:, 1 : HALF + 1] = through if self.model.closed else self._trigrams(windows)[:, 1 : HALF + 1]
+        kind = self.confusions.kind[index]
+        return _Singles(_Windows(originals, was, windows, now), inverse, pos, cand, self.confusions.prior[index], kind)
+
+    def _single_findings(
+        self, singles: _Singles, scored: tuple[_Evidence, _Evidence], threshold: float
+    ) -> list[tuple[float, int, int, str, str]]:
+        """(gain, start, end, right, kind) of the best one-character substitution at each position."""
+        gains = self._gains(singles.inverse, *scored) + singles.prior
+        order = np.lexsort((-gains, singles.pos))
+        pos, cand, gains, kind = singles.pos[order], singles.cand[order], gains[order], singles.kind[order]
         first = np.concatenate([[True], pos[1:] != pos[:-1]]) & (gains >= threshold)
         char = self.model.vocab.char
         return [
@@ -354,19 +413,48 @@ class TypoLayer:
             for g, s, c, k in zip(gains[first], pos[first], cand[first], kind[first], strict=True)
         ]
 
+    def _through(
+        self,
+        padded: np.ndarray,
+        written: np.ndarray,
+        pos: np.ndarray,
+        cand: np.ndarray,
+        left: np.ndarray,
+        right: np.ndarray,
+    ) -> np.ndarray:
+        """ln counts of the three trigrams through each candidate, -inf for one whose bigram through the
+        candidate (left, right: seen) is unseen: the gate does not count it. Where the model allows, a trigram
+        is probed only if its written bigram (`written`, by start in padded) was seen too: the counts are then
+        exact."""
+        p = pos + HALF
+        l2, l1, r1, r2 = padded[p - 2], padded[p - 1], padded[p + 1], padded[p + 2]
+        masks = [left, left & right, right]
+        if self.model.closed:
+            masks[0], masks[2] = left & written[p - 2], right & written[p + 1]
+        rows = [np.flatnonzero(mask) for mask in masks]
+        groups = ((l2, l1, cand), (l1, cand, r1), (cand, r1, r2))
+        # the three groups' trigrams as the columns of one table, looked up at once
+        trigrams = np.stack([np.concatenate([g[k][r] for g, r in zip(groups, rows, strict=True)]) for k in range(3)])
+        found = self.model.log_counts(pack_rows(trigrams.T))
+        through = np.full((len(pos), 3), -np.inf, dtype=np.float32)
+        bounds = np.cumsum([0] + [len(r) for r in rows])
+        for slot, r in enumerate(rows):
+            through[r, slot] = found[bounds[slot] : bounds[slot + 1]]
+        return through
+
     def _seen_four(
         self, padded: np.ndarray, pos: np.ndarray, cand: np.ndarray, first: np.ndarray, last: np.ndarray
     ) -> np.ndarray:
         """Whether the candidate makes, with its neighbours, a four-character sequence official prose has seen
         that covers the offsets first…last around it."""
-        p = pos + HALF
+        windows = padded[pos[:, None] + np.arange(2 * HALF + 1)]
+        windows[:, HALF] = cand
+        # every four-character sequence through the candidate that covers the construction, in one probe
+        starts = range(-3, 1)
+        rows = [np.flatnonzero((start <= first) & (start + 3 >= last)) for start in starts]
+        quads = np.concatenate([windows[r, HALF + s : HALF + s + 4] for s, r in zip(starts, rows, strict=True)])
         seen = np.zeros(len(pos), dtype=bool)
-        for start in range(-3, 1):
-            rows = np.flatnonzero((start <= first) & (start + 3 >= last))
-            if not len(rows):
-                continue
-            columns = [cand[rows] if start + k == 0 else padded[p[rows] + start + k] for k in range(4)]
-            seen[rows] |= np.isfinite(self.model.log_counts(pack_rows(np.stack(columns, axis=1))))
+        seen[np.concatenate(rows)[self._seen_quads(quads)]] = True
         return seen
 
     def _productive(self, padded: np.ndarray, position: int, first: int, last: int) -> bool:
@@ -376,23 +464,35 @@ class TypoLayer:
         fillers = np.arange(RESERVED, len(self.model.unigram))
         for start in range(max(-3, last - 3), min(0, first) + 1):
             columns = [fillers if start + k == 0 else np.full(len(fillers), padded[p + start + k]) for k in range(4)]
-            if np.isfinite(self.model.log_counts(pack_rows(np.stack(columns, axis=1)))).sum() >= PRODUCTIVE:
+            if self._seen_quads(np.stack(columns, axis=1)).sum() >= PRODUCTIVE:
                 return True
         return False
+
+    def _seen_quads(self, quads: np.ndarray) -> np.ndarray:
+        """Whether each row of four ids is a 4-gram official prose has seen; probed only where its three
+        bigrams were seen, if the model allows it."""
+        seen = np.zeros(len(quads), dtype=bool)
+        if self.model.closed:
+            pairs = self.model.bigram_seen(quads[:, :-1], quads[:, 1:])
+            rows = np.flatnonzero(pairs.all(axis=1))
+        else:
+            rows = np.arange(len(quads))
+        seen[rows] = np.isfinite(self.model.log_counts(pack_rows(quads[rows])))
+        return seen
 
     def _pairs(
         self,
         padded: np.ndarray,
+        tri: np.ndarray,
         ids: np.ndarray,
         positions: np.ndarray,
         covering_unseen: np.ndarray,
-        threshold: float,
-    ) -> list[tuple[float, int, int, str, str]]:
+    ) -> _Pairs | None:
         """Whole-word homophone slips (温补→稳步, 毛衣港→贸易港): two neighbouring suspicious characters whose
-        reading is that of a dictionary word differing in both; one real word for another (毛衣→贸易) pays a
-        penalty."""
+        reading is that of a dictionary word differing in both. The candidates that pass the gate, with their
+        windows."""
         if self.homophones is None or len(positions) < 2:
-            return []
+            return None
         starts = positions[:-1][np.diff(positions) == 1]
         starts = starts[(covering_unseen[starts] >= 2) & (covering_unseen[starts + 1] >= 2)]
         rows = [
@@ -401,76 +501,74 @@ class TypoLayer:
         # Two characters typed in the wrong order (家户喻晓, 民事讼诉法, 基础施设): the same pair, swapped.
         rows += [(int(i), int(ids[i + 1]), int(ids[i]), "swap") for i in starts if ids[i] != ids[i + 1]]
         if not rows:
-            return []
+            return None
         pos = np.array([r[0] for r in rows])
         first = np.array([r[1] for r in rows])
         second = np.array([r[2] for r in rows])
         kinds = np.array([r[3] for r in rows])
-        p = pos + HALF
-        left = pack_rows(np.stack([padded[p - 1], first, second], axis=1))
-        right = pack_rows(np.stack([first, second, padded[p + 2]], axis=1))
-        seen = np.isfinite(self.model.log_counts(np.concatenate([left, right]))).reshape(2, -1).any(axis=0)
-        pos, first, second, kinds = pos[seen], first[seen], second[seen], kinds[seen]
-        if not len(pos):
-            return []
-        cols = np.arange(-HALF, HALF + 2)
-        originals = padded[pos[:, None] + HALF + cols[None, :]]
+        cols = np.arange(_WIDTH)
+        originals = padded[pos[:, None] + cols[None, :]]
         windows = originals.copy()
         windows[:, HALF] = first
         windows[:, HALF + 1] = second
-        both = np.concatenate([originals, windows])
-        lp = self._logprobs(both, HALF).sum(axis=1)
-        words, _longest = self._words(both, HALF)
-        n = len(pos)
-        prior = np.where(kinds == "swap", SWAP_PRIOR, PAIR_PRIOR)
-        gains = (lp[n:] - lp[:n]) + WORD_WEIGHT * (words[n:] - words[:n]) + prior
+        # every trigram through the pair; the two that hold it whole are the gate
+        through = self._trigrams(windows[:, 1:-1])
+        seen = np.isfinite(through[:, 1:3]).any(axis=1)
+        pos, first, second, kinds = pos[seen], first[seen], second[seen], kinds[seen]
+        originals, windows = originals[seen], windows[seen]
+        if not len(pos):
+            return None
+        was = tri[pos[:, None] + cols[None, :-2]]
+        now = was.copy()
+        now[:, 1:-1] = through[seen]
+        return _Pairs(_Windows(originals, was, windows, now), pos, first, second, kinds)
+
+    def _pair_findings(
+        self, pairs: _Pairs, scored: tuple[_Evidence, _Evidence], threshold: float
+    ) -> list[tuple[float, int, int, str, str]]:
+        """Pairs whose gain reaches the threshold; one real word for another (毛衣→贸易) pays a penalty, and a
+        swap must make a word of the pair."""
+        was, now = scored
+        prior = np.where(pairs.kinds == "swap", SWAP_PRIOR, PAIR_PRIOR)
+        gains = (now.logprob.sum(axis=1) - was.logprob.sum(axis=1)) + WORD_WEIGHT * (now.word - was.word) + prior
         # a pair that is itself a word (实时, 解说) is a real-word slip only where the context is decisive
-        written = np.isfinite(self.model.log_counts(word_keys(pack_rows(originals[:, HALF : HALF + 2]))))
+        written = np.isfinite(was.spans[:, _word_spans(_WIDTH).index(2, HALF)])
         gains[written] -= REAL_WORD_PAIR_PENALTY
-        swap = np.flatnonzero(kinds == "swap")
+        swap = np.flatnonzero(pairs.kinds == "swap")
         if len(swap):
-            gains[swap[~self._swap_makes_word(windows[swap]) | written[swap]]] = -np.inf
+            made = self._swap_makes_word(pairs.windows.windows[swap], now.spans[swap])
+            gains[swap[~made | written[swap]]] = -np.inf
         char = self.model.vocab.char
         return [
             (float(g), int(s), int(s) + 2, char(int(a)) + char(int(b)), str(k))
-            for g, s, a, b, k in zip(gains, pos, first, second, kinds, strict=True)
+            for g, s, a, b, k in zip(gains, pairs.pos, pairs.first, pairs.second, pairs.kinds, strict=True)
             if g >= threshold
         ]
 
-    def _swap_makes_word(self, windows: np.ndarray) -> np.ndarray:
+    def _swap_makes_word(self, windows: np.ndarray, spans: np.ndarray) -> np.ndarray:
         """Whether the swapped pair (columns HALF, HALF+1) becomes part of a dictionary word of two to four
         characters that holds both (诉讼 of 讼诉, 家喻户晓 of 家户喻晓): an order typed wrong is an order a
-        word fixes. A pair of country names (美欧, 中美) is listed in the order the writer chose."""
-        keys, owners = [], []
-        for length in range(2, ORDER + 1):
-            for first in range(HALF + 2 - length, HALF + 1):
-                keys.append(word_keys(pack_windows(windows, first, length, 1)[:, 0]))
-                owners.append(np.arange(len(windows)))
-        found = np.isfinite(self.model.log_counts(np.concatenate(keys)))
-        made = np.zeros(len(windows), dtype=bool)
-        made[np.concatenate(owners)[found]] = True
+        word fixes. A pair of country names (美欧, 中美) is listed in the order the writer chose. spans: the
+        windows' word evidence at each span of _word_spans(_WIDTH)."""
+        layout = _word_spans(_WIDTH)
+        holding = layout.heads + layout.lengths >= HALF + 2
+        made = np.isfinite(spans[:, holding]).any(axis=1)
         countries = self._listed[windows[:, HALF]] & self._listed[windows[:, HALF + 1]]
         return made & ~countries  # type: ignore[no-any-return]
 
-    def _gains(self, padded: np.ndarray, pos: np.ndarray, cand: np.ndarray) -> np.ndarray:
-        """Change in log-probability of the characters a candidate influences, plus the word evidence. A
-        candidate inside an intact dictionary word of three or more characters (an idiom, a fixed phrase)
-        that does not make an equally long and more frequent word of its own is dropped: a word a longer
-        word contains is that longer word, not a slip."""
-        # Many candidates share a position: its written window is scored once.
-        where, inverse = np.unique(pos, return_inverse=True)
-        cols = np.arange(-HALF, HALF + 1)
-        originals = padded[where[:, None] + HALF + cols[None, :]]
-        windows = originals[inverse]
-        windows[:, HALF] = cand
-        both = np.concatenate([originals, windows])
-        lp = self._logprobs(both, HALF).sum(axis=1)
-        words, longest = self._words(both, HALF)
-        n = len(where)
-        lp_was, words_was, longest_was = lp[:n][inverse], words[:n][inverse], longest[:n][inverse]
-        lp_now, words_now, longest_now = lp[n:], words[n:], longest[n:]
-        gain = (lp_now - lp_was) + WORD_WEIGHT * (words_now - words_was)
-        intact = (longest_was >= 3) & ((longest_now < longest_was) | (words_now < words_was))
+    @staticmethod
+    def _gains(inverse: np.ndarray, was: _Evidence, now: _Evidence) -> np.ndarray:
+        """Change in log-probability of the characters a candidate influences (its own and the HALF after it;
+        inverse: the written window of each candidate), plus the word evidence. A candidate inside an intact
+        dictionary word of three or more characters (an idiom, a fixed phrase) that does not make an equally
+        long and more frequent word of its own is dropped: a word a longer word contains is that longer word,
+        not a slip."""
+        influenced = slice(0, HALF + 1)
+        lp_was = np.ascontiguousarray(was.logprob[:, influenced]).sum(axis=1)[inverse]
+        lp_now = np.ascontiguousarray(now.logprob[:, influenced]).sum(axis=1)
+        words_was, longest_was = was.word[inverse], was.longest[inverse]
+        gain = (lp_now - lp_was) + WORD_WEIGHT * (now.word - words_was)
+        intact = (longest_was >= 3) & ((now.longest < longest_was) | (now.word < words_was))
         gain[intact] = -np.inf
         return gain  # type: ignore[no-any-return]  # numpy arithmetic is typed Any
 
@@ -539,6 +637,83 @@ def _one_per_slip(found: list[tuple[float, int, int, str, str]]) -> list[tuple[f
         if all(item[1] > other[2] + 1 or other[1] > item[2] + 1 for other in chosen):
             chosen.append(item)
     return sorted(chosen, key=lambda f: f[1])
+
+
+_WIDTH = 2 * HALF + 2  # a window: the context of a pair and the pair
+
+
+@dataclass(frozen=True)
+class _Windows:
+    """Written windows and windows with a correction at column HALF, with the ln counts of their trigrams."""
+
+    originals: np.ndarray  # (n, _WIDTH) ids
+    was: np.ndarray  # (n, _WIDTH - 2)
+    windows: np.ndarray  # (m, _WIDTH)
+    now: np.ndarray  # (m, _WIDTH - 2)
+
+
+@dataclass(frozen=True)
+class _Singles:
+    windows: _Windows
+    inverse: np.ndarray  # the written window of each candidate
+    pos: np.ndarray
+    cand: np.ndarray
+    prior: np.ndarray
+    kind: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Pairs:
+    windows: _Windows  # one written window per candidate
+    pos: np.ndarray
+    first: np.ndarray
+    second: np.ndarray
+    kinds: np.ndarray  # "same" (a homophone word) or "swap" (the two typed in the wrong order)
+
+
+class _Evidence(NamedTuple):
+    logprob: np.ndarray  # (rows, characters from the candidate on)
+    word: np.ndarray  # ln frequency of the most frequent word through the candidate, 0 for none
+    longest: np.ndarray  # length of the longest such word, 0 for none
+    spans: np.ndarray  # (rows, spans): ln frequency of the word at each span, -inf for none
+
+
+@dataclass(frozen=True)
+class _WordSpans:
+    """Every span of 2–4 columns through column HALF of a row of some width: the places of its words."""
+
+    lengths: np.ndarray
+    heads: np.ndarray  # first column of each span
+    columns: np.ndarray  # (ORDER, spans): the k-th column of each span, the row's width past its end
+    shifts: np.ndarray  # (ORDER, spans): where the k-th id goes in the key
+
+    def index(self, length: int, head: int) -> int:
+        return int(np.flatnonzero((self.lengths == length) & (self.heads == head))[0])
+
+    def keys(self, windows: np.ndarray) -> np.ndarray:
+        """The word key of each span of each row: (rows, spans)."""
+        ids = np.zeros((windows.shape[0], windows.shape[1] + 1), dtype=np.uint64)  # a zero column past the end
+        ids[:, :-1] = windows
+        keys = np.full((len(windows), len(self.lengths)), np.uint64(WORD_TAG) << TAG_SHIFT, dtype=np.uint64)
+        for columns, shifts in zip(self.columns, self.shifts, strict=True):
+            keys |= ids[:, columns] << shifts
+        return keys
+
+
+@lru_cache(maxsize=4)
+def _word_spans(width: int) -> _WordSpans:
+    spans = [
+        (length, head)
+        for length in range(2, ORDER + 1)
+        for head in range(max(0, HALF - length + 1), min(HALF, width - length) + 1)
+    ]
+    lengths = np.array([length for length, _ in spans])
+    heads = np.array([head for _, head in spans])
+    k = np.arange(ORDER)[:, None]
+    inside = k < lengths
+    columns = np.where(inside, heads + k, width)
+    shifts = np.where(inside, BITS * (lengths - 1 - k), 0).astype(np.uint64)
+    return _WordSpans(lengths, heads, columns, shifts)
 
 
 def _neighbours(ids: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

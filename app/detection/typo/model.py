@@ -19,7 +19,8 @@ import numpy as np
 from app.detection.typo import hashtable
 
 FORMAT = 1
-TABLE_FORMAT = 3  # layout of the cached hash tables (app/detection/typo/hashtable.py)
+# layout of the cached tables: the hash tables (app/detection/typo/hashtable.py) and those derived from them
+TABLE_FORMAT = 4
 ORDER = 4
 BITS = 13  # bits per character id: four ids fit one 64-bit key exactly, no hashing, no collisions
 MAX_IDS = 1 << BITS
@@ -44,6 +45,9 @@ def dequantize(values: np.ndarray) -> np.ndarray:
     out = (values.astype(np.float32) - 1.0) / QUANT
     out[values == 0] = -np.inf
     return out
+
+
+_LOG_COUNTS = dequantize(np.arange(256, dtype=np.uint8))  # of each stored value, read by indexing
 
 
 def pack_windows(rows: np.ndarray, start: int, order: int, count: int) -> np.ndarray:
@@ -111,6 +115,8 @@ class NgramModel:
         tables: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
         meta: dict[str, Any],
         bigrams: np.ndarray,
+        bigram_values: np.ndarray,
+        word_ends: tuple[np.ndarray, np.ndarray],
     ):
         self.vocab = vocab
         self.unigram = unigram  # ln(count) per id (float32), -inf where unseen
@@ -119,16 +125,36 @@ class NgramModel:
         # Which bigrams were seen, one bit each: a plain index instead of a hash probe, for the many
         # candidate checks that only ask "seen or not".
         self.bigrams = bigrams  # bigram_bits of the model's bigram keys
+        # The stored value of every bigram by plain indexing: bigram counts are asked for most often.
+        self.bigram_values = bigram_values  # bigram_table of the model's bigram keys
+        # The first and the last two characters of every word, one bit per pair: most word keys a window
+        # makes can be ruled out without a probe.
+        self.word_heads, self.word_tails = word_ends
         self.meta = meta
         self.total = float(meta["total"])
         self.cache: Path | None = None  # where derived tables of this model may be kept
+        # Every occurrence of an n-gram contains one of each shorter n-gram within it, so where the pruning
+        # thresholds never fall with the order, an n-gram is seen only if its shorter n-grams are: a longer
+        # key need not be probed once a shorter one inside it is known unseen.
+        thresholds = [meta.get("min_counts", {}).get(str(order)) for order in range(2, ORDER + 1)]
+        self.closed = None not in thresholds and thresholds == sorted(thresholds)
 
     def log_counts(self, keys: np.ndarray) -> np.ndarray:
-        return dequantize(hashtable.lookup(*self.tables, keys))
+        return np.take(_LOG_COUNTS, hashtable.lookup(*self.tables, keys))
 
     def bigram_seen(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        return _bit(self.bigrams, first.astype(np.int64) * self.size + second)
+
+    def bigram_log_counts(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        """Like log_counts of the bigram keys, without hashing."""
         index = first.astype(np.int64) * self.size + second
-        return (np.take(self.bigrams, index >> 3) >> (index & 7).astype(np.uint8)) & 1 == 1  # type: ignore[no-any-return]
+        return np.take(_LOG_COUNTS, np.take(self.bigram_values, index))  # type: ignore[no-any-return]
+
+    def may_be_word(self, head: tuple[np.ndarray, np.ndarray], tail: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """False where no word begins with the pair of ids `head` (first, second) or ends with `tail` (last but
+        one, last): the word key of such a sequence cannot be found."""
+        heads = _bit(self.word_heads, head[0].astype(np.int64) * self.size + head[1])
+        return heads & _bit(self.word_tails, tail[0].astype(np.int64) * self.size + tail[1])  # type: ignore[no-any-return]
 
     # -- loading --
 
@@ -171,7 +197,16 @@ class NgramModel:
         with np.errstate(divide="ignore"):
             logs = np.log(unigram).astype(np.float32)
         meta["table_format"] = TABLE_FORMAT
-        return cls(Vocabulary.from_chars(chars), logs, tables, meta, bigram_bits(keys[0], len(logs)))
+        size = len(logs)
+        return cls(
+            Vocabulary.from_chars(chars),
+            logs,
+            tables,
+            meta,
+            bigram_bits(keys[0], size),
+            bigram_table(keys[0], vals[0], size),
+            word_end_bits(keys[-1], size),
+        )
 
     def _save_cache(self, cache: Path) -> None:
         try:
@@ -181,11 +216,12 @@ class NgramModel:
             for name, array in zip(_TABLE_FILES, self.tables, strict=True):
                 np.save(tmp / name, array)
             np.save(tmp / "unigram.npy", self.unigram)
-            np.save(tmp / "bigrams.npy", self.bigrams)
+            for name, array in zip(_DERIVED_FILES, self._derived(), strict=True):
+                np.save(tmp / name, array)
             (tmp / "chars.txt").write_text(self.vocab.chars, encoding="utf-8")
             (tmp / "meta.json").write_text(json.dumps(self.meta, ensure_ascii=False), encoding="utf-8")
             # meta.json last: a cache without it (a crash half-way) is never read
-            for name in (*_TABLE_FILES, "unigram.npy", "bigrams.npy", "chars.txt", "meta.json"):
+            for name in (*_TABLE_FILES, *_DERIVED_FILES, "unigram.npy", "chars.txt", "meta.json"):
                 os.replace(tmp / name, cache / name)
             tmp.rmdir()
         except OSError:
@@ -204,13 +240,37 @@ class NgramModel:
             raise ValueError("corrupt cache")
         unigram = np.load(cache / "unigram.npy")
         chars = (cache / "chars.txt").read_text(encoding="utf-8")
-        bigrams = np.asarray(np.load(cache / "bigrams.npy", mmap_mode="r"))
-        if len(unigram) != RESERVED + len(chars) or len(bigrams) != _bigram_bytes(len(unigram)):
+        bigrams, bigram_values, heads, tails = (
+            np.asarray(np.load(cache / name, mmap_mode="r")) for name in _DERIVED_FILES
+        )
+        size = len(unigram)
+        if (
+            size != RESERVED + len(chars)
+            or len(bigram_values) != size * size
+            or any(len(bits) != _bigram_bytes(size) for bits in (bigrams, heads, tails))
+        ):
             raise ValueError("corrupt cache")
-        return cls(Vocabulary.from_chars(chars), unigram, (slots, vals, stash_keys, stash_vals), meta, bigrams)
+        return cls(
+            Vocabulary.from_chars(chars),
+            unigram,
+            (slots, vals, stash_keys, stash_vals),
+            meta,
+            bigrams,
+            bigram_values,
+            (heads, tails),
+        )
+
+    def _derived(self) -> tuple[np.ndarray, ...]:
+        return (self.bigrams, self.bigram_values, self.word_heads, self.word_tails)
 
 
 _TABLE_FILES = ("slots.npy", "vals.npy", "stash_keys.npy", "stash_vals.npy")
+_DERIVED_FILES = ("bigrams.npy", "bigram_values.npy", "word_heads.npy", "word_tails.npy")
+
+
+def _bit(bits: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """The bits at the given indexes of a little-endian packed bit table, as booleans."""
+    return (np.take(bits, index >> 3) >> (index & 7).astype(np.uint8)) & 1 == 1  # type: ignore[no-any-return]
 
 
 def _bigram_bytes(size: int) -> int:
@@ -225,6 +285,31 @@ def bigram_bits(keys: np.ndarray, size: int) -> np.ndarray:
     bits = np.zeros(size * size, dtype=bool)
     bits[index.astype(np.int64)] = True
     return np.packbits(bits, bitorder="little")
+
+
+def bigram_table(keys: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """The stored value of every (first, second) id pair, 0 where the bigram key is not among keys."""
+    bigram = (keys >> TAG_SHIFT) == np.uint64(2)
+    mask = np.uint64((1 << BITS) - 1)
+    index = ((keys[bigram] >> np.uint64(BITS)) & mask) * np.uint64(size) + (keys[bigram] & mask)
+    table = np.zeros(size * size, dtype=np.uint8)
+    table[index.astype(np.int64)] = values[bigram]
+    return table
+
+
+def word_end_bits(keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Bits per (first, second) id pair: pairs that begin a word among the word keys, pairs that end one."""
+    mask = np.uint64((1 << BITS) - 1)
+    ids = [((keys >> np.uint64(BITS * k)) & mask).astype(np.int64) for k in range(ORDER)]  # last id first
+    # a word's ids are never reserved (never zero): its length is the place of its highest non-zero id
+    heads = np.zeros(size * size, dtype=bool)
+    for length in range(2, ORDER + 1):
+        longer = np.zeros(len(keys), dtype=bool) if length == ORDER else (ids[length] != 0)
+        this = (ids[length - 1] != 0) & ~longer
+        heads[ids[length - 1][this] * size + ids[length - 2][this]] = True
+    tails = np.zeros(size * size, dtype=bool)
+    tails[ids[1][ids[1] != 0] * size + ids[0][ids[1] != 0]] = True
+    return np.packbits(heads, bitorder="little"), np.packbits(tails, bitorder="little")
 
 
 def default_cache_dir() -> Path:

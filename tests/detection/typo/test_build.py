@@ -10,7 +10,7 @@ import pytest
 
 from app.detection.typo import corpus
 from app.detection.typo.build import BuildOptions, build_all, jieba_words
-from app.detection.typo.model import ModelError, NgramModel, pack_windows
+from app.detection.typo.model import BITS, ORDER, TAG_SHIFT, ModelError, NgramModel, pack_windows
 
 MINI = Path(__file__).parent / "data" / "mini"
 EXPECTED = Path(__file__).parent / "data" / "expected"
@@ -155,3 +155,38 @@ def test_look_alikes_by_four_corner_code_and_stroke_count() -> None:
     assert found["己"] == {"已"} and found["侯"] == {"候"} and found["候"] == {"侯"}
     assert "巳" not in found  # another code: its corner strokes differ
     assert "微" not in found  # the same code, but four strokes more are no small difference
+
+
+def test_dense_bigram_counts_and_word_ends_agree_with_the_hash_table(tmp_path: Path) -> None:
+    build_mini(tmp_path)
+    model = NgramModel.load(tmp_path / "ngrams.npz", cache_dir=tmp_path / "cache")
+    ids = np.arange(model.size)
+    first, second = np.repeat(ids, model.size), np.tile(ids, model.size)
+    pairs = pack_windows(np.stack([first, second], axis=1), 0, 2, 1)[:, 0]
+    assert np.array_equal(model.bigram_log_counts(first, second), model.log_counts(pairs))
+    # no word is ruled out by its first or last two characters
+    with np.load(tmp_path / "ngrams.npz") as data:
+        keys = np.cumsum(data["keysw"], dtype=np.uint64)
+    mask = np.uint64((1 << BITS) - 1)
+    digits = [((keys >> np.uint64(BITS * k)) & mask).astype(np.int64) for k in range(ORDER)]  # last id first
+    length = np.where(digits[3] > 0, 4, np.where(digits[2] > 0, 3, 2))
+    heads = (np.choose(length - 2, digits[1:]), np.choose(length - 2, digits[:-1]))
+    assert len(keys) >= 10 and model.may_be_word(heads, (digits[1], digits[0])).all()
+    assert not model.may_be_word((second[:1000], first[:1000]), (first[:1000], first[:1000])).all()
+
+
+def test_seen_ngrams_of_the_shipped_model_contain_only_seen_ngrams() -> None:
+    """The layer probes a longer n-gram only where the shorter ones inside it were seen (NgramModel.closed)."""
+    from app.config import DEFAULT_LEXICON_DIR
+
+    model = NgramModel.load(DEFAULT_LEXICON_DIR / "data" / "typo" / "ngrams.npz")
+    assert model.closed
+    keys = np.concatenate([model.tables[0], model.tables[2]])
+    order = keys >> TAG_SHIFT
+    for n in range(3, ORDER + 1):
+        body = keys[order == n] & ((np.uint64(1) << np.uint64(BITS * n)) - np.uint64(1))
+        tag = np.uint64(n - 1) << TAG_SHIFT
+        prefix = (body >> np.uint64(BITS)) | tag
+        suffix = (body & ((np.uint64(1) << np.uint64(BITS * (n - 1))) - np.uint64(1))) | tag
+        assert len(body) > 1000
+        assert np.isfinite(model.log_counts(prefix)).all() and np.isfinite(model.log_counts(suffix)).all()

@@ -191,3 +191,19 @@ def test_a_name_written_again_in_the_document_is_the_authors_own(engine: Detecto
     # a slip is still a slip when its neighbours recur elsewhere (原则。 after 职则。)
     slip = "各级政府要切实履行安全生产监管职则。" + FILLER + "同时要坚持原则。"
     assert typos(slip) == ["则"]
+
+
+def test_probing_only_what_can_have_been_seen_changes_no_finding(engine: Detector) -> None:
+    """A longer n-gram is probed only where the shorter ones inside it were seen (the model's min counts never
+    fall with the order): the findings are those of probing every n-gram."""
+    layer = engine.typo
+    assert layer is not None and layer.model.closed
+    text = "".join(s for s, _, _ in SLIPS) + "".join(s for s, _ in CLOSE_SLIPS) + "".join(CORRECT)
+    text += "物价温补下降，各项工作有序推近。针炙能治肾症吗"
+    pruned = [layer.find(text, profile) for profile in PROFILES]
+    layer.model.closed = False
+    try:
+        assert [layer.find(text, profile) for profile in PROFILES] == pruned
+    finally:
+        layer.model.closed = True
+    assert len(pruned[0]) >= len(SLIPS)
