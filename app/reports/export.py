@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from app.reports.circular import Circular
+if TYPE_CHECKING:  # the CLI imports this list of formats; the circular's machinery loads when one is rendered
+    from app.reports.circular import Circular
 
 
 @dataclass(frozen=True)
