@@ -201,9 +201,9 @@ class ConfusionTable:
         usable = frequency >= np.log(min_count)
         if cache is None:
             return cls._parse(path, vocab, usable, frequency, limit)
-        from app.detection.typo.model import file_digest
+        from app.detection.typo.model import known_digest
 
-        stored = cache / f"confusion-{file_digest(path)[:16]}-{min_count}-{limit}.npz"
+        stored = cache / f"confusion-{known_digest(path, cache)[:16]}-{min_count}-{limit}.npz"
         try:
             with np.load(stored) as data:
                 table = cls(**{name: data[name] for name in ("start", "cand", "prior", "kind")})
@@ -328,9 +328,9 @@ class HomophoneWords:
             return cls._parse(path, vocab)
         import pickle
 
-        from app.detection.typo.model import file_digest
+        from app.detection.typo.model import known_digest
 
-        stored = cache / f"homophones-{file_digest(path)[:16]}.pickle"
+        stored = cache / f"homophones-{known_digest(path, cache)[:16]}.pickle"
         try:
             with stored.open("rb") as handle:
                 syllables, words = pickle.load(handle)

@@ -165,8 +165,9 @@ class NgramModel:
             raise ModelError(
                 f"找不到错别字模型文件 {path.name}：请用 `cuomin model build` 生成（见 lexicons/data/typo/SOURCES.md）"
             )
-        digest = file_digest(path)
-        cache = (cache_dir or default_cache_dir()) / f"typo-model-{FORMAT}.{TABLE_FORMAT}-{digest[:16]}"
+        root = cache_dir or default_cache_dir()
+        digest = known_digest(path, root)
+        cache = root / f"typo-model-{FORMAT}.{TABLE_FORMAT}-{digest[:16]}"
         try:
             model = cls._from_cache(cache, digest)
         except (OSError, ValueError, KeyError, json.JSONDecodeError):
@@ -318,6 +319,32 @@ def default_cache_dir() -> Path:
         return Path(configured)
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "cuomin"
+
+
+def known_digest(path: Path, cache_dir: Path | None) -> str:
+    """file_digest(path), remembered in cache_dir under the file's stamp (path, size, modification and change
+    times, inode): a file not written since is not read and hashed again at every start (a write always
+    moves the change time, which no program can set back; the detector cache trusts the same stamp)."""
+    if cache_dir is None:
+        return file_digest(path)
+    st = path.stat()
+    stamp = f"{path.resolve()}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}"
+    note = cache_dir / "digests" / hashlib.sha256(stamp.encode()).hexdigest()[:32]
+    try:
+        known = note.read_text(encoding="ascii")
+        if len(known) == 64 and all(c in "0123456789abcdef" for c in known):
+            return known
+    except (OSError, UnicodeDecodeError):
+        pass
+    digest = file_digest(path)
+    try:
+        note.parent.mkdir(parents=True, exist_ok=True)
+        tmp = note.with_name(f".tmp-{os.getpid()}-{note.name}")
+        tmp.write_text(digest, encoding="ascii")
+        os.replace(tmp, note)
+    except OSError:
+        pass  # a read-only cache costs the hashing, not correctness
+    return digest
 
 
 def file_digest(path: Path) -> str:

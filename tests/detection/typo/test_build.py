@@ -92,7 +92,7 @@ def test_cache_is_used_and_a_corrupt_or_stale_cache_is_rebuilt(tmp_path: Path) -
     build_mini(tmp_path)
     cache = tmp_path / "cache"
     first = NgramModel.load(tmp_path / "ngrams.npz", cache_dir=cache)
-    [entry] = list(cache.iterdir())
+    [entry] = [p for p in cache.iterdir() if p.name.startswith("typo-model-")]
     assert (entry / "slots.npy").is_file()
     # a truncated table: rebuilt from the model file, never trusted
     (entry / "slots.npy").write_bytes((entry / "slots.npy").read_bytes()[:100])
@@ -190,3 +190,19 @@ def test_seen_ngrams_of_the_shipped_model_contain_only_seen_ngrams() -> None:
         suffix = (body & ((np.uint64(1) << np.uint64(BITS * (n - 1))) - np.uint64(1))) | tag
         assert len(body) > 1000
         assert np.isfinite(model.log_counts(prefix)).all() and np.isfinite(model.log_counts(suffix)).all()
+
+
+def test_a_files_digest_is_remembered_until_the_file_is_written(tmp_path: Path) -> None:
+    from app.detection.typo.model import file_digest, known_digest
+
+    path, cache = tmp_path / "confusion.tsv", tmp_path / "cache"
+    path.write_text("休\t体:shape\n", encoding="utf-8")
+    assert known_digest(path, cache) == file_digest(path)
+    [note] = list((cache / "digests").iterdir())
+    note.write_text("f" * 64, encoding="ascii")  # what a remembered digest is trusted for: an unwritten file
+    assert known_digest(path, cache) == "f" * 64
+    path.write_text("休\t体:shape\t许:tone\n", encoding="utf-8")  # a write moves the change time
+    assert known_digest(path, cache) == file_digest(path) != "f" * 64
+    [current] = [n for n in (cache / "digests").iterdir() if n.read_text(encoding="ascii") == file_digest(path)]
+    current.write_text("not a digest", encoding="ascii")
+    assert known_digest(path, cache) == file_digest(path)  # a damaged note is never trusted
