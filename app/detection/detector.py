@@ -24,7 +24,7 @@ from app.detection.leaders import LeaderRules, load_leaders
 from app.detection.lexicon import CanonicalForm, CodeRule, Entry, Lexicon, LexiconError, Rule, load_lexicon
 from app.detection.meetings import MeetingRules, load_meetings
 from app.detection.milestones import MilestoneRules
-from app.detection.nearmiss import Exact, NearMiss
+from app.detection.nearmiss import Exact, NearMiss, suffix_length
 from app.detection.normalize import (
     Normalized,
     char_class,
@@ -625,7 +625,13 @@ def _known_forms(lexicon: Lexicon) -> tuple[dict[str, list[tuple[str, int]]], di
     """The right forms the lexicons name: all of them (canonical formulations, division names, entries'
     corrections and exceptions), and the ones whose breaking is serious (formulations, division names)."""
     serious: set[str] = {d.name for d in lexicon.divisions}
-    right: set[str] = set()
+    # A division is written without its level as often as with it (肇庆怀集, 韶关乳源), and was named so before a
+    # merger too: the name is the lexicon's knowledge either way, not a slip the model may correct.
+    right: set[str] = {
+        d.name[: len(d.name) - suffix_length(d.name)]
+        for d in (*lexicon.divisions, *lexicon.former_divisions)
+        if len(d.name) - suffix_length(d.name) >= 2
+    } | {d.name for d in lexicon.former_divisions}
     for rule in lexicon.rules:
         spec = rule.spec
         if isinstance(spec, CanonicalForm):

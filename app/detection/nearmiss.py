@@ -185,7 +185,7 @@ class NearMiss:
 
     def _add_variants(self, index: int, form: str) -> None:
         """Every plausible slip of a short form, matched exactly: its common halves would match everywhere."""
-        fixed = len(form) - _suffix_length(form) if index in self._places else len(form)
+        fixed = len(form) - suffix_length(form) if index in self._places else len(form)
         variants = set()
         for i in range(fixed):
             for char in self._confusions.alternatives(form[i]):
@@ -295,7 +295,7 @@ class NearMiss:
                 return None
         for index, name in children:
             window = text[end : end + len(name)]
-            suffix = _suffix_length(name)
+            suffix = suffix_length(name)
             if len(window) != len(name) or window[len(name) - suffix :] != name[len(name) - suffix :]:
                 continue
             diffs = [i for i in range(len(name)) if window[i] != name[i]]
@@ -363,12 +363,12 @@ class NearMiss:
         is_place = rule in self._places
         if m == n:
             diffs = [i for i in range(n) if window[i] != form[i]]
-            if is_place and diffs and diffs[-1] >= n - _suffix_length(form):
+            if is_place and diffs and diffs[-1] >= n - suffix_length(form):
                 return False  # 长沙是 is a sentence, not a slip for 长沙市
             if len(diffs) == 1:
                 i = diffs[0]
                 # Inside a long place name (呼和浩特市) any slip is one: its neighbours are names too, and known.
-                long_place = is_place and n - _suffix_length(form) >= LONG_PLACE
+                long_place = is_place and n - suffix_length(form) >= LONG_PLACE
                 if n <= SHORT or (is_place and not long_place) or i in (0, n - 1):
                     return self._confusions.similar(form[i], window[i])
                 # 高质量开展城市更新 is a phrase official prose uses, not a slip of 高质量发展 (扫黑险恶 is one)
@@ -397,7 +397,7 @@ class NearMiss:
         """齐齐哈市 for 齐齐哈尔市: a character dropped inside a long name (four characters before its suffix),
         its first character and suffix in place. A shorter name less one character is too often another
         name or word, and a window that is itself a division's name (current or former) is that division."""
-        stem = len(form) - _suffix_length(form)
+        stem = len(form) - suffix_length(form)
         if stem < LONG_PLACE or window in self._known or window[0] != form[0] or not window.endswith(form[stem:]):
             return False
         return any(form[:i] + form[i + 1 :] == window for i in range(1, stem))
@@ -430,7 +430,7 @@ class NearMiss:
         """Whether the name's last character before its suffix reads with the suffix as one word (最严城市,
         装扮了城市): then the text is that word, unless a parent division frames the name."""
         window = text[start:end]
-        form_suffix = _suffix_length(window)
+        form_suffix = suffix_length(window)
         if not form_suffix or end - start - form_suffix < 1 or sorted(window) == sorted(self._forms[rule]):
             return False  # a transposition keeps every character of the name: it is the name, misordered
         return (tokenizer().FREQ.get(text[end - form_suffix - 1 : end]) or 0) >= COMMON_WORD
@@ -505,7 +505,8 @@ def is_county(rule_id: str) -> bool:
     return len(code) == 6 and code.isdigit() and not code.endswith("00")
 
 
-def _suffix_length(name: str) -> int:
+def suffix_length(name: str) -> int:
+    """The length of a division name's level suffix (市, 自治县, 特别行政区…), 0 for none."""
     for suffix in _PLACE_SUFFIX_WORDS:
         if name.endswith(suffix):
             return len(suffix)

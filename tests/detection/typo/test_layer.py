@@ -64,6 +64,7 @@ CORRECT = [
     "感谢钟毓玹老师多年来的辛勤付出。",  # a person's name before a title
     "记者邱玥萱在现场看到，工人们正在加紧施工。",  # a person's name after a role
     "在美欧日等发达市场带动下，出口稳步增长。",  # places listed in the order the writer chose
+    "消防救援队伍圆满完成肇庆怀集等地的抢险救灾任务。",  # a county (怀集县) written without its level
 ]
 
 
