@@ -627,11 +627,8 @@ def _known_forms(lexicon: Lexicon) -> tuple[dict[str, list[tuple[str, int]]], di
     serious: set[str] = {d.name for d in lexicon.divisions}
     # A division is written without its level as often as with it (肇庆怀集, 韶关乳源), and was named so before a
     # merger too: the name is the lexicon's knowledge either way, not a slip the model may correct.
-    right: set[str] = {
-        d.name[: len(d.name) - suffix_length(d.name)]
-        for d in (*lexicon.divisions, *lexicon.former_divisions)
-        if len(d.name) - suffix_length(d.name) >= 2
-    } | {d.name for d in lexicon.former_divisions}
+    stems = (d.name[: len(d.name) - suffix_length(d.name)] for d in (*lexicon.divisions, *lexicon.former_divisions))
+    right: set[str] = {stem for stem in stems if len(stem) >= 2} | {d.name for d in lexicon.former_divisions}
     for rule in lexicon.rules:
         spec = rule.spec
         if isinstance(spec, CanonicalForm):

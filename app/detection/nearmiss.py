@@ -27,8 +27,9 @@ from app.detection.names import reads_as_name
 from app.detection.normalize import normalize_term
 from app.detection.principles import in_person_name
 from app.detection.segment import on_word_boundaries, tokenizer
-from app.detection.similarity import Confusions, homophones, readings, shape_pairs
-from app.detection.tables import DIVISIONS_FILE
+from app.detection.similarity import Confusions, homophones, readings
+from app.detection.tables import DIVISIONS_FILE, Division
+from app.detection.typo.confusion import shape_neighbours
 from app.vocabulary import TYPO_CATEGORY
 
 # Forms this long or shorter are "short": a substitution must be a homophone or look-alike, and the
@@ -126,7 +127,7 @@ class NearMiss:
 
     def __init__(self, lexicon: Lexicon, lexicon_terms: set[str]) -> None:
         self._confusions = Confusions(
-            [*lexicon.lookalikes, *_typo_pairs(lexicon)], shape_pairs(lexicon.directory / TYPO_CONFUSIONS)
+            [*lexicon.lookalikes, *_typo_pairs(lexicon)], shape_neighbours(lexicon.directory / TYPO_CONFUSIONS)
         )
         self._forms: dict[int, str] = {}
         self._places: set[int] = set()
@@ -217,11 +218,7 @@ class NearMiss:
             index = rule_of.get(f"place.{division.code}")
             if division.level == "province" or index is None:
                 continue
-            chain = []
-            parent = by_code.get(division.parent)
-            while parent is not None:
-                chain.append((parent.level, parent.name))
-                parent = by_code.get(parent.parent)
+            chain = [(parent.level, parent.name) for parent in _ancestors(division, by_code)]
             grouped.setdefault(division.name, []).append((index, chain))
         # A name once under another parent (重庆市江北区, gone from the 2025 list; 宁波 has a 江北区 today) is that
         # division of its time, not this one under the wrong parent.
@@ -229,11 +226,8 @@ class NearMiss:
         by_former_code = {d.code: d for d in lexicon.former_divisions}
         for division in lexicon.former_divisions:
             if division.name in grouped:
-                chain_names = former_parents.setdefault(division.name, set())
-                parent = by_former_code.get(division.parent) or by_code.get(division.parent)
-                while parent is not None:
-                    chain_names.add(parent.name)
-                    parent = by_former_code.get(parent.parent) or by_code.get(parent.parent)
+                ancestors = _ancestors(division, by_former_code, by_code)
+                former_parents.setdefault(division.name, set()).update(parent.name for parent in ancestors)
         for name, items in grouped.items():
             parents = frozenset(p for _i, chain in items for _level, p in chain) | former_parents.get(name, set())
             right = tuple((level, p) for level, p in items[0][1]) if len(items) == 1 else ()
@@ -485,6 +479,16 @@ class NearMiss:
                 if item.__class__ is City and parent in item.parents:
                     return True
         return False
+
+
+def _ancestors(division: Division, *tables: dict[str, Division]) -> list[Division]:
+    """The divisions above one, nearest first, each looked up by code in the first table that has it."""
+    out: list[Division] = []
+    code = division.parent
+    while (parent := next((table[code] for table in tables if code in table), None)) is not None:
+        out.append(parent)
+        code = parent.parent
+    return out
 
 
 def _children(lexicon: Lexicon) -> dict[int, tuple[tuple[int, str], ...]]:

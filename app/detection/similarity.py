@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import cache
-from pathlib import Path
 
 from app.detection.segment import tokenizer
 
@@ -69,17 +68,3 @@ class Confusions:
             found.update(_by_reading().get(reading, ()))
         found.discard(char)
         return found
-
-
-def shape_pairs(path: Path) -> dict[str, frozenset[str]]:
-    """The look-alikes (kind `shape`) of the typo layer's confusion set (data/typo/confusion.tsv); none when
-    the file is absent."""
-    if not path.is_file():
-        return {}
-    out: dict[str, frozenset[str]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        char, _, rest = line.partition("\t")
-        shapes = frozenset(item[0] for item in rest.split("\t") if item.endswith(":shape") and len(item) == 7)
-        if shapes:
-            out[char] = shapes
-    return out

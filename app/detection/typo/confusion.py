@@ -156,12 +156,10 @@ def build_confusions(
             for a in group:
                 for b in group:
                     add(a, b, "shape")
-    if stroke_orders:
-        for char, others in stroke_neighbours(stroke_orders, chars).items():
-            for other in others:
-                add(char, other, "shape")
-    if corners and strokes:
-        for char, others in corner_neighbours(corners, strokes, chars).items():
+    looks = [stroke_neighbours(stroke_orders, chars)] if stroke_orders else []
+    looks += [corner_neighbours(corners, strokes, chars)] if corners and strokes else []
+    for neighbours in looks:
+        for char, others in neighbours.items():
             for other in others:
                 add(char, other, "shape")
     return {char: dict(sorted(cands.items())) for char, cands in sorted(out.items()) if cands}
@@ -172,6 +170,24 @@ def write_tsv(confusions: dict[str, dict[str, str]], path: Path) -> None:
         "\t".join([char, *(f"{other}:{kind}" for other, kind in cands.items())]) for char, cands in confusions.items()
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def read_tsv(path: Path) -> dict[str, dict[str, str]]:
+    """What write_tsv wrote: char → {candidate: kind}."""
+    out: dict[str, dict[str, str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        char, *items = line.split("\t")
+        out[char] = dict(item.rpartition(":")[::2] for item in items)
+    return out
+
+
+def shape_neighbours(path: Path) -> dict[str, frozenset[str]]:
+    """The look-alikes (kind `shape`) of a confusion set; none when the file is absent."""
+    if not path.is_file():
+        return {}
+    table = read_tsv(path)
+    found = {char: frozenset(c for c, kind in cands.items() if kind == "shape") for char, cands in table.items()}
+    return {char: shapes for char, shapes in found.items() if shapes}
 
 
 @dataclass(frozen=True)
