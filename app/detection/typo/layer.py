@@ -61,6 +61,9 @@ _COUNTRY_BEFORE = set("中赴访驻抵离")
 _COUNTRY_AFTER = set("中方")
 # Grammatical alternatives: one function word for another (或／和, 及／与) is a choice of style, not a slip.
 _FUNCTION_WORDS = set("或和与及跟同并且而以之其的地得了着过也又都就才把被将从向对于在为")
+# Third-person pronouns share one reading and differ only in their referent, which lies outside any window
+# the model reads (她 for a woman named sentences earlier): one for another is never judged.
+_PRONOUNS = set("他她它祂")
 # The characters Xinhua's transliteration tables use most for foreign names (《世界人名翻译大辞典》): a run of
 # four or more of them is a name (恰哈尔马哈勒, 梅金斯基) whose characters the corpus has rarely seen together.
 _TRANSLITERATION = set(
@@ -118,6 +121,7 @@ class TypoLayer:
         self._transliteration = self._mask(model, _TRANSLITERATION)
         self._separator = self._mask(model, set("、，；"))  # ASCII punctuation is outside the vocabulary
         self._function = self._mask(model, _FUNCTION_WORDS)
+        self._pronoun = self._mask(model, _PRONOUNS)
         self._country_before = self._mask(model, _COUNTRY_BEFORE)
         self._country_after = self._mask(model, _COUNTRY_AFTER)
         self._log_total = float(np.log(model.total))
@@ -362,7 +366,8 @@ class TypoLayer:
         # inside each trigram are checked first, by plain indexing, to spare most hash probes.
         left = self.model.bigram_seen(padded[p - 1][owner], cand)
         right = self.model.bigram_seen(cand, padded[p + 1][owner])
-        style = self._function[ids[positions]][owner] & self._function[cand]
+        was = ids[positions][owner]  # the written character of each candidate
+        style = (self._function[was] & self._function[cand]) | (self._pronoun[was] & self._pronoun[cand])
         rows = np.flatnonzero((left | right) & ~style)
         owner, index, cand, left, right = owner[rows], index[rows], cand[rows], left[rows], right[rows]
         first, last = reach

@@ -65,6 +65,8 @@ CORRECT = [
     "记者邱玥萱在现场看到，工人们正在加紧施工。",  # a person's name after a role
     "在美欧日等发达市场带动下，出口稳步增长。",  # places listed in the order the writer chose
     "消防救援队伍圆满完成肇庆怀集等地的抢险救灾任务。",  # a county (怀集县) written without its level
+    "影片留下了众多鲜活的女性英雄形象，她们大多在青春年华舍身取义。",  # 她/他: the referent decides
+    "中国组合徐嘉余、闫子贝、张雨霏、杨浚瑄在混合泳接力中夺冠。",  # a list of people
 ]
 
 
