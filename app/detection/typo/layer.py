@@ -276,7 +276,7 @@ class TypoLayer:
         return [f for f in findings if not (_quoted_and_recurring(text, f.start, f.end) or self._recurring(text, f))]
 
     def _recurring(self, text: str, finding: TypoFinding) -> bool:
-        """The same unusual characters written again in the document (顾淑林 … 顾淑林) are the author's own
+        """The same unusual characters written again in the document (万笛 … 万笛) are the author's own
         name or term: a slip of the hand does not repeat itself. Judged on a bigram through the flagged
         character that official prose never writes, found twice; only in a document, not a sentence."""
         if len(text) < RECURRENCE_MIN_TEXT:
@@ -519,6 +519,16 @@ class TypoLayer:
         # every trigram through the pair; the two that hold it whole are the gate
         through = self._trigrams(windows[:, 1:-1])
         seen = np.isfinite(through[:, 1:3]).any(axis=1)
+        # Two characters changed at once need context that holds both: official prose must have written the
+        # homophone word with two characters around it (稳步下降, 自由贸易港), not only beside one neighbour,
+        # which a piece of a longer word supplies (各式竹艺 → 各式主义, from 形式主义). A swap meets its own
+        # test: it must make a dictionary word.
+        homophones = np.flatnonzero(seen & (kinds == "same"))
+        if len(homophones):
+            four = np.zeros(len(homophones), dtype=bool)
+            for start in (HALF - 2, HALF - 1, HALF):
+                four |= self._seen_quads(windows[homophones, start : start + 4])
+            seen[homophones] = four
         pos, first, second, kinds = pos[seen], first[seen], second[seen], kinds[seen]
         originals, windows = originals[seen], windows[seen]
         if not len(pos):

@@ -184,13 +184,13 @@ FILLER = (
 
 
 def test_a_name_written_again_in_the_document_is_the_authors_own(engine: Detector) -> None:
-    once = "那一天深深定格在顾淑林心里。" + FILLER
+    once = "那一天深深定格在万笛心里。" + FILLER
 
     def typos(text: str) -> list[str]:
         return [h.text for h in engine.check(text, date=dt.date(2025, 6, 1)) if h.rule_id == "typo.lm"]
 
-    assert typos(once) == ["顾淑"]
-    assert typos(once + "说起今后的打算，顾淑林信心满满。") == []
+    assert typos(once) == ["笛"]
+    assert typos(once + "说起今后的打算，万笛信心满满。") == []
     # a slip is still a slip when its neighbours recur elsewhere (原则。 after 职则。)
     slip = "各级政府要切实履行安全生产监管职则。" + FILLER + "同时要坚持原则。"
     assert typos(slip) == ["则"]
