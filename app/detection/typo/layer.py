@@ -61,9 +61,10 @@ _COUNTRY_BEFORE = set("中赴访驻抵离")
 _COUNTRY_AFTER = set("中方")
 # Grammatical alternatives: one function word for another (或／和, 及／与) is a choice of style, not a slip.
 _FUNCTION_WORDS = set("或和与及跟同并且而以之其的地得了着过也又都就才把被将从向对于在为")
-# Third-person pronouns share one reading and differ only in their referent, which lies outside any window
-# the model reads (她 for a woman named sentences earlier): one for another is never judged.
-_PRONOUNS = set("他她它祂")
+# Words one of a set chosen by a fact outside any window the model reads, never by spelling: one for another
+# is never judged. Third-person pronouns share one reading and differ in their referent (她 for a woman named
+# sentences earlier); the levels of a division differ in the place (代县长 is not 代省长 misspelt).
+_FACT_CHOICES = ("他她它祂", "省市县区乡镇村")
 # The characters Xinhua's transliteration tables use most for foreign names (《世界人名翻译大辞典》): a run of
 # four or more of them is a name (恰哈尔马哈勒, 梅金斯基) whose characters the corpus has rarely seen together.
 _TRANSLITERATION = set(
@@ -121,7 +122,9 @@ class TypoLayer:
         self._transliteration = self._mask(model, _TRANSLITERATION)
         self._separator = self._mask(model, set("、，；"))  # ASCII punctuation is outside the vocabulary
         self._function = self._mask(model, _FUNCTION_WORDS)
-        self._pronoun = self._mask(model, _PRONOUNS)
+        self._choice = np.zeros(size, dtype=np.int8)  # 1 + the index of a character's set in _FACT_CHOICES
+        for number, choices in enumerate(_FACT_CHOICES, start=1):
+            self._choice[self._mask(model, set(choices))] = number
         self._country_before = self._mask(model, _COUNTRY_BEFORE)
         self._country_after = self._mask(model, _COUNTRY_AFTER)
         self._log_total = float(np.log(model.total))
@@ -367,7 +370,8 @@ class TypoLayer:
         left = self.model.bigram_seen(padded[p - 1][owner], cand)
         right = self.model.bigram_seen(cand, padded[p + 1][owner])
         was = ids[positions][owner]  # the written character of each candidate
-        style = (self._function[was] & self._function[cand]) | (self._pronoun[was] & self._pronoun[cand])
+        fact = (self._choice[was] > 0) & (self._choice[was] == self._choice[cand])
+        style = (self._function[was] & self._function[cand]) | fact
         rows = np.flatnonzero((left | right) & ~style)
         owner, index, cand, left, right = owner[rows], index[rows], cand[rows], left[rows], right[rows]
         first, last = reach
@@ -549,6 +553,9 @@ class TypoLayer:
         # a pair that is itself a word (实时, 解说) is a real-word slip only where the context is decisive
         written = np.isfinite(was.spans[:, _word_spans(_WIDTH).index(2, HALF)])
         gains[written] -= REAL_WORD_PAIR_PENALTY
+        # inside an intact word of three or more characters (名声大噪), as for one character
+        intact = (was.longest >= 3) & ((now.longest < was.longest) | (now.word < was.word))
+        gains[intact] = -np.inf
         swap = np.flatnonzero(pairs.kinds == "swap")
         if len(swap):
             made = self._swap_makes_word(pairs.windows.windows[swap], now.spans[swap])

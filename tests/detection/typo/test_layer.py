@@ -67,6 +67,8 @@ CORRECT = [
     "消防救援队伍圆满完成肇庆怀集等地的抢险救灾任务。",  # a county (怀集县) written without its level
     "影片留下了众多鲜活的女性英雄形象，她们大多在青春年华舍身取义。",  # 她/他: the referent decides
     "中国组合徐嘉余、闫子贝、张雨霏、杨浚瑄在混合泳接力中夺冠。",  # a list of people
+    "他曾任监利县委副书记、代县长、县长。",  # the level of a division is a fact, not a spelling
+    "在本届联赛中名声大噪的9号球员入选国家队。",  # a pair inside an intact idiom is the idiom
 ]
 
 
