@@ -917,10 +917,16 @@ def evaluate() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--profile", type=click.Choice(["draft", "inspection"]), default="draft", help="错别字把握档。")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
-def eval_csc(files: tuple[Path, ...], profile: str, as_json: bool) -> None:
+@click.option(
+    "--date",
+    callback=_parse_date,
+    help="句子的成文日期 YYYY-MM-DD：旧机构名、纪念日、领导职务等时间相关规则按此日期判断，默认今天。",
+)
+def eval_csc(files: tuple[Path, ...], profile: str, as_json: bool, date: dt.date | None) -> None:
     """按 ECSpell／SIGHAN 格式（编号<TAB>错句<TAB>正句）的文件评测整个检查引擎。
 
-    输出句级检错与纠错的 P/R/F1、正确句误报率、字级召回和速度（口径见 README）。"""
+    输出句级检错与纠错的 P/R/F1、正确句误报率、字级召回和速度（口径见 README）。评测集的句子写于过去：
+    用 --date 给出它们的成文日期，否则时间相关规则按今天判断，把当年正确的说法（如旧机构名）算作误报。"""
     from dataclasses import asdict
 
     from app.detection.typo.evaluation import CscFormatError, read_pairs, score
@@ -931,9 +937,10 @@ def eval_csc(files: tuple[Path, ...], profile: str, as_json: bool) -> None:
             pairs = read_pairs(path)
         except CscFormatError as exc:
             raise click.ClickException(str(exc)) from exc
-        result = score(pairs, lambda text: detector.check(text, profile=profile))
+        result = score(pairs, lambda text: detector.check(text, date=date, profile=profile))
         if as_json:
             data = asdict(result)
+            data["date"] = date.isoformat() if date else None
             for name in ("detection", "detection_strict", "correction"):
                 data[name]["f1"] = getattr(result, name).f1
             click.echo(json.dumps({"file": path.name, "profile": profile, **data}, ensure_ascii=False))

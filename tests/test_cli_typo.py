@@ -48,6 +48,18 @@ def test_eval_csc_scores_a_file(tmp_path: Path) -> None:
     assert "检错（宽松）" in human and "F1 1.000" in human
 
 
+def test_eval_csc_judges_date_bound_rules_as_of_the_date_given(tmp_path: Path) -> None:
+    """A sentence written in 2017 naming 农业部 was right then: with its date it is no false alarm."""
+    data = tmp_path / "dated.test"
+    data.write_text("0\t农业部印发了秋冬种生产技术意见。\t农业部印发了秋冬种生产技术意见。\n", encoding="utf-8")
+    today = json.loads(run(["eval", "csc", "--json", str(data)]).stdout)
+    assert today["false_alarm_rate"] == 1.0 and today["date"] is None
+    written = json.loads(run(["eval", "csc", "--json", "--date", "2017-06-01", str(data)]).stdout)
+    assert written["false_alarm_rate"] == 0.0 and written["date"] == "2017-06-01"
+    bad = run(["eval", "csc", "--date", "2017-13-01", str(data)])
+    assert bad.returncode == 2 and "日期格式应为 YYYY-MM-DD" in bad.stderr
+
+
 def test_eval_csc_refuses_a_malformed_file(tmp_path: Path) -> None:
     data = tmp_path / "bad.test"
     data.write_text("1\t错句\t长度不同的正句\n", encoding="utf-8")
