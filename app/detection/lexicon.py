@@ -171,6 +171,7 @@ class CodeRule(BaseModel):
         "meeting_cppcc_order",
         "meeting_not_held",
         "meeting_date",
+        "meeting_superseded",
         "leader_title_date",
         "pbsc_order",
         "anniversary_count",

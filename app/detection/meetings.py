@@ -6,6 +6,9 @@
   全国政协十四届二次会议 (中国人民政治协商会议第十四届全国委员会第二次会议).
 - A congress, plenum or session that the table of held meetings (lexicons/data/meetings.csv) does not
   list by the article's date had not been held yet; a plenum past the last of a finished term never was.
+- Once the next congress has met, the spirit the Party studies and carries out is the new congress's:
+  学习贯彻党的十九大精神 (or 十九届六中全会精神) in an article of 2024 is an outdated formulation, unless the
+  sentence speaks of its own past years.
 
 Anchors (中全会, 全国人大, 全国政协, …) go into the automaton; the rules read a few characters around them.
 """
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.detection.hit import Finding
+from app.detection.principles import is_historical, sentence_bounds
 
 MEETINGS_FILE = "data/meetings.csv"
 
@@ -45,6 +49,12 @@ _OPENING = re.compile(
 
 # Announced and prepared this long before it opens, a meeting is named without a word about the future.
 EVE = dt.timedelta(days=20)
+# A congress sits for about a week: until it closes, its predecessor's spirit is still the one studied.
+CONGRESS_LENGTH = dt.timedelta(days=7)
+# The spirit right after the name, or after a list of meetings joined to it (十九大和十九届二中、三中全会精神).
+_SPIRIT = re.compile(r"(?:[和及、][^。！？；\n，]{0,20}?)?精神")
+# What the Party does with a meeting's spirit, in the clause before its name.
+_STUDY = re.compile("学习|贯彻|落实|宣传|宣讲|领会|践行|传达|领悟|研讨")
 
 
 def cn_number(text: str) -> int:
@@ -289,7 +299,9 @@ class MeetingRules:
             )
             return self._finding("meeting_jie_ci", s, end, right, message)
         if counter == "届":
-            return self._not_yet(text, s, end, date, "plenum", term, session, right)
+            return self._not_yet(text, s, end, date, "plenum", term, session, right) or self._superseded(
+                text, s, end, date, term, right
+            )
         return None
 
     def _npc(self, text: str, start: int, end: int, date: dt.date) -> Finding | None:
@@ -421,11 +433,43 @@ class MeetingRules:
         return self._session_of(text, s, end, date, "plenum", term, label, plenary=True)
 
     def _congress(self, text: str, start: int, end: int, date: dt.date) -> Finding | None:
-        match = _CONGRESS_SHORT.search(text, max(0, start - 2), end)
-        if match is None or re.match("[一二三四五六七八九]中全会", text[end : end + 4]):
+        if re.match("[一二三四五六七八九]中全会", text[end : end + 4]):
             return None
+        match = _CONGRESS_SHORT.search(text, max(0, start - 2), end)
+        if match is None:
+            # without 党的 before it, only the spirit after it says which 十九大 it is
+            if not text.startswith("精神", end):
+                return None
+            term = text[start : end - 1]
+            return self._superseded(text, start, end, date, cn_number(term), f"{term}大")
         term = match.group(1)
-        return self._not_yet(text, match.start(1), end, date, "congress", cn_number(term), 0, f"党的{term}大")
+        name = f"党的{term}大"
+        return self._not_yet(text, match.start(1), end, date, "congress", cn_number(term), 0, name) or (
+            self._superseded(text, match.start(1), end, date, cn_number(term), name)
+        )
+
+    def _superseded(self, text: str, start: int, end: int, date: dt.date, term: int, name: str) -> Finding | None:
+        """The spirit of a congress, or of a plenum of its Central Committee, studied after the next congress met."""
+        table = self.table
+        later = table.opened("congress", term + 1) if table is not None else None
+        if later is None or date < later + CONGRESS_LENGTH or _SPIRIT.match(text, end) is None:
+            return None
+        left, right = sentence_bounds(text, start, end)
+        clause = max(text.rfind(c, left, start) for c in "，：")
+        if not _STUDY.search(text, max(left, clause + 1, start - 20), start):
+            return None
+        newer = cn_numeral(term + 1)
+        # 从十九大到二十大, 十九届、二十届中央委员会: a sentence that names the later congress relates the two
+        if f"{newer}大" in text[left:right] or f"{newer}届" in text[left:right]:
+            return None
+        if is_historical(text, start, end, later):
+            return None
+        when = f"{later.year}年{later.month}月{later.day}日"
+        message = (
+            f"按本文的发布日期，党的{newer}大已于{when}召开，学习贯彻的应是党的{newer}大精神，“{name}精神”的"
+            f"提法已过时；回顾往年工作时请写明年份。"
+        )
+        return self._finding("meeting_superseded", start, end, "", message)
 
 
 def _looks_ahead(text: str, start: int, end: int, date: dt.date) -> bool:

@@ -119,6 +119,25 @@ def test_meetings_not_yet_held(detector: Detector, text: str, date: dt.date, fir
 @pytest.mark.parametrize(
     ("text", "date", "fires"),
     [
+        ("深入学习贯彻党的十九大精神。", dt.date(2022, 10, 18), False),  # the 20th Congress is still sitting
+        ("深入学习贯彻党的十九大精神。", dt.date(2022, 10, 24), True),
+        ("深入学习贯彻十九大精神。", dt.date(2024, 6, 1), True),  # 精神 after it: no 党的 needed
+        ("学习贯彻十九届六中全会精神。", dt.date(2023, 3, 1), True),  # a plenum of the superseded committee
+        ("学习贯彻二十届三中全会精神。", dt.date(2025, 3, 1), False),
+        ("党的十九大精神在基层落地生根。", dt.date(2024, 6, 1), False),  # no one studies it in this clause
+        ("十九大代表李某作了发言。", dt.date(2024, 6, 1), False),
+        ("2019年，全镇深入学习贯彻党的十九大精神。", dt.date(2024, 6, 1), False),  # the sentence's own year
+        ("从学习贯彻十九大精神到学习贯彻二十大精神，干劲不减。", dt.date(2024, 6, 1), False),
+    ],
+)
+def test_the_spirit_of_a_superseded_congress(detector: Detector, text: str, date: dt.date, fires: bool) -> None:
+    rules = [rule for _t, rule, _s in found(detector, text, date)]
+    assert rules == (["meeting.superseded"] if fires else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "fires"),
+    [
         ("党的二十大于2022年10月22日在北京开幕。", dt.date(2024, 6, 30), True),  # opened 10-16
         ("中国共产党第二十次全国代表大会于2022年10月16日至22日在北京召开。", dt.date(2024, 6, 30), False),
         ("党的二十大于2022年10月22日胜利闭幕。", dt.date(2024, 6, 30), False),  # a closing date
