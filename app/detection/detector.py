@@ -18,6 +18,7 @@ from app.detection import listing, privacy
 from app.detection.anniversaries import AnniversaryRules, load_anniversaries
 from app.detection.automaton import Automaton
 from app.detection.context import ContextRules
+from app.detection.correlatives import CorrelativeRules
 from app.detection.exempt import Cover, find_phrases
 from app.detection.hit import TITLE, Hit
 from app.detection.leaders import LeaderRules, load_leaders
@@ -218,11 +219,18 @@ class Detector:
         # the text around them.
         meetings = load_meetings(lexicon.directory)
         self._knowledge: list[
-            MeetingRules | LeaderRules | PlaceRules | AnniversaryRules | MilestoneRules | RankingRules
+            MeetingRules
+            | LeaderRules
+            | PlaceRules
+            | AnniversaryRules
+            | MilestoneRules
+            | RankingRules
+            | CorrelativeRules
         ] = [
             MeetingRules(meetings, self._detectors),
             AnniversaryRules(load_anniversaries(lexicon.directory), self._detectors),
             MilestoneRules(self._detectors),
+            CorrelativeRules(self._detectors),
             RankingRules(load_terms(lexicon.directory), self._detectors),
             LeaderRules(load_leaders(lexicon.directory), self._detectors, set(self.terms), meetings),
             PlaceRules(lexicon.divisions, self._detectors),

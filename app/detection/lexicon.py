@@ -176,6 +176,7 @@ class CodeRule(BaseModel):
         "pbsc_order",
         "anniversary_count",
         "plan_year",
+        "correlative_ji",
         "goal_year",
         "place_kind",
         "place_ethnic_order",
