@@ -4,11 +4,11 @@ Review decisions survive: a hit that still matches (same article, rule and span)
 its history; one that no longer matches becomes obsolete (never deleted, and logged); new hits are
 pending. An identical second re-scan changes nothing. Articles are taken in id order and committed
 in batches, the job remembering the last one done, so a re-scan killed half way resumes where it
-stopped and loses nothing. Memory does not grow with the number of articles: one batch at a time.
+stopped and loses nothing. Memory does not grow with the number of articles: two batches at a time.
 Scanning, the costly part, runs in worker processes when there is more than one core, and outside any
 database transaction: on SQLite a writing transaction holds the database's only write lock, and other
 writers (ingest, review) must not wait for a batch to be scanned. Each batch is read, scanned, then
-written in one short transaction.
+written in one short transaction; the workers scan the next batch while this one is written.
 
 Exemptions apply in the engine, as at ingest (`Detector.check(exempt_…)`): both decide alike.
 
