@@ -4,11 +4,11 @@ Review decisions survive: a hit that still matches (same article, rule and span)
 its history; one that no longer matches becomes obsolete (never deleted, and logged); new hits are
 pending. An identical second re-scan changes nothing. Articles are taken in id order and committed
 in batches, the job remembering the last one done, so a re-scan killed half way resumes where it
-stopped and loses nothing. Memory does not grow with the number of articles: two batches at a time.
+stopped and loses nothing. Memory does not grow with the number of articles: one batch at a time.
 Scanning, the costly part, runs in worker processes when there is more than one core, and outside any
 database transaction: on SQLite a writing transaction holds the database's only write lock, and other
 writers (ingest, review) must not wait for a batch to be scanned. Each batch is read, scanned, then
-written in one short transaction; the workers scan the next batch while this one is written.
+written in one short transaction.
 
 Exemptions apply in the engine, as at ingest (`Detector.check(exempt_…)`): both decide alike.
 
@@ -27,7 +27,7 @@ import secrets
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -263,14 +263,9 @@ class Scanner:
             )
 
     def scan(self, items: Sequence[Item]) -> list[list[dict[str, Any]]]:
-        return list(self.submit(items))
-
-    def submit(self, items: Sequence[Item]) -> Iterable[list[dict[str, Any]]]:
-        """Start scanning items; the hits of each, in order, as the result is iterated. With workers, the
-        scanning goes on in them meanwhile (the caller writes the previous batch); without, it is done now."""
         if self._pool is None:
             return [_check(self.detector, item) for item in items]
-        return self._pool.map(_scan_in_worker, items, chunksize=max(1, len(items) // 32))
+        return list(self._pool.map(_scan_in_worker, items, chunksize=max(1, len(items) // 32)))
 
     def close(self) -> None:
         if self._pool is not None:
@@ -313,26 +308,13 @@ def run_job(
     scanner = Scanner(detector, workers)
     exemptions = _Exemptions()
     try:
-        with reads() as session:
-            job = get_job(session=session, job_id=job_id)
-            checkpoint, size = job.last_article_id, BATCH if job.done else FIRST_BATCH
-        batch = _read_batch(reads, job_id, checkpoint, size, exemptions)
-        scanning = scanner.submit(batch.items)
         while True:
-            # The next batch is read and handed to the workers before this one is written: they scan it while
-            # this process reads and writes, instead of standing idle through every read and write. A batch is
-            # written only after the one before it committed, so the checkpoint still moves batch by batch.
-            upcoming, upcoming_scan = _Batch([], []), iter(())
-            if batch.articles:
-                upcoming = _read_batch(reads, job_id, batch.articles[-1].id, BATCH, exemptions)
-                upcoming_scan = scanner.submit(upcoming.items)
-            job, finished = _write(sessions, job_id, runner, checkpoint, batch, list(scanning), detector.version)
+            job, finished = _next_batch(sessions, reads, job_id, runner, scanner, exemptions, detector.version)
             # Outside the transaction: a slow or failing callback must not hold the database.
             if progress:
                 progress(job)
             if finished:
                 return job
-            checkpoint, batch, scanning = job.last_article_id, upcoming, upcoming_scan
     except Exception as exc:
         with sessions() as session:
             job = get_job(session=session, job_id=job_id)
@@ -358,46 +340,37 @@ class _TakenOver(Exception):
     """Another process became the job's runner (this one was taken for dead): stop without writing."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Batch:
-    articles: list[Article]  # detached, their columns loaded
-    items: list[Item]
-
-
-def _read_batch(reads: sessionmaker[Session], job_id: int, after: int, size: int, exemptions: _Exemptions) -> _Batch:
-    """The next `size` articles of the job's range after id `after`, and what the engine checks of each."""
-    with reads() as session:
-        job = get_job(session=session, job_id=job_id)
-        articles = list(
-            session.scalars(
-                select(Article)
-                .where(_in_range(job.since, job.until), Article.id > after)
-                .order_by(Article.id)
-                .limit(size)
-            )
-        )
-        items = [(a.title, a.text, cst_date(a.published_at), *exemptions.of(session, a.account)) for a in articles]
-    return _Batch(articles, items)
-
-
-def _write(
+def _next_batch(
     sessions: sessionmaker[Session],
+    reads: sessionmaker[Session],
     job_id: int,
     runner: str,
-    checkpoint: int,
-    batch: _Batch,
-    found: list[list[dict[str, Any]]],
+    scanner: Scanner,
+    exemptions: _Exemptions,
     version: str,
 ) -> tuple[RescanJob, bool]:
-    """Write a scanned batch read after `checkpoint` in one short transaction, or finish the job when the batch
-    is empty; True when it finished. Nothing is written unless the job is still this runner's and still at
-    `checkpoint`."""
+    """Read, scan, then write the next batch after the checkpoint; True when there was none left.
+    Only the write holds a transaction that writes (on SQLite: the write lock)."""
+    with reads() as session:
+        job = get_job(session=session, job_id=job_id)
+        checkpoint = job.last_article_id
+        batch = list(
+            session.scalars(
+                select(Article)
+                .where(_in_range(job.since, job.until), Article.id > checkpoint)
+                .order_by(Article.id)
+                # a small first batch: the progress shows numbers within seconds
+                .limit(BATCH if job.done else FIRST_BATCH)
+            )
+        )
+        items = [(a.title, a.text, cst_date(a.published_at), *exemptions.of(session, a.account)) for a in batch]
+    found = scanner.scan(items) if batch else []
     with sessions() as session:
         job = get_job(session=session, job_id=job_id)
         if job.status != RescanStatus.running or job.runner != runner or job.last_article_id != checkpoint:
             session.rollback()
             raise _TakenOver(f"重新扫描任务 {job_id} 已由其他进程接手")
-        if not batch.articles:
+        if not batch:
             job.status, job.finished_at = RescanStatus.done, utcnow()
             job.done = max(job.done, job.total)
             session.commit()
@@ -406,15 +379,15 @@ def _write(
             session,
             [
                 Scanned(a.id, a.title, a.text, a.lexicon_version, item[3], item[4], hits)
-                for a, item, hits in zip(batch.articles, batch.items, found, strict=True)
+                for a, item, hits in zip(batch, items, found, strict=True)
             ],
             version,
         )
-        job.done += len(batch.articles)
+        job.done += len(batch)
         job.added += tally.added
         job.kept += tally.kept
         job.obsolete += tally.obsolete
-        job.last_article_id = batch.articles[-1].id
+        job.last_article_id = batch[-1].id
         job.heartbeat_at = utcnow()
         session.commit()
         return job, False

@@ -184,41 +184,6 @@ def test_workers_give_the_same_result(sessions, lexicon: Path) -> None:
     assert (job.status, job.added, job.kept, job.obsolete) == ("done", 5, 10, 0)
 
 
-def test_the_next_batch_is_scanned_while_this_one_is_written(sessions, lexicon: Path, monkeypatch) -> None:
-    """The workers get batch n+1 before batch n is written (they would stand idle through every write),
-    and each batch is still written once, in order, with the hits of its own articles."""
-    first = Detector.from_dir(lexicon)
-    ids = [ingest(sessions, first, n, f"2023-05-{n + 1:02d}", f"第{n}篇，他做为党员。") for n in range(7)]
-    second = edit(lexicon, "term: 做为", "terms: [做为, 党员]")
-    monkeypatch.setattr(rescan, "BATCH", 3)
-    monkeypatch.setattr(rescan, "FIRST_BATCH", 2)
-    events: list[tuple[str, list[int]]] = []
-    real_submit, real_write = rescan.Scanner.submit, rescan.write_batch
-
-    def submit(self: rescan.Scanner, items):  # the items carry no ids: the titles say which articles
-        events.append(("scan", [int(title[1:-1]) for title, *_ in items]))
-        return real_submit(self, items)
-
-    def write_batch(session, articles, version):
-        events.append(("write", [int(a.title[1:-1]) for a in articles]))
-        return real_write(session, articles, version)
-
-    monkeypatch.setattr(rescan.Scanner, "submit", submit)
-    monkeypatch.setattr(rescan, "write_batch", write_batch)
-    job = run(sessions, second)
-    assert events == [
-        ("scan", [0, 1]),
-        ("scan", [2, 3, 4]),
-        ("write", [0, 1]),
-        ("scan", [5, 6]),
-        ("write", [2, 3, 4]),
-        ("scan", []),
-        ("write", [5, 6]),
-    ]
-    assert (job.status, job.done, job.added, job.kept, job.last_article_id) == ("done", 7, 7, 7, ids[-1])
-    assert len(hits(sessions)) == 14
-
-
 # -- hardening (issue 15) ----------------------------------------------------------------------------
 
 NESTED = """category: 常见错别字
