@@ -13,24 +13,32 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
+from app.check_settings import CheckSettings, check_settings
 from app.cli_messages import ChineseGroup
-from app.config import get_settings
 from app.detection.detector import Detector
 from app.detection.hit import Hit
 from app.detection.lexicon import LexiconError, load_lexicon
-from app.reports.export import BINARY, FORMATS
 from app.services.errors import ServiceError
 from app.vocabulary import Severity
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from app.config import Settings
 
-def _load_detector() -> Detector:
+
+def get_settings() -> Settings:
+    """The settings (pydantic-settings loads with the first command that needs more than `check_settings`)."""
+    from app.config import get_settings as settings
+
+    return settings()
+
+
+def _load_detector(settings: CheckSettings | None = None) -> Detector:
     from app.detection.cache import load_detector
     from app.detection.typo.model import ModelError
 
-    settings = get_settings()
+    settings = settings or check_settings()
     try:
         return load_detector(
             settings.lexicon_dir,
@@ -84,8 +92,9 @@ def main() -> None:
 )
 def check(files: tuple[Path, ...], as_json: bool, jsonl: bool, date: dt.date | None, profile: str | None) -> None:
     """检查文件（不给文件则读标准输入）。存在严重表述错误时退出码为 1。"""
-    detector = _load_detector()
-    profile = profile or get_settings().check_profile
+    settings = check_settings()
+    detector = _load_detector(settings)
+    profile = profile or settings.check_profile
     if jsonl:
         if files:
             raise click.UsageError("--jsonl 只从标准输入读取，不能同时给出文件。")
@@ -740,12 +749,30 @@ def worker(concurrency: int) -> None:
         pass
 
 
+class _ExportFormats(click.Choice[str]):
+    """click.Choice over the report's formats (app.reports.export.FORMATS), read when the option is parsed or
+    described: importing app.reports when the CLI loads would slow every command down, `cuomin check` first."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from app.reports.export import FORMATS
+
+        return tuple(FORMATS)
+
+    @choices.setter
+    def choices(self, _value: object) -> None:
+        """click.Choice.__init__ sets the choices: they are the property's instead."""
+
+
 @main.command()
 @click.argument("quarter")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(list(FORMATS)),
+    type=_ExportFormats(),
     default="text",
     show_default=True,
     help="text 打印通报正文和附件1～3；json；docx 整份通报；xlsx 每个附件一张表；csv 一个附件（--annex）。",
@@ -769,6 +796,7 @@ def report(
     """季度通报：总体情况（一）～（四）、存在主要问题、附件1～3；需要注意的事项打印到标准错误。"""
     from app.db import session_factory
     from app.reports import Quarter
+    from app.reports.export import BINARY, FORMATS
     from app.services.reports import circular_report, pending_in
 
     try:

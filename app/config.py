@@ -4,23 +4,33 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# The lexicons shipped beside the package: an editable install and the Docker image both have them.
-DEFAULT_LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicons"
+# Shared with the reader `cuomin check` uses instead of this model (app/check_settings.py).
+from app.check_settings import (
+    DEFAULT_CHECK_PROFILE,
+    DEFAULT_CONTEXT_CHARS,
+    DEFAULT_LEXICON_DIR,
+    DEFAULT_TYPO_LAYER,
+    ENV_FILE,
+    ENV_PREFIX,
+    CheckProfile,
+    TypoLayer,
+)
+
+__all__ = ["DEFAULT_LEXICON_DIR", "Settings", "get_settings"]
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="CUOMIN_", env_file=".env", env_ignore_empty=True, extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=ENV_FILE, env_ignore_empty=True, extra="ignore")
 
     lexicon_dir: Path = Field(DEFAULT_LEXICON_DIR, description="词库目录（YAML 文件）")
     host: str = Field("127.0.0.1", description="cuomin serve 监听地址")
     port: int = Field(8000, ge=1, le=65535, description="cuomin serve 监听端口")
     max_text_chars: int = Field(200_000, ge=1, description="单次检查文本的最大字符数")
-    context_chars: int = Field(20, ge=0, le=200, description="命中上下文前后各取的字符数")
+    context_chars: int = Field(DEFAULT_CONTEXT_CHARS, ge=0, le=200, description="命中上下文前后各取的字符数")
     log_level: str = Field("info", description="日志级别：debug、info、warning、error")
     workers: int = Field(0, ge=0, le=64, description="cuomin serve 的工作进程数，每个进程一份检测器；0 表示按 CPU 核数")
     cache_dir: Path | None = Field(
@@ -69,13 +79,13 @@ class Settings(BaseSettings):
     admin_token: SecretStr | None = Field(
         None, description="设置后作为管理员令牌接受（首次部署、自动化用）；至少 16 个字符"
     )
-    typo_layer: Literal["on", "off", "optional"] = Field(
-        "on",
+    typo_layer: TypoLayer = Field(
+        DEFAULT_TYPO_LAYER,
         description="统计错别字层：on 启用（模型文件缺失或损坏则报错、不启动）；off 关闭；"
         "optional 模型不可用时只记警告、其余照常检查",
     )
-    check_profile: Literal["draft", "inspection"] = Field(
-        "draft",
+    check_profile: CheckProfile = Field(
+        DEFAULT_CHECK_PROFILE,
         description="草稿检查（/api/check、/v2/check、cuomin check）默认的错别字把握档："
         "draft 报出一切可能的笔误；inspection 只报近乎确定的",
     )

@@ -54,7 +54,7 @@ import binascii
 import hmac
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
@@ -62,6 +62,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import ColumnElement, Select
+from starlette.concurrency import run_in_threadpool
 
 from app.api.errors import ApiError
 from app.config import Settings
@@ -83,6 +84,7 @@ __all__ = [
     "ensure_visible",
     "require_role",
     "scoped",
+    "take_check",
 ]
 
 ADMIN_TOKEN_NAME = "CUOMIN_ADMIN_TOKEN"
@@ -140,12 +142,20 @@ class _LastUsed:
             return True
 
 
-def resolve(request: Request, presented: str) -> Principal | None:
-    """The principal of a presented token (runs queries: call it from a thread, not the event loop)."""
+def _admin_principal(request: Request, presented: str) -> Principal | None:
+    """The admin principal when presented is CUOMIN_ADMIN_TOKEN (no query: safe on the event loop)."""
     settings: Settings = request.app.state.settings
     admin = settings.admin_token.get_secret_value() if settings.admin_token else None
     if admin is not None and hmac.compare_digest(presented.encode(), admin.encode()):
         return Principal(name=ADMIN_TOKEN_NAME, role=Role.admin)
+    return None
+
+
+def resolve(request: Request, presented: str) -> Principal | None:
+    """The principal of a presented token (runs queries: call it from a thread, not the event loop)."""
+    admin = _admin_principal(request, presented)
+    if admin is not None:
+        return admin
     with request.app.state.read_sessions() as session:
         found = tokens.find_active(session=session, token=presented)
         if found is None:
@@ -195,10 +205,12 @@ def _remember(request: Request, principal: Principal) -> Principal:
     return principal
 
 
-def authenticate(
+async def authenticate(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Principal:
     # A bearer token, else the pages' session cookie (403 for a change without the session's CSRF header).
+    # `async def`: a plain `def` dependency is a hop to the thread pool on every request, dearer than the
+    # whole check of a short draft; only what queries the database (a cm_ token, a session) makes that hop.
     presented = credentials.credentials if credentials is not None else None
     session_id = None if presented else cookie_session(request)
     if not presented and not session_id:
@@ -208,7 +220,10 @@ def authenticate(
             "需要访问令牌：请在请求头中加上 “Authorization: Bearer 令牌”（管理员用 cuomin tokens create 生成）",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    principal = resolve(request, presented) if presented else resolve_session(request, session_id or "")
+    if presented:
+        principal = _admin_principal(request, presented) or await run_in_threadpool(resolve, request, presented)
+    else:
+        principal = await run_in_threadpool(resolve_session, request, session_id or "")
     if principal is None:
         raise ApiError(
             401, "token_invalid", "访问令牌无效或已被吊销", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
@@ -219,10 +234,10 @@ def authenticate(
 CurrentUser = Annotated[Principal, Depends(authenticate)]
 
 
-def require_role(role: Role) -> Callable[[Principal], Principal]:
-    """A dependency: the caller, when their role is `role` or above; 403 otherwise."""
+def require_role(role: Role) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency: the caller, when their role is `role` or above; 403 otherwise (`async`: no thread hop)."""
 
-    def dependency(user: CurrentUser) -> Principal:
+    async def dependency(user: CurrentUser) -> Principal:
         if not user.has(role):
             raise ApiError(
                 403, "forbidden", f"权限不足：需要{role.label}或更高权限，当前令牌“{user.name}”是{user.role.label}"
@@ -304,9 +319,18 @@ def rate_limit_error(settings: Settings, wait: float) -> ApiError:
     )
 
 
-def limit_checks(request: Request, user: CurrentUser) -> Principal:
+async def take_check(request: Request, key: str) -> float:
+    """The rate limiter's answer for one check by key: on the event loop when the limiter is this process's
+    memory (or off), in a thread when it writes a file or the database (workers, replicas)."""
+    limiter = request.app.state.rate_limiter
+    if isinstance(limiter, RateLimiter) or limiter.per_minute <= 0:
+        return float(limiter.acquire(key))
+    return float(await run_in_threadpool(limiter.acquire, key))
+
+
+async def limit_checks(request: Request, user: CurrentUser) -> Principal:
     """CurrentUser, counted against the per-token check rate (CUOMIN_CHECK_RATE_LIMIT)."""
-    wait = request.app.state.rate_limiter.acquire(user.rate_key)
+    wait = await take_check(request, user.rate_key)
     if wait:
         raise rate_limit_error(request.app.state.settings, wait)
     return user

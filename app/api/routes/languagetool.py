@@ -87,7 +87,7 @@ async def _check(request: Request, detector: Detector, settings: Settings) -> Re
     if user is None:
         return PlainTextResponse("Error: 访问令牌无效或已被吊销", status_code=401)
     auth.remember(request, user)
-    wait = request.app.state.rate_limiter.acquire(user.rate_key)
+    wait = await auth.take_check(request, user.rate_key)  # the shared limiters write: not on the loop
     if wait:
         limited = auth.rate_limit_error(settings, wait)
         return PlainTextResponse(f"Error: {limited.message}", status_code=429, headers=limited.headers)
