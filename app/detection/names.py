@@ -142,7 +142,8 @@ _ROLED = re.compile(f"(?:{_alternation(ROLES)})({_SURNAME}[{_HAN}]{{1,2}})")
 # A name and the verb of saying after it: the shortest name first, as with titles.
 _SAID = re.compile(f"{_SURNAME}[{_HAN}]{{1,2}}?(?=(?:{_alternation(SAYING)}))")
 # Runs of three or more Han items joined by 、: candidates for a list of people.
-_ENUMERATION = re.compile(f"[{_HAN}]+(?:、[{_HAN}]+){{2,}}")
+# (Anchored at the start of a run of Han characters: unanchored, every position of a long run would be tried.)
+_ENUMERATION = re.compile(f"(?<![{_HAN}])[{_HAN}]+、[{_HAN}]+、[{_HAN}]+(?:、[{_HAN}]+)*")
 _AFTER_LIST = frozenset("等在和与及")
 # The next item of an enumeration of names.
 _NEXT_ITEM = re.compile(f"、([{_HAN}]{{2,3}})(?=[、，。；：）)\\s]|等|在|$)")

@@ -529,10 +529,9 @@ class TypoLayer:
         # test: it must make a dictionary word.
         homophones = np.flatnonzero(seen & (kinds == "same"))
         if len(homophones):
-            four = np.zeros(len(homophones), dtype=bool)
-            for start in (HALF - 2, HALF - 1, HALF):
-                four |= self._seen_quads(windows[homophones, start : start + 4])
-            seen[homophones] = four
+            # the three 4-grams holding the pair, of every candidate, in one probe
+            quads = np.concatenate([windows[homophones, start : start + 4] for start in (HALF - 2, HALF - 1, HALF)])
+            seen[homophones] = self._seen_quads(quads).reshape(3, -1).any(axis=0)
         pos, first, second, kinds = pos[seen], first[seen], second[seen], kinds[seen]
         originals, windows = originals[seen], windows[seen]
         if not len(pos):
