@@ -26,9 +26,7 @@ _HAN = re.compile("[\u4e00-\u9fff]")
 
 @dataclass(frozen=True, slots=True)
 class Correlative:
-    """An anchor in the automaton: the rule looks around it."""
-
-    length: int
+    """The anchor in the automaton, 即 itself: the rule looks around it."""
 
 
 class CorrelativeRules:
@@ -36,7 +34,7 @@ class CorrelativeRules:
 
     def __init__(self, rules: dict[str, int]) -> None:
         self._rule = rules.get(RULE)
-        self.keys: dict[str, list[object]] = {} if self._rule is None else {"即": [Correlative(1)]}
+        self.keys: dict[str, list[object]] = {} if self._rule is None else {"即": [Correlative()]}
 
     def find(self, text: str, found: list[tuple[int, object]], date: dt.date) -> list[Finding]:
         results: list[Finding] = []

@@ -59,12 +59,12 @@ _CONTINENTS = set("欧亚非拉")
 # ... and in the frames of travel and of sides: 访美, 赴爱投资, 驻日使馆, 爱方表示.
 _COUNTRY_BEFORE = set("中赴访驻抵离")
 _COUNTRY_AFTER = set("中方")
-# Grammatical alternatives: one function word for another (或／和, 及／与) is a choice of style, not a slip.
-_FUNCTION_WORDS = set("或和与及跟同并且而以之其的地得了着过也又都就才把被将从向对于在为")
-# Words one of a set chosen by a fact outside any window the model reads, never by spelling: one for another
-# is never judged. Third-person pronouns share one reading and differ in their referent (她 for a woman named
-# sentences earlier); the levels of a division differ in the place (代县长 is not 代省长 misspelt).
-_FACT_CHOICES = ("他她它祂", "省市县区乡镇村")
+# Sets whose members stand in for each other by choice, never by a slip: one for another of the same set is
+# never judged. Grammatical alternatives: one function word for another (或／和, 及／与) is a choice of style.
+# Choices of a fact outside any window the model reads: third-person pronouns share one reading and differ in
+# their referent (她 for a woman named sentences earlier); the levels of a division differ in the place
+# (代县长 is not 代省长 misspelt).
+_INTERCHANGEABLE = ("或和与及跟同并且而以之其的地得了着过也又都就才把被将从向对于在为", "他她它祂", "省市县区乡镇村")
 # The characters Xinhua's transliteration tables use most for foreign names (《世界人名翻译大辞典》): a run of
 # four or more of them is a name (恰哈尔马哈勒, 梅金斯基) whose characters the corpus has rarely seen together.
 _TRANSLITERATION = set(
@@ -121,9 +121,8 @@ class TypoLayer:
         self._listed = self._mask(model, _COUNTRIES | _CONTINENTS)
         self._transliteration = self._mask(model, _TRANSLITERATION)
         self._separator = self._mask(model, set("、，；"))  # ASCII punctuation is outside the vocabulary
-        self._function = self._mask(model, _FUNCTION_WORDS)
-        self._choice = np.zeros(size, dtype=np.int8)  # 1 + the index of a character's set in _FACT_CHOICES
-        for number, choices in enumerate(_FACT_CHOICES, start=1):
+        self._choice = np.zeros(size, dtype=np.int8)  # 1 + the index of a character's set in _INTERCHANGEABLE
+        for number, choices in enumerate(_INTERCHANGEABLE, start=1):
             self._choice[self._mask(model, set(choices))] = number
         self._country_before = self._mask(model, _COUNTRY_BEFORE)
         self._country_after = self._mask(model, _COUNTRY_AFTER)
@@ -369,10 +368,9 @@ class TypoLayer:
         # inside each trigram are checked first, by plain indexing, to spare most hash probes.
         left = self.model.bigram_seen(padded[p - 1][owner], cand)
         right = self.model.bigram_seen(cand, padded[p + 1][owner])
-        was = ids[positions][owner]  # the written character of each candidate
-        fact = (self._choice[was] > 0) & (self._choice[was] == self._choice[cand])
-        style = (self._function[was] & self._function[cand]) | fact
-        rows = np.flatnonzero((left | right) & ~style)
+        choice = self._choice[ids[positions]][owner]  # the set of the written character, if any
+        chosen = (choice > 0) & (choice == self._choice[cand])
+        rows = np.flatnonzero((left | right) & ~chosen)
         owner, index, cand, left, right = owner[rows], index[rows], cand[rows], left[rows], right[rows]
         first, last = reach
         if (first < last).any():
@@ -553,8 +551,7 @@ class TypoLayer:
         written = np.isfinite(was.spans[:, _word_spans(_WIDTH).index(2, HALF)])
         gains[written] -= REAL_WORD_PAIR_PENALTY
         # inside an intact word of three or more characters (名声大噪), as for one character
-        intact = (was.longest >= 3) & ((now.longest < was.longest) | (now.word < was.word))
-        gains[intact] = -np.inf
+        gains[_breaks_longer_word(was.longest, was.word, now)] = -np.inf
         swap = np.flatnonzero(pairs.kinds == "swap")
         if len(swap):
             made = self._swap_makes_word(pairs.windows.windows[swap], now.spans[swap])
@@ -580,17 +577,14 @@ class TypoLayer:
     @staticmethod
     def _gains(inverse: np.ndarray, was: _Evidence, now: _Evidence) -> np.ndarray:
         """Change in log-probability of the characters a candidate influences (its own and the HALF after it;
-        inverse: the written window of each candidate), plus the word evidence. A candidate inside an intact
-        dictionary word of three or more characters (an idiom, a fixed phrase) that does not make an equally
-        long and more frequent word of its own is dropped: a word a longer word contains is that longer word,
-        not a slip."""
+        inverse: the written window of each candidate), plus the word evidence; -inf for one that breaks a
+        longer word (_breaks_longer_word)."""
         influenced = slice(0, HALF + 1)
         lp_was = np.ascontiguousarray(was.logprob[:, influenced]).sum(axis=1)[inverse]
         lp_now = np.ascontiguousarray(now.logprob[:, influenced]).sum(axis=1)
-        words_was, longest_was = was.word[inverse], was.longest[inverse]
+        words_was = was.word[inverse]
         gain = (lp_now - lp_was) + WORD_WEIGHT * (now.word - words_was)
-        intact = (longest_was >= 3) & ((now.longest < longest_was) | (now.word < words_was))
-        gain[intact] = -np.inf
+        gain[_breaks_longer_word(was.longest[inverse], words_was, now)] = -np.inf
         return gain  # type: ignore[no-any-return]  # numpy arithmetic is typed Any
 
     def _before_formula(self, ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
@@ -648,6 +642,13 @@ class TypoLayer:
         before, after = _neighbours(ids, positions)
         framed = self._country_before[before] | self._country_after[after]
         return self._country[ids[positions]] & framed  # type: ignore[no-any-return]
+
+
+def _breaks_longer_word(longest_was: np.ndarray, word_was: np.ndarray, now: _Evidence) -> np.ndarray:
+    """Corrections inside an intact dictionary word of three or more characters (an idiom, a fixed phrase)
+    that do not make an equally long and more frequent word of their own: a word a longer word contains is
+    that longer word, not a slip."""
+    return (longest_was >= 3) & ((now.longest < longest_was) | (now.word < word_was))
 
 
 def _one_per_slip(found: list[tuple[float, int, int, str, str]]) -> list[tuple[float, int, int, str, str]]:
