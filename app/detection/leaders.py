@@ -39,6 +39,7 @@ OFFICES = {
     "state_councillor": Office("国务委员", ("国务委员",), ("国务委员",), False),
     "npc_chair": Office("全国人大常委会委员长", ("全国人大常委会委员长", "委员长"), ("委员长",), True),
     "cppcc_chair": Office("全国政协主席", ("全国政协主席",), ("主席",), True),
+    "ccdi_secretary": Office("中央纪委书记", ("中央纪委书记", "中纪委书记"), (), True),
 }
 
 

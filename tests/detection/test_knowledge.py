@@ -191,6 +191,10 @@ def test_meeting_table_is_sourced_and_ordered() -> None:
         ("国务院副总理李克强到我省调研。", dt.date(2012, 5, 1), []),  # 副总理 is not 总理
         ("国家副主席习近平会见外宾。", dt.date(2012, 5, 1), []),
         ("国家副主席习近平会见外宾。", LATER, [("国家副主席习近平", "leader.title-date", ("国家副主席韩正",))]),
+        ("中央纪委书记赵乐际出席会议。", dt.date(2020, 1, 13), []),
+        ("中央纪委书记赵乐际出席会议。", LATER, [("中央纪委书记赵乐际", "leader.title-date", ("中央纪委书记李希",))]),
+        ("中共中央政治局常委、中央纪委书记李希出席会议。", LATER, []),
+        ("中纪委书记王岐山出席会议。", dt.date(2014, 1, 14), []),
     ],
 )
 def test_titles_follow_the_terms_of_office(detector: Detector, text: str, date: dt.date, expected) -> None:
