@@ -45,7 +45,11 @@ def _detector_holder(settings: Settings) -> DetectorHolder:
     """The detector from the compiled cache; with several workers, one that follows their reloads."""
 
     def load(directory: Path, **options: object) -> Detector:
-        return load_detector(directory, cache_dir=settings.cache_dir, **options)
+        detector = load_detector(directory, cache_dir=settings.cache_dir, **options)
+        # Before it serves (at start, and before a reload swaps it in): otherwise each worker's first
+        # requests take a second or more, and every request queued behind them waits as long.
+        detector.warm()
+        return detector
 
     shared = state_dir()
     if shared is not None:
