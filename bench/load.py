@@ -96,14 +96,16 @@ def _request(host: str, body: str) -> bytes:
     return head.encode() + payload
 
 
-async def _answer(reader: asyncio.StreamReader) -> tuple[int, bytes]:
-    """One HTTP/1.1 response: its status and its body (Content-Length or chunked)."""
+async def _answer(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
+    """One HTTP/1.1 response: its status, its body (Content-Length or chunked), and whether the server
+    closes the connection after it (`Connection: close`)."""
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split(" ", 2)[1])
     headers = {name.strip().lower(): value.strip() for name, _, value in (line.partition(":") for line in lines[1:])}
+    closes = headers.get("connection", "").lower() == "close"
     if "content-length" in headers:
-        return status, await reader.readexactly(int(headers["content-length"]))
+        return status, await reader.readexactly(int(headers["content-length"])), closes
     if headers.get("transfer-encoding", "").lower() != "chunked":
         raise ValueError(f"no Content-Length and not chunked: {lines[0]}")
     parts = []
@@ -111,7 +113,7 @@ async def _answer(reader: asyncio.StreamReader) -> tuple[int, bytes]:
         parts.append(await reader.readexactly(size))
         await reader.readexactly(2)
     await reader.readuntil(b"\r\n")
-    return status, b"".join(parts)
+    return status, b"".join(parts), closes
 
 
 def valid_check_answer(body: bytes) -> bool:
@@ -133,6 +135,7 @@ def check_load(base: str, bodies: list[str], clients: int, seconds: float) -> di
     requests = [_request(f"{host}:{port}", body) for body in bodies]
     latencies: list[float] = []
     statuses: Counter[str] = Counter()
+    reconnects = [0]
 
     async def client(seed: int, deadline: float) -> None:
         rng = random.Random(seed)
@@ -142,7 +145,7 @@ def check_load(base: str, bodies: list[str], clients: int, seconds: float) -> di
                 started = time.perf_counter()
                 writer.write(rng.choice(requests))
                 try:
-                    status, body = await _answer(reader)
+                    status, body, closes = await _answer(reader)
                 except (OSError, EOFError, asyncio.IncompleteReadError, ValueError) as exc:
                     statuses[type(exc).__name__] += 1
                     writer.close()
@@ -150,6 +153,10 @@ def check_load(base: str, bodies: list[str], clients: int, seconds: float) -> di
                     continue
                 latencies.append((time.perf_counter() - started) * 1000)
                 statuses[str(status) if status != 200 or valid_check_answer(body) else "invalid body"] += 1
+                if closes:  # as any HTTP client does: a new connection for the next request (timed with it)
+                    writer.close()
+                    reconnects[0] += 1
+                    reader, writer = await asyncio.open_connection(host, port)
         finally:
             writer.close()
 
@@ -171,6 +178,7 @@ def check_load(base: str, bodies: list[str], clients: int, seconds: float) -> di
         "mean": statistics.fmean(latencies),
         "errors": errors,
         "client_ms": cpu / max(1, sum(statuses.values())) * 1000,
+        "reconnects": reconnects[0],
     }
 
 
@@ -361,7 +369,7 @@ def main() -> int:
                 f"p50 {result['p50']:.0f} ms，p99 {result['p99']:.0f} ms"
                 f"（p99/p50 {result['p99'] / result['p50']:.1f}），"
                 f"平均 {result['mean']:.0f} ms，错误 {result['errors']:.0f}；"
-                f"客户端 CPU {result['client_ms']:.2f} ms/请求，"
+                f"客户端 CPU {result['client_ms']:.2f} ms/请求，服务要求重新连接 {result.get('reconnects', 0):.0f} 次，"
                 f"其他进程占用 {others['cores']:.2f} 核，本机 1 分钟平均负载 {os.getloadavg()[0]:.1f}",
                 flush=True,
             )

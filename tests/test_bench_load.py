@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 from collections.abc import Iterator
@@ -53,7 +54,11 @@ def server(request: pytest.FixtureRequest) -> Iterator[str]:
         async with server:
             await server.serve_forever()
 
-    thread = threading.Thread(target=loop.run_until_complete, args=(serve(),), daemon=True)
+    def run() -> None:
+        with contextlib.suppress(RuntimeError):  # the loop stopped at the end of the test
+            loop.run_until_complete(serve())
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     started.wait(5)
     yield address[0]
