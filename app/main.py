@@ -15,6 +15,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import __version__
 from app.api import access_log, auth, docs, errors, replicas
+from app.api.balance import Balance, WorkerLoad
 from app.api.database import close_database, open_database
 from app.api.limits import BodyLimit
 from app.api.routes import (
@@ -45,7 +46,11 @@ def _detector_holder(settings: Settings) -> DetectorHolder:
     """The detector from the compiled cache; with several workers, one that follows their reloads."""
 
     def load(directory: Path, **options: object) -> Detector:
-        return load_detector(directory, cache_dir=settings.cache_dir, **options)
+        detector = load_detector(directory, cache_dir=settings.cache_dir, **options)
+        # Before it serves (at start, and before a reload swaps it in): otherwise each worker's first
+        # requests take a second or more, and every request queued behind them waits as long.
+        detector.warm()
+        return detector
 
     shared = state_dir()
     if shared is not None:
@@ -73,9 +78,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         rescan.recover(sessions=app.state.sessions, detector=app.state.detector_holder.current, workers=workers)
         # Batch ingestion checks in worker processes, started with the first big batch.
         app.state.scan_pools = PoolKeeper(settings.ingest_workers or default_workers(), settings.cache_dir)
+        shared = state_dir()
+        app.state.worker_load = WorkerLoad(shared) if shared is not None else None
         try:
             yield
         finally:
+            if app.state.worker_load is not None:
+                app.state.worker_load.close()
             app.state.scan_pools.close()
             replicas.close(app)
             close_database(app)
@@ -121,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type"],
         )
     app.add_middleware(access_log.AccessLog)  # logs every answer, 413 and CORS preflights included
+    app.add_middleware(Balance)  # `cuomin serve --workers N`: the workers even out their connections
     app.add_middleware(TokenInPath)  # /lt/<token>/v2/… loses its token before anything logs the path
     if settings.forwarded_allow_ips:  # the client's address and scheme as the configured proxy says
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)

@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 
 CUOMIN = [sys.executable, "-m", "app.cli"]
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class ServerFailed(RuntimeError):
@@ -44,7 +45,7 @@ def cuomin_serve(workdir: Path, env: Mapping[str, str], *, timeout: float = 60) 
             [*CUOMIN, "serve", "--host", "127.0.0.1", "--port", str(port)],
             cwd=workdir,
             # One worker unless a test asks for more: each one loads its own detector.
-            env={**os.environ, "CUOMIN_LOG_LEVEL": "warning", "CUOMIN_WORKERS": "1", **env},
+            env={**os.environ, "CUOMIN_LOG_LEVEL": "warning", "CUOMIN_WORKERS": "1", **env, "PYTHONPATH": _path()},
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -54,6 +55,13 @@ def cuomin_serve(workdir: Path, env: Mapping[str, str], *, timeout: float = 60) 
             yield server
         finally:
             stop(process)
+
+
+def _path() -> str:
+    """This checkout first: run from workdir, `-m app.cli` would otherwise import whatever `app` the
+    interpreter has installed, which may be another checkout's (an editable install), and the tests and
+    benches would measure code other than their own."""
+    return os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
 
 
 def _wait_until_ready(server: Server, timeout: float) -> None:

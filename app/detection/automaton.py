@@ -50,6 +50,10 @@ class _Values(dict[int, Any]):
             self[base + offset] = value
         return dict.__getitem__(self, index)
 
+    def decode_all(self) -> None:
+        for chunk in range(len(self._chunks)):
+            self[chunk * _CHUNK]
+
 
 class Automaton:
     def __init__(self) -> None:
@@ -78,6 +82,10 @@ class Automaton:
 
     def build(self) -> None:
         self._automaton.make_automaton()
+
+    def decode_all(self) -> None:
+        """Every value decoded now: a server pays for it once at start, not in the first requests."""
+        self._values.decode_all()
 
     def __len__(self) -> int:
         return len(self._automaton)

@@ -183,3 +183,14 @@ def test_rules_and_lexicon_of_a_cached_detector_decode_on_demand(lexicon: Path, 
     assert loaded.lexicon.lookalikes == mini.lexicon.lookalikes
     assert pickle.loads(pickle.dumps(loaded.lexicon)).rules == mini.lexicon.rules
     assert loaded.rule(mini.lexicon.rules[0].id) == mini.lexicon.rules[0]
+
+
+def test_warm_decodes_now_what_the_first_checks_would_decode_on_the_way(lexicon: Path, tmp_path: Path) -> None:
+    cache.load_detector(lexicon, cache_dir=tmp_path)
+    loaded = cache.load_detector(lexicon, cache_dir=tmp_path)
+    values = loaded._automaton._values
+    assert None in loaded._rules._decoded and len(values) < len(loaded._automaton)
+    loaded.warm()
+    assert None not in loaded._rules._decoded
+    assert len(values) == len(loaded._automaton)
+    assert loaded.check(TEXT) == cache.load_detector(lexicon, cache_dir=tmp_path).check(TEXT)

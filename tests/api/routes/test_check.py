@@ -118,6 +118,34 @@ def test_admin_reloads_the_lexicon_and_a_broken_one_keeps_the_old(tmp_path) -> N
         assert client.post("/api/check", json={"text": "他做为党员。"}).json()["hits"]
 
 
+def test_the_server_warms_each_detector_before_it_serves_it(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At start and on a reload: a detector's first checks would otherwise decode, import and compile what
+    they meet, for a second or more, with every request behind them waiting."""
+    import shutil
+
+    from app.detection.detector import Detector
+
+    warmed: list[str] = []
+    original = Detector.warm
+
+    def warm(self: Detector) -> None:
+        original(self)
+        warmed.append(self.version)
+
+    monkeypatch.setattr(Detector, "warm", warm)
+    directory = tmp_path / "lexicons"
+    shutil.copytree(MINI_LEXICON, directory)
+    settings = Settings(lexicon_dir=directory, admin_token=ADMIN_TOKEN, cache_dir=tmp_path / "cache")
+    with TestClient(create_app(settings), headers=ADMIN) as client:
+        assert warmed == [client.get("/healthz").json()["lexicon_version"]]
+        path = directory / "mini.yaml"
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("term: 做为", "terms: [做为, 当做为]"), encoding="utf-8"
+        )
+        reloaded = client.post("/api/lexicon/reload").json()["version"]
+        assert warmed[1:] == [reloaded]
+
+
 def test_a_long_text_does_not_queue_behind_the_drafts_and_has_the_same_answer(monkeypatch: pytest.MonkeyPatch) -> None:
     """Drafts up to QUEUED_CHARS are checked one at a time by one thread, longer ones in a thread each: the
     same hits."""
