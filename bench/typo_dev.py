@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -26,7 +28,7 @@ from app.detection.hit import Hit  # noqa: E402
 from app.detection.typo import corpus  # noqa: E402
 from app.detection.typo.build import training_sentences  # noqa: E402
 from app.detection.typo.devset import load_confusions, load_word_slips, make_devset, write_pairs  # noqa: E402
-from app.detection.typo.evaluation import read_pairs, score  # noqa: E402
+from app.detection.typo.evaluation import CscPair, read_pairs, score  # noqa: E402
 from app.detection.typo.layer import TypoLayer  # noqa: E402
 
 PROSE_CHARS = 600_000
@@ -46,6 +48,32 @@ def as_hits(layer: TypoLayer, text: str, profile: str, margin: float) -> list[Hi
     ]
 
 
+def calibrate(layer: TypoLayer, pairs: list[CscPair], prose: list[str], floor: float) -> tuple[float, float]:
+    """(slope, intercept) of the logistic P(right | gain): a finding is right when it marks an injected slip
+    and puts the right character there; every finding in the untouched prose is wrong. Fitted by Newton's
+    method on every finding of at least `floor` (the lowest margin a profile uses)."""
+    gains: list[float] = []
+    right: list[bool] = []
+    for pair in pairs:
+        for f in layer.find(pair.wrong, "draft", floor):
+            gains.append(f.gain)
+            right.append(pair.right[f.start : f.end] == f.right and f.wrong != f.right)
+    for text in prose:
+        for f in layer.find(text, "draft", floor):
+            gains.append(f.gain)
+            right.append(False)
+    x = np.column_stack([np.array(gains), np.ones(len(gains))])
+    y = np.array(right, dtype=float)
+    w = np.zeros(2)
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-x @ w))
+        step = np.linalg.solve(x.T @ (x * (p * (1 - p))[:, None]) + 1e-9 * np.eye(2), x.T @ (y - p))
+        w += step
+        if np.abs(step).max() < 1e-9:
+            break
+    return float(w[0]), float(w[1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--source", action="append", default=[], metavar="KIND=DIR")
@@ -53,6 +81,9 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path(".cache/typo-dev"))
     parser.add_argument("--margins", default="6,8,9,10,11,12,14,16,18,20,22")
     parser.add_argument("--profile", default="draft")
+    parser.add_argument(
+        "--calibrate", type=float, metavar="GAIN", help="fit the confidence to findings of at least this gain"
+    )
     parser.add_argument("--model", type=Path, default=DEFAULT_LEXICON_DIR / "data" / "typo", help="a model directory")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -82,6 +113,12 @@ def main() -> None:
     print(f"development: {len(dev):,} sentences; injected set {len(pairs):,}; prose {size:,} characters")
 
     layer = TypoLayer.load(args.model)
+    if args.calibrate is not None:
+        slope, intercept = calibrate(layer, pairs, prose, args.calibrate)
+        print(
+            f"calibration (gain >= {args.calibrate:g}): "
+            f"CALIBRATION_SLOPE, CALIBRATION_INTERCEPT = {slope:.3f}, {intercept:.3f}"
+        )
     for margin in (float(m) for m in args.margins.split(",")):
         started = time.perf_counter()
         s = score(pairs, lambda text, m=margin: as_hits(layer, text, args.profile, m))
