@@ -169,17 +169,7 @@ def check_load(base: str, bodies: list[str], clients: int, seconds: float) -> di
     cpu = time.process_time()
     elapsed = asyncio.run(run())
     cpu = time.process_time() - cpu
-    errors = sum(count for status, count in statuses.items() if status != "200")
-    return {
-        "requests": sum(statuses.values()),
-        "rps": statuses["200"] / elapsed,
-        "p50": percentile(latencies, 0.50),
-        "p99": percentile(latencies, 0.99),
-        "mean": statistics.fmean(latencies),
-        "errors": errors,
-        "client_ms": cpu / max(1, sum(statuses.values())) * 1000,
-        "reconnects": reconnects[0],
-    }
+    return {**_summary(statuses, latencies, elapsed, cpu), "reconnects": reconnects[0]}
 
 
 def check_load_httpx(base: str, bodies: list[str], clients: int, seconds: float) -> dict[str, float]:
@@ -216,15 +206,20 @@ def check_load_httpx(base: str, bodies: list[str], clients: int, seconds: float)
         thread.join()
     elapsed = time.perf_counter() - started
     cpu = time.process_time() - cpu
-    errors = sum(count for status, count in statuses.items() if status != "200")
+    return _summary(statuses, latencies, elapsed, cpu)
+
+
+def _summary(statuses: Counter[str], latencies: list[float], elapsed: float, cpu: float) -> dict[str, float]:
+    """Requests/s of the 200 answers, latency percentiles in ms, errors and the client's CPU per request."""
+    requests = sum(statuses.values())
     return {
-        "requests": sum(statuses.values()),
+        "requests": requests,
         "rps": statuses["200"] / elapsed,
         "p50": percentile(latencies, 0.50),
         "p99": percentile(latencies, 0.99),
         "mean": statistics.fmean(latencies),
-        "errors": errors,
-        "client_ms": cpu / max(1, sum(statuses.values())) * 1000,
+        "errors": sum(count for status, count in statuses.items() if status != "200"),
+        "client_ms": cpu / max(1, requests) * 1000,
     }
 
 

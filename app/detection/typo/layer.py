@@ -260,10 +260,9 @@ class TypoLayer:
         for _ in range(DECODING_ROUNDS - 1):
             if not chosen:
                 break
-            fixed = ids.copy()
+            fixed = self._corrected(ids, chosen)
             taken = np.zeros(len(ids), dtype=bool)
-            for _gain, start, end, right, _kind in chosen:
-                fixed[start:end] = self.model.vocab.encode(right)
+            for _gain, start, end, _right, _kind in chosen:
                 taken[start:end] = True
             near = np.zeros(len(ids), dtype=bool)
             for _gain, start, end, _right, _kind in chosen:
@@ -286,6 +285,13 @@ class TypoLayer:
         ]
         return [f for f in findings if not (_quoted_and_recurring(text, f.start, f.end) or self._recurring(text, f))]
 
+    def _corrected(self, ids: np.ndarray, findings: list[tuple[float, int, int, str, str]]) -> np.ndarray:
+        """The ids with each finding's correction in place."""
+        fixed = ids.copy()
+        for _gain, start, end, right, _kind in findings:
+            fixed[start:end] = self.model.vocab.encode(right)
+        return fixed
+
     def _confirmed(
         self,
         ids: np.ndarray,
@@ -306,10 +312,7 @@ class TypoLayer:
             # with no other correction close enough to change its context, it would be judged as before
             if not any(o[1] != start and o[1] - NEIGHBOURHOOD <= end and start <= o[2] + NEIGHBOURHOOD for o in chosen):
                 continue
-            fixed = ids.copy()
-            for _g, other_start, other_end, other_right, _k in chosen:
-                if other_start != start:
-                    fixed[other_start:other_end] = self.model.vocab.encode(other_right)
+            fixed = self._corrected(ids, [other for other in chosen if other[1] != start])
             here = np.zeros(len(ids), dtype=bool)
             here[start:end] = True
             again = [
