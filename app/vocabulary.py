@@ -58,6 +58,7 @@ CATEGORY_IDS = {
     "敏感词": "SENSITIVE",
     "隐私信息": "PRIVACY",
     PLACE_CATEGORY: "PLACE_NAMES",
+    "日期错误": "DATES",
 }
 CATEGORIES = tuple(CATEGORY_IDS)
 

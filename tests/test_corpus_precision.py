@@ -62,6 +62,8 @@ def test_typo_layer_offers_an_editor_fewer_than_twenty_slips_per_100k_characters
     hits = []
     for name, text, date in corpus():
         total_chars += len(text)
-        hits += [(name, h.text, h.suggestions, h.context) for h in detector.check(text, date=date) if h.rule_id == "typo.lm"]
+        hits += [
+            (name, h.text, h.suggestions, h.context) for h in detector.check(text, date=date) if h.rule_id == "typo.lm"
+        ]
     rate = len(hits) / total_chars * 100_000
     assert rate < 20, f"{rate:.2f} typo hits per 100,000 characters:\n" + "\n".join(map(str, hits))

@@ -180,7 +180,16 @@ def _seed(w: World) -> tuple[dict[int, int], dict[Key, str]]:
 def _stored(w: World) -> dict[Key, tuple[int, str, str | None]]:
     with w.sessions() as session:
         rows = session.execute(
-            select(HitRecord.article_id, HitRecord.field, HitRecord.rule_id, HitRecord.start, HitRecord.end, HitRecord.id, HitRecord.status, HitRecord.reviewer)
+            select(
+                HitRecord.article_id,
+                HitRecord.field,
+                HitRecord.rule_id,
+                HitRecord.start,
+                HitRecord.end,
+                HitRecord.id,
+                HitRecord.status,
+                HitRecord.reviewer,
+            )
         ).all()
     return {(r[0], r[1], r[2], r[3], r[4]): (r[5], r[6], r[7]) for r in rows}
 

@@ -19,6 +19,7 @@ from app.detection.anniversaries import AnniversaryRules, load_anniversaries
 from app.detection.automaton import Automaton
 from app.detection.context import ContextRules
 from app.detection.correlatives import CorrelativeRules
+from app.detection.dates import DateRules
 from app.detection.exempt import Cover, find_phrases
 from app.detection.hit import TITLE, Hit
 from app.detection.leaders import LeaderRules, load_leaders
@@ -230,12 +231,14 @@ class Detector:
             | PlaceRules
             | AnniversaryRules
             | MilestoneRules
+            | DateRules
             | RankingRules
             | CorrelativeRules
         ] = [
             MeetingRules(meetings, self._detectors),
             AnniversaryRules(load_anniversaries(lexicon.directory), self._detectors),
             MilestoneRules(self._detectors),
+            DateRules(self._detectors),
             CorrelativeRules(self._detectors),
             RankingRules(load_terms(lexicon.directory), self._detectors),
             LeaderRules(load_leaders(lexicon.directory), self._detectors, set(self.terms), meetings),

@@ -178,6 +178,8 @@ class CodeRule(BaseModel):
         "plan_year",
         "correlative_ji",
         "goal_year",
+        "impossible_date",
+        "weekday_mismatch",
         "place_kind",
         "place_ethnic_order",
         # the statistical typo layer (app/detection/typo/)

@@ -123,7 +123,12 @@ def test_the_api_takes_the_cookie_and_wants_csrf_for_changes(client: TestClient)
     refused = client.post("/api/check", json=body)
     assert refused.status_code == 403 and refused.json()["code"] == "csrf_failed"
     assert client.post("/api/check", json=body, headers={CSRF_HEADER: "0" * 64}).status_code == 403
-    assert client.post("/api/check", json=body, headers={CSRF_HEADER: csrf_token(client.cookies[SESSION_COOKIE])}).status_code == 200
+    assert (
+        client.post(
+            "/api/check", json=body, headers={CSRF_HEADER: csrf_token(client.cookies[SESSION_COOKIE])}
+        ).status_code
+        == 200
+    )
     # A bearer token needs no CSRF token: nothing a browser sends by itself.
     client.cookies.clear()
     assert client.post("/api/check", json=body, headers=ADMIN).status_code == 200

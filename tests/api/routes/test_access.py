@@ -208,15 +208,37 @@ MATRIX = [
     Row("POST", "/api/platforms", protected(403, 201, 201), body=lambda role: {"name": f"区{role}局", "kind": "部门"}),
     Row("GET", "/api/platforms/{unit_id}", ANY_TOKEN, path="/api/platforms/{own_platform}"),
     Row("GET", "/api/platforms/{unit_id}", protected(404, 200, 200), path="/api/platforms/{other_platform}"),
-    Row("PATCH", "/api/platforms/{unit_id}", REVIEWER_UP, path="/api/platforms/{own_platform}", body=lambda role: {"short_name": role}),
-    Row("POST", "/api/platforms/{unit_id}/columns", protected(403, 201, 201), path="/api/platforms/{own_platform}/columns",
-        body=lambda role: {"name": f"栏目{role}", "cycle": "6个月"}),
-    Row("PATCH", "/api/platform-columns/{column_id}", REVIEWER_UP, path="/api/platform-columns/{own_column}",
-        body=lambda role: {"updated_on": "2024-05-01"}),
+    Row(
+        "PATCH",
+        "/api/platforms/{unit_id}",
+        REVIEWER_UP,
+        path="/api/platforms/{own_platform}",
+        body=lambda role: {"short_name": role},
+    ),
+    Row(
+        "POST",
+        "/api/platforms/{unit_id}/columns",
+        protected(403, 201, 201),
+        path="/api/platforms/{own_platform}/columns",
+        body=lambda role: {"name": f"栏目{role}", "cycle": "6个月"},
+    ),
+    Row(
+        "PATCH",
+        "/api/platform-columns/{column_id}",
+        REVIEWER_UP,
+        path="/api/platform-columns/{own_column}",
+        body=lambda role: {"updated_on": "2024-05-01"},
+    ),
     Row("GET", "/api/platform-cycles", ANY_TOKEN),
     Row("PUT", "/api/platform-cycles", REVIEWER_UP, body=lambda role: {"name": "村简介", "cycle": "一年"}),
     Row("GET", "/api/disclosures/{quarter}", REVIEWER_UP, path="/api/disclosures/2024Q2"),
-    Row("PUT", "/api/disclosures/{quarter}", REVIEWER_UP, path="/api/disclosures/2024Q2", body=lambda role: {"proactive": 3}),
+    Row(
+        "PUT",
+        "/api/disclosures/{quarter}",
+        REVIEWER_UP,
+        path="/api/disclosures/2024Q2",
+        body=lambda role: {"proactive": 3},
+    ),
 ]
 
 

@@ -1,0 +1,191 @@
+"""Dates that cannot be: a day its month does not have, and a weekday that does not fall on its date.
+
+- A day past the month's end (2月30日, 4月31日, 6月31日) is wrong in any year; 2月29日 only in a year that is
+  not a leap year, so it is judged only where the year is written (2023年2月29日). A range counts its last
+  day in the month before it (2月27日至30日). Lunar and other calendars (农历二月三十, 藏历) have months of
+  their own: a sentence that names one is not judged.
+- A weekday written after a date (2026年12月5日（星期五）, 12月5日周五, 12月5日，星期五) must be that date's.
+  A date without its year takes the year of the last full date before it in the paragraph (2025年3月3日……
+  3月5日（星期三）), else the year that puts it nearest the publication date (a notice in late December of
+  1月2日（星期五） means next January).
+
+Both rules run on the normalised text (full-width digits are half-width there); the anchors are the day
+and weekday words in the automaton, and each rule reads the few characters before its anchor.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from app.detection.hit import Finding
+from app.detection.principles import sentence_bounds
+
+IMPOSSIBLE_RULE = "impossible_date"
+WEEKDAY_RULE = "weekday_mismatch"
+# Gregorian dates before the reform are another calendar's; Chinese official dates are Gregorian from 1912.
+FIRST_GREGORIAN_YEAR = 1583
+LOOKBACK = 24  # characters before the anchor that hold the date
+PARAGRAPH_LOOKBACK = 400  # how far back a full date may give its year to a date without one
+
+_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_NUMBER = r"\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]"
+_YEAR = r"\d{4}|[〇零○一二三四五六七八九]{4}"
+_RANGE = r"[—–\-~～至到]"
+# The month (and year) written just before the anchored day, or before the first day of a range ending on it.
+_BEFORE_DAY = re.compile(rf"(?:(?P<year>{_YEAR})年)?(?P<month>{_NUMBER})月(?:(?:{_NUMBER})[日号]?\s*{_RANGE}\s*)?$")
+# A full date just before the anchored weekday: 12月5日（, 12月5日 , 12月5日，
+_BEFORE_WEEKDAY = re.compile(
+    rf"(?:(?P<year>{_YEAR})年)?(?P<month>{_NUMBER})月(?P<day>{_NUMBER})[日号][\s,，]?[（(]?\s*$"
+)
+_FULL_DATE = re.compile(rf"(?P<year>{_YEAR})年(?:{_NUMBER})月")
+# Calendars whose months are not the Gregorian ones.
+_OTHER_CALENDAR = re.compile(
+    r"农历|阴历|夏历|旧历|藏历|彝历|傣历|回历|伊斯兰历|希吉来历|正月|腊月|冬月|闰[一二三四五六七八九十]"
+)
+# A sentence that says such a day does not exist speaks of the date, not by it.
+_DENIED = re.compile(r"没有|不存在|并无|并不存在|哪有|哪来")
+
+WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+WEEKDAY_NAMES = "一二三四五六日"
+_WEEKDAY_PREFIXES = ("星期", "周", "礼拜")
+_DAY_ANCHORS = ("29日", "30日", "31日", "29号", "30号", "31号", "二十九日", "三十日", "三十一日")
+
+
+@dataclass(frozen=True, slots=True)
+class DateAnchor:
+    """An anchor in the automaton: a day that may not exist, or a weekday that may not fit its date."""
+
+    kind: str
+    length: int
+
+
+def chinese_number(text: str) -> int:
+    """1–31 written in digits or in Chinese numerals (十, 十二, 二十, 三十一)."""
+    if text.isdigit():
+        return int(text)
+    if "十" not in text:
+        return _CN_DIGITS[text]
+    tens, _, units = text.partition("十")
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+
+
+def chinese_year(text: str) -> int:
+    return int(text) if text.isdigit() else int("".join(str(_CN_DIGITS[c]) for c in text))
+
+
+def month_days(year: int | None, month: int) -> int:
+    """The days of the month; February has 29 when the year is unknown (it may be a leap year)."""
+    if month == 2 and year is None:
+        return 29
+    return calendar.monthrange(year if year is not None else 2000, month)[1]
+
+
+def nearest_year(month: int, day: int, near: dt.date) -> int | None:
+    """The year, next to near's, that puts month/day closest to near (None if the day exists in none of them)."""
+    best: tuple[int, int] | None = None
+    for year in (near.year - 1, near.year, near.year + 1):
+        try:
+            distance = abs((dt.date(year, month, day) - near).days)
+        except ValueError:
+            continue
+        if best is None or distance < best[0]:
+            best = (distance, year)
+    return best[1] if best else None
+
+
+class DateRules:
+    """Impossible-date and weekday rules; rule indexes come from the lexicon's detectors."""
+
+    def __init__(self, rules: dict[str, int]) -> None:
+        self._impossible = rules.get(IMPOSSIBLE_RULE)
+        self._weekday = rules.get(WEEKDAY_RULE)
+        self.keys: dict[str, list[object]] = {}
+        if self._impossible is not None:
+            for anchor in _DAY_ANCHORS:
+                self.keys[anchor] = [DateAnchor("day", len(anchor))]
+        if self._weekday is not None:
+            for prefix in _WEEKDAY_PREFIXES:
+                for name in WEEKDAY_NAMES + ("天" if prefix != "周" else ""):  # 周天 is a full circle
+                    self.keys[prefix + name] = [DateAnchor("weekday", len(prefix) + 1)]
+
+    def find(self, text: str, found: list[tuple[int, object]], date: dt.date) -> list[Finding]:
+        results: list[Finding] = []
+        for end, item in found:
+            if item.__class__ is not DateAnchor:
+                continue
+            assert isinstance(item, DateAnchor)
+            start = end - item.length
+            left, _right = sentence_bounds(text, start, end)
+            before = text[max(left, start - LOOKBACK) : start]
+            if _OTHER_CALENDAR.search(text, left, end):
+                continue
+            finding = (
+                self._impossible_day(text, before, start, end, left)
+                if item.kind == "day"
+                else self._wrong_weekday(text, before, start, end, date)
+            )
+            if finding is not None:
+                results.append(finding)
+        return results
+
+    def _impossible_day(self, text: str, before: str, start: int, end: int, left: int) -> Finding | None:
+        assert self._impossible is not None
+        match = _BEFORE_DAY.search(before)
+        if match is None:
+            return None
+        month = chinese_number(match.group("month"))
+        year = chinese_year(match.group("year")) if match.group("year") else None
+        day = chinese_number(text[start:end].rstrip("日号"))
+        if not 1 <= month <= 12 or day <= month_days(year, month):
+            return None
+        if _DENIED.search(text, left, start):
+            return None
+        span_start = start - len(before) + match.start()
+        if month == 2 and day == 29:
+            message = f"{year}年不是闰年，2月只有28天，没有29日，请核实日期。"
+        else:
+            message = f"{month}月只有{month_days(year, month)}天，没有{day}日，请核实日期。"
+        return Finding(span_start, end, self._impossible, "", message)
+
+    def _wrong_weekday(self, text: str, before: str, start: int, end: int, published: dt.date) -> Finding | None:
+        assert self._weekday is not None
+        match = _BEFORE_WEEKDAY.search(before)
+        if match is None:
+            return None
+        month, day = chinese_number(match.group("month")), chinese_number(match.group("day"))
+        if match.group("year"):
+            year: int | None = chinese_year(match.group("year"))
+            how = ""
+        else:
+            year = self._paragraph_year(text, start - len(before) + match.start())
+            how = f"（未写年份，按上文的{year}年计）"
+            if year is None:
+                year = nearest_year(month, day, published) if 1 <= month <= 12 else None
+                how = f"（未写年份，按离发布日期最近的{year}年计）"
+        if year is None or year < FIRST_GREGORIAN_YEAR:
+            return None
+        try:
+            actual = dt.date(year, month, day).weekday()
+        except ValueError:
+            return None  # a day that does not exist is the other rule's
+        written = WEEKDAYS[text[end - 1]]
+        if actual == written:
+            return None
+        prefix = text[start : end - 1]
+        right = prefix + ("天" if text[end - 1] == "天" and actual == 6 else WEEKDAY_NAMES[actual])
+        message = (
+            f"{year}年{month}月{day}日{how}是{right}，不是{text[start:end]}；请核对日期和星期，哪一个写错了就改哪一个。"
+        )
+        return Finding(start, end, self._weekday, right, message)
+
+    @staticmethod
+    def _paragraph_year(text: str, date_start: int) -> int | None:
+        """The year of the last full date before date_start in its paragraph."""
+        paragraph = text.rfind("\n", max(0, date_start - PARAGRAPH_LOOKBACK), date_start) + 1
+        year = None
+        for match in _FULL_DATE.finditer(text, max(paragraph, date_start - PARAGRAPH_LOOKBACK), date_start):
+            year = chinese_year(match.group("year"))
+        return year
