@@ -59,6 +59,7 @@ CATEGORY_IDS = {
     "隐私信息": "PRIVACY",
     PLACE_CATEGORY: "PLACE_NAMES",
     "日期错误": "DATES",
+    "标点和数字用法": "PUNCTUATION",
 }
 CATEGORIES = tuple(CATEGORY_IDS)
 

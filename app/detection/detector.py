@@ -14,7 +14,7 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from app.detection import listing, privacy
+from app.detection import listing, marks, privacy
 from app.detection.anniversaries import AnniversaryRules, load_anniversaries
 from app.detection.automaton import Automaton
 from app.detection.context import ContextRules
@@ -394,6 +394,12 @@ class Detector:
         for detector, start, end in chain(privacy.find(norm.text), listing.find(norm.text)):
             if detector in self._detectors and (cut is None or end <= cut):
                 candidates.append(_Candidate(start, end, self._detectors[detector]))
+        for mark in marks.find(norm.text):
+            if mark.detector in self._detectors and (cut is None or mark.end <= cut):
+                if mark.detector in marks.WORDED and is_mention(norm.text, mark.start, mark.end):
+                    continue
+                rule = self._detectors[mark.detector]
+                candidates.append(_Candidate(mark.start, mark.end, rule, False, mark.suggestion, mark.message))
         if self.typo is not None:
             candidates += [c for c in self._typos(norm.text, profile) if cut is None or c.end <= cut]
         chosen = self._choose(norm.text, candidates, rules, phrases)

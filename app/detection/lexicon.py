@@ -180,6 +180,10 @@ class CodeRule(BaseModel):
         "goal_year",
         "impossible_date",
         "weekday_mismatch",
+        "quote_pairing",
+        "book_title_pairing",
+        "percent_mixed",
+        "year_zero",
         "place_kind",
         "place_ethnic_order",
         # the statistical typo layer (app/detection/typo/)
