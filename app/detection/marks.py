@@ -10,7 +10,7 @@
 - Book-title marks (4.15): 《 that no 》 closes, and 》 that closes none. Pairs are counted over the whole
   text, not per paragraph: text pasted from a PDF or a page breaks lines inside titles.
 - Numbers (GB/T 15835—2011): a percentage half in words and half in digits (百分之6.5 is 6.5% or 百分之六点五),
-  and a year in Chinese numerals with a digit zero, a letter O or a circle ○ for 〇 (二0二四年).
+  and a year in Chinese numerals with a digit zero or a letter O for 〇 (二0二四年).
 
 Runs on the normalised text, like the privacy detectors; a few regex scans, no loop over characters.
 """
@@ -34,7 +34,9 @@ _BOOK_MARKS = re.compile(r"[《》]")
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _PERCENT = re.compile(r"百分之(?P<number>[0-9]+(?:\.[0-9]+)?)(?![0-9.])")
 _YEAR = re.compile(r"(?<![〇○0-9a-zA-Z零一二三四五六七八九十])[〇○0oOＯ零一二三四五六七八九]{4}(?=年)")
-_WRONG_ZERO = re.compile(r"[○0oOＯ零]")
+# A digit zero or a letter O is a slip of the keyboard; ○ looks the same as 〇 (the 19th congress report's web
+# text has it) and 零 is a reading, not a slip: neither is judged.
+_WRONG_ZERO = re.compile(r"[0oOＯ]")
 _NUMERALS = set("一二三四五六七八九")
 
 
@@ -126,5 +128,5 @@ def _years(text: str) -> Iterator[Mark]:
             match.start(),
             match.end(),
             right,
-            f"数字用法：汉字数字的年份是编号，其中的零写作“〇”，应作“{right}年”。",
+            f"数字用法：汉字数字的年份中不能夹阿拉伯数字“0”或字母“O”，零写作“〇”，应作“{right}年”。",
         )
