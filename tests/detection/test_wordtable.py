@@ -10,6 +10,8 @@ from app.detection import wordtable
 from app.detection.segment import _import_jieba, tokenizer
 from tests.conftest import OFFICIAL_CORPUS
 
+ROOT = Path(__file__).resolve().parents[2]
+
 
 @pytest.fixture(scope="module")
 def table(tmp_path_factory: pytest.TempPathFactory) -> wordtable.WordFrequencies:
@@ -17,7 +19,10 @@ def table(tmp_path_factory: pytest.TempPathFactory) -> wordtable.WordFrequencies
 
 
 def windows() -> list[str]:
+    # Official prose where the shared corpus is at hand, and always this repository's own Chinese text (the
+    # README and the lexicons' example sentences), so that a checkout alone tests hundreds of windows.
     texts = [p.read_text(encoding="utf-8") for p in sorted(OFFICIAL_CORPUS.glob("*.txt"))[:3]]
+    texts += [(ROOT / name).read_text(encoding="utf-8") for name in ("README.md", "lexicons/typos.yaml")]
     texts.append("截止目前，他做为一名党员冲锋在前。2024年一带一路ABC123，《条例》第3条。😀𠮷野家")
     return [text[i : i + 24] for text in texts for i in range(0, min(len(text), 30_000), 97)]
 
