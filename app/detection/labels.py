@@ -20,6 +20,7 @@ DETECTOR_NAMES = {
     "meeting_not_held": "会议尚未召开",
     "leader_title_date": "领导人职务与日期不符",
     "pbsc_order": "政治局常委排序",
+    "leader_name_clipped": "领导人姓名漏字",
     "anniversary_count": "周年数",
     "plan_year": "五年规划的年份",
     "goal_year": "奋斗目标的时间",

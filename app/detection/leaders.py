@@ -18,6 +18,8 @@ from pathlib import Path
 from app.detection.hit import Finding
 from app.detection.meetings import MeetingTable, meetings_named
 from app.detection.principles import is_historical, is_whole_word, sentence_bounds
+from app.detection.segment import on_word_boundaries
+from app.detection.similarity import homophones
 
 LEADERS_FILE = "data/leaders.csv"
 
@@ -105,6 +107,16 @@ class OtherOffice:
     office: str
 
 
+@dataclass(frozen=True, slots=True)
+class ClippedName:
+    """A title written before a three-character name less its last character (国务院总理李克 for 李克强)."""
+
+    rule: int
+    length: int
+    title: str
+    name: str
+
+
 # The table lists every holder of its offices from the changeover of 2012–2013 on; before that it is
 # incomplete (刘延东 was a state councillor from 2008), so "never held" is judged only from then.
 COMPLETE_FROM = dt.date(2013, 3, 16)
@@ -159,12 +171,35 @@ class LeaderRules:
                     if key not in self.keys and key not in listed_terms:
                         self.keys[key] = [OtherOffice(rule, len(key), title, name, office_key)]
 
+        self._add_clipped(tenures, rules.get("leader_name_clipped"), listed_terms)
+
+    def _add_clipped(self, tenures: tuple[Tenure, ...], rule: int | None, listed_terms: set[str]) -> None:
+        """Keys for each title before the first two characters of a three-character holder's name. Two
+        holders of one title whose names share those characters make the key ambiguous: it is left out."""
+        if rule is None:
+            return
+        names: dict[str, set[tuple[str, str]]] = {}
+        for tenure in tenures:
+            if len(tenure.name) != 3:
+                continue
+            for title in OFFICES[tenure.office].before:
+                names.setdefault(title + tenure.name[:2], set()).add((title, tenure.name))
+        for key, holders in names.items():
+            if len(holders) == 1 and key not in self.keys and key not in listed_terms:
+                [(title, name)] = holders
+                self.keys[key] = [ClippedName(rule, len(key), title, name)]
+
     def holders(self, office: str, date: dt.date) -> list[Tenure]:
         return [t for t in self.tenures if t.office == office and t.holds(date)]
 
     def find(self, text: str, found: list[tuple[int, object]], date: dt.date) -> list[Finding]:
         results = []
         for end, item in found:
+            if item.__class__ is ClippedName:
+                clipped = self._check_clipped(text, item, end - item.length, end)
+                if clipped is not None:
+                    results.append(clipped)
+                continue
             if item.__class__ is OtherOffice:
                 finding = self._check_other(text, item, end - item.length, end, date)
                 if finding is not None:
@@ -219,6 +254,20 @@ class LeaderRules:
         if office_key == "pbsc" and text[end : end + 1] == "、":
             return None
         return start
+
+    def _check_clipped(self, text: str, item: ClippedName, start: int, end: int) -> Finding | None:
+        """国务院总理李克出席: the name stops one character short. A name that goes on with another character
+        (李克墙, a slip the near misses judge over a longer span) or a title that is another office (副总理)
+        is not this."""
+        following = text[end : end + 1]
+        if following == item.name[-1] or not on_word_boundaries(text, start, end):
+            return None  # the whole name, or the two characters begin a word with what follows (李克服)
+        if following and homophones(following, item.name[-1]):
+            return None  # 李克墙: the last character mistyped, not left out
+        if text[start - 1 : start] == "副" and not item.title.startswith("副"):
+            return None
+        message = f"“{item.title}{item.name[:2]}”疑为“{item.title}{item.name}”：姓名漏了“{item.name[-1]}”字。"
+        return Finding(start, end, item.rule, item.title + item.name, message)
 
     def _check_other(self, text: str, item: OtherOffice, start: int, end: int, date: dt.date) -> Finding | None:
         if date < COMPLETE_FROM:

@@ -174,6 +174,7 @@ class CodeRule(BaseModel):
         "meeting_superseded",
         "leader_title_date",
         "pbsc_order",
+        "leader_name_clipped",
         "anniversary_count",
         "plan_year",
         "correlative_ji",

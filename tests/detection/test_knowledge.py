@@ -242,6 +242,35 @@ def test_a_slip_in_a_leader_name_is_serious(detector: Detector, text: str, wrong
 
 
 @pytest.mark.parametrize(
+    ("text", "date", "wrong", "right"),
+    [
+        ("国务院总理李克出席会议。", dt.date(2019, 3, 1), "国务院总理李克", "国务院总理李克强"),
+        ("国家主席习近出席开幕式。", LATER, "国家主席习近", "国家主席习近平"),
+        ("全国人大常委会委员长赵乐，", LATER, "全国人大常委会委员长赵乐", "全国人大常委会委员长赵乐际"),
+    ],
+)
+def test_a_leader_name_one_character_short(
+    detector: Detector, text: str, date: dt.date, wrong: str, right: str
+) -> None:
+    hits = detector.check(text, date=date)
+    assert [(h.rule_id, h.text, h.suggestions, h.severity) for h in hits] == [
+        ("leader.name-clipped", wrong, (right,), "serious")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "国务院总理李克强出席会议。",
+        "国务院总理李克墙出席会议。",  # a slip of the last character: the near misses judge the whole name
+        "国务院副总理李克强到我省调研。",
+    ],
+)
+def test_whole_or_misspelt_names_are_not_clipped(detector: Detector, text: str) -> None:
+    assert [h for h in detector.check(text, date=dt.date(2012, 5, 10)) if h.rule_id == "leader.name-clipped"] == []
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "李墙同志在村里开了一家小卖部。",  # a bare two-character name may be anyone
