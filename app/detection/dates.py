@@ -2,8 +2,8 @@
 
 - A day past the month's end (2月30日, 4月31日, 6月31日) is wrong in any year; 2月29日 only in a year that is
   not a leap year, so it is judged only where the year is written (2023年2月29日). A range counts its last
-  day in the month before it (2月27日至30日). Lunar and other calendars (农历二月三十, 藏历) have months of
-  their own: a sentence that names one is not judged.
+  day in the month before it (2月27日至30日). Dates in digits count too (2023-02-29, 2024.6.31). Lunar and
+  other calendars (农历二月三十, 藏历) have months of their own: a sentence that names one is not judged.
 - A weekday written after a date (2026年12月5日（星期五）, 12月5日周五, 12月5日，星期五) must be that date's.
   A date without its year takes the year of the last full date before it in the paragraph (2025年3月3日……
   3月5日（星期三）), else the year that puts it nearest the publication date (a notice in late December of
@@ -52,6 +52,9 @@ WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6
 WEEKDAY_NAMES = "一二三四五六日"
 _WEEKDAY_PREFIXES = ("星期", "周", "礼拜")
 _DAY_ANCHORS = ("29日", "30日", "31日", "29号", "30号", "31号", "二十九日", "三十日", "三十一日")
+# Dates in digits with separators (2023-02-29, 2024.6.31, 2024/4/31): the separator and day are the anchor.
+_SEPARATORS = "-./"
+_BEFORE_NUMERIC_DAY = re.compile(r"(?<![0-9.])(?P<year>(?:19|20)\d\d)(?P<sep>[-./])(?P<month>0?[1-9]|1[0-2])$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +99,12 @@ def nearest_year(month: int, day: int, near: dt.date) -> int | None:
     return best[1] if best else None
 
 
+def _no_such_day(year: int | None, month: int, day: int) -> str:
+    if month == 2 and day == 29:
+        return f"{year}年不是闰年，2月只有28天，没有29日，请核实日期。"
+    return f"{month}月只有{month_days(year, month)}天，没有{day}日，请核实日期。"
+
+
 class DateRules:
     """Impossible-date and weekday rules; rule indexes come from the lexicon's detectors."""
 
@@ -106,6 +115,9 @@ class DateRules:
         if self._impossible is not None:
             for anchor in _DAY_ANCHORS:
                 self.keys[anchor] = [DateAnchor("day", len(anchor))]
+            for separator in _SEPARATORS:
+                for day in ("29", "30", "31"):
+                    self.keys[separator + day] = [DateAnchor("numeric", 3)]
         if self._weekday is not None:
             for prefix in _WEEKDAY_PREFIXES:
                 for name in WEEKDAY_NAMES + ("天" if prefix != "周" else ""):  # 周天 is a full circle
@@ -122,11 +134,12 @@ class DateRules:
             before = text[max(left, start - LOOKBACK) : start]
             if _OTHER_CALENDAR.search(text, left, end):
                 continue
-            finding = (
-                self._impossible_day(text, before, start, end, left)
-                if item.kind == "day"
-                else self._wrong_weekday(text, before, start, end, date)
-            )
+            if item.kind == "day":
+                finding = self._impossible_day(text, before, start, end, left)
+            elif item.kind == "numeric":
+                finding = self._impossible_numeric(text, before, start, end)
+            else:
+                finding = self._wrong_weekday(text, before, start, end, date)
             if finding is not None:
                 results.append(finding)
         return results
@@ -143,12 +156,22 @@ class DateRules:
             return None
         if _DENIED.search(text, left, start):
             return None
-        span_start = start - len(before) + match.start()
-        if month == 2 and day == 29:
-            message = f"{year}年不是闰年，2月只有28天，没有29日，请核实日期。"
-        else:
-            message = f"{month}月只有{month_days(year, month)}天，没有{day}日，请核实日期。"
-        return Finding(span_start, end, self._impossible, "", message)
+        return Finding(start - len(before) + match.start(), end, self._impossible, "", _no_such_day(year, month, day))
+
+    def _impossible_numeric(self, text: str, before: str, start: int, end: int) -> Finding | None:
+        """2023-02-29, 2024.6.31: a full date in digits, its day past the month's end. What goes on in digits or
+        in the same separator (2024.6.30.1, a version; 2024-6-301) is no date."""
+        assert self._impossible is not None
+        match = _BEFORE_NUMERIC_DAY.search(before)
+        after = text[end : end + 2]
+        if match is None or match.group("sep") != text[start] or after[:1].isdigit():
+            return None
+        if after[:1] == text[start] and after[1:2].isdigit():
+            return None
+        year, month, day = int(match.group("year")), int(match.group("month")), int(text[start + 1 : end])
+        if day <= month_days(year, month):
+            return None
+        return Finding(start - len(before) + match.start(), end, self._impossible, "", _no_such_day(year, month, day))
 
     def _wrong_weekday(self, text: str, before: str, start: int, end: int, published: dt.date) -> Finding | None:
         assert self._weekday is not None

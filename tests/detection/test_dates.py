@@ -49,6 +49,9 @@ def test_nearest_year_crosses_the_new_year() -> None:
         ("会议定于四月三十一日召开。", "四月三十一日"),
         ("二〇二三年二月二十九日。", "二〇二三年二月二十九日"),
         ("截至11月31号，共受理申请120件。", "11月31号"),
+        ("截止日期：2024.6.31。", "2024.6.31"),
+        ("2023-02-29上午九时", "2023-02-29"),
+        ("请于2024/4/31前报送。", "2024/4/31"),
     ],
 )
 def test_a_day_the_month_does_not_have(detector: Detector, text: str, span: str) -> None:
@@ -68,6 +71,9 @@ def test_a_day_the_month_does_not_have(detector: Detector, text: str, span: str)
         "1月31日至2月3日放假调休。",
         "2月28日—3月31日开展专项整治。",
         "日历上并没有2月30日这一天。",  # a sentence about the date, not by it
+        "2024-02-29上午九时",
+        "版本号2024.6.30.1已发布。",  # a version, not a date
+        "增长2.31%，2024-6-301号文件。",
     ],
 )
 def test_days_that_exist_or_are_not_dates(detector: Detector, text: str) -> None:
