@@ -6,8 +6,9 @@ the statistical typo layer. None of them looks further than the sentence around 
 
 - is_mention(text, start, end): the term is quoted in a sentence that talks about the wording itself
   (不能写成“X”, “X”属于蔑称, 不得使用“X”, “截止”与“截至”的区别).
-- is_historical(text, start, end, since=None): the sentence is about the past: 原X, 时任X, 不再保留X,
-  X并入Y, X改为Y, or (given the date since which the term is wrong) it names only earlier years.
+- is_historical(text, start, end, since=None): the sentence is about the past: 原X, 时任X, 不再保留X (and
+  every item of 不再保留A、X), X并入Y, X改为Y, or (given the date since which the term is wrong) it names only
+  earlier years.
 - is_whole_word(text, start, end): the span starts and ends on jieba word boundaries.
 - splits_words(text, start, end): the span cuts through words (农村长期 holds 村长 across 农村|长期).
 - needs_word_check(term): whether a term is a short word or found inside longer words, so that a
@@ -134,6 +135,10 @@ def _strip_quotes(sentence: str) -> str:
 _FORMER_TITLE = re.compile(r"(?:时任|曾任|历任|原任|前任|先后任|时为)[^，。；！？,;!?\n]{0,24}$")
 # Right before the term, with at most a few characters between (原省农业厅, 不再保留县工商局).
 _FORMER_BEFORE = re.compile(r"(?:原|旧称|撤销|撤并|不再保留|取消)([^，。；！？,;!?\n、“”]{0,6})$")
+# A list after a verb of abolition: the verb governs each item (不再保留文化部、国家旅游局).
+_FORMER_LIST = re.compile(
+    r"(?:撤销|撤并|不再保留|不再设立|取消)(?:[^，。；！？,;!?\n、“”]{1,16}、)+(?:[^，。；！？,;!?\n、“”]{0,6})$"
+)
 # Immediately after the term: the sentence tells what became of it.
 _FORMER_AFTER = re.compile(
     r"^(?:[^，。；！？]{0,6}?)(?:并入|划入|改为|改名为|更名为|调整为|整合为|整合组建|合并|不再保留|的职责整合|职责划入|划归)"
@@ -159,7 +164,7 @@ def is_former_form(text: str, start: int) -> bool:
         return True
     match = _FORMER_BEFORE.search(text, max(0, start - 10), start)
     if match is None:
-        return False
+        return _FORMER_LIST.search(text, max(0, start - 80), start) is not None
     if match.group(0).startswith("原"):
         # 平原县, 原则上: 原 is part of another word, not "former".
         return _standalone(text, match.start(), match.start() + 1)

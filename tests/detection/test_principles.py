@@ -64,6 +64,8 @@ def test_a_quoted_word_in_use_is_no_mention(text: str, term: str) -> None:
         ("2018年，国家工商总局并入国家市场监督管理总局。", "国家工商总局", None),
         ("国家工商总局改为国家市场监督管理总局。", "国家工商总局", None),
         ("不再保留县工商局。", "县工商局", None),
+        ("不再保留文化部、国家旅游局。", "国家旅游局", None),  # the verb governs every item of its list
+        ("撤销县工商局、县质监局、县食药监局，组建县市场监管局。", "县食药监局", None),
         ("2016年，县国土资源局完成了确权登记。", "县国土资源局", dt.date(2019, 1, 1)),
         ("2013—2017年，县国土资源局完成了确权登记。", "县国土资源局", dt.date(2019, 1, 1)),
     ],
@@ -80,6 +82,8 @@ def test_history_is_recognised(text: str, term: str, since: dt.date | None) -> N
         ("平原县农业局组织培训。", "县农业局", None),  # 平原县 is a name
         ("2016年至2024年，县国土资源局共完成确权登记。", "县国土资源局", dt.date(2019, 1, 1)),
         ("国家工商总局对违规企业予以撤销登记。", "国家工商总局", None),
+        ("文化部、国家旅游局联合发文。", "国家旅游局", None),
+        ("撤销登记后，县工商局、县质监局联合检查。", "县质监局", None),  # another clause
     ],
 )
 def test_the_present_is_not_history(text: str, term: str, since: dt.date | None) -> None:
