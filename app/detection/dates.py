@@ -5,9 +5,9 @@
   day in the month before it (2月27日至30日). Dates in digits count too (2023-02-29, 2024.6.31). Lunar and
   other calendars (农历二月三十, 藏历) have months of their own: a sentence that names one is not judged.
 - A weekday written after a date (2026年12月5日（星期五）, 12月5日周五, 12月5日，星期五) must be that date's.
-  A date without its year takes the year of the last full date before it in the paragraph (2025年3月3日……
-  3月5日（星期三）), else the year that puts it nearest the publication date (a notice in late December of
-  1月2日（星期五） means next January).
+  A date without its year takes the year said just before it (去年12月5日), else that of the last full date
+  before it in the paragraph (2025年3月3日……3月5日（星期三）), else the year that puts it nearest the
+  publication date (a notice in late December of 1月2日（星期五） means next January).
 
 Both rules run on the normalised text (full-width digits are half-width there); the anchors are the day
 and weekday words in the automaton, and each rule reads the few characters before its anchor.
@@ -45,6 +45,10 @@ _FULL_DATE = re.compile(rf"(?P<year>{_YEAR})年(?:{_NUMBER})月")
 _OTHER_CALENDAR = re.compile(
     r"农历|阴历|夏历|旧历|藏历|彝历|傣历|回历|伊斯兰历|希吉来历|正月|腊月|冬月|闰[一二三四五六七八九十]"
 )
+# A year named relative to the publication, just before a date without its own (去年12月5日).
+_RELATIVE_YEARS = {"前年": -2, "去年": -1, "今年": 0, "明年": 1}
+_RELATIVE_YEAR = re.compile(r"(?:前年|去年|今年|明年)(?=[^。！？；\n]*$)")
+RELATIVE_LOOKBACK = 8
 # A sentence that says such a day does not exist speaks of the date, not by it.
 _DENIED = re.compile(r"没有|不存在|并无|并不存在|哪有|哪来")
 
@@ -183,9 +187,14 @@ class DateRules:
             year: int | None = chinese_year(match.group("year"))
             how = ""
         else:
-            year = self._paragraph_year(text, start - len(before) + match.start())
+            date_start = start - len(before) + match.start()
+            said = _RELATIVE_YEAR.search(text, max(0, date_start - RELATIVE_LOOKBACK), date_start)
+            year = self._paragraph_year(text, date_start)
             how = f"（未写年份，按上文的{year}年计）"
-            if year is None:
+            if said is not None:
+                year = published.year + _RELATIVE_YEARS[said.group()]
+                how = f"（{said.group()}，即{year}年）"
+            elif year is None:
                 year = nearest_year(month, day, published) if 1 <= month <= 12 else None
                 how = f"（未写年份，按离发布日期最近的{year}年计）"
         if year is None or year < FIRST_GREGORIAN_YEAR:

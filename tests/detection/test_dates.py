@@ -98,6 +98,11 @@ def test_a_date_without_its_year_takes_the_paragraphs_or_the_nearest(detector: D
     ]
     # published in late December, 1月2日 is next January's (2026-01-02 is a Friday)
     assert found(detector, "定于1月2日（星期五）召开年度总结会。", dt.date(2025, 12, 20)) == []
+    # a year said relative to the publication (2025-12-05 was a Friday)
+    assert found(detector, "去年12月5日（星期五），全县召开推进会。", dt.date(2026, 12, 1)) == []
+    assert found(detector, "去年12月5日（星期六），全县召开推进会。", dt.date(2026, 12, 1)) == [
+        ("date.weekday", "星期六", ("星期五",))
+    ]
     # a new paragraph starts afresh
     text = "2024年3月1日，我县启动专项行动。\n定于1月2日（星期五）召开年度总结会。"
     assert found(detector, text, dt.date(2025, 12, 20)) == []
