@@ -9,7 +9,10 @@
   before it in the paragraph (2025年3月3日……3月5日（星期三）), else the year that puts it nearest the
   publication date (a notice in late December of 1月2日（星期五） means next January).
 
-Both rules run on the normalised text (full-width digits are half-width there); the anchors are the day
+- A clock time must be one: a morning (上午, 凌晨, 早上……) at 13–23 o'clock contradicts itself, and no hour has
+  a 75th minute (9时75分). Noon (上午12时) and the afternoon written in 24-hour time (下午14时) are left alone.
+
+The rules run on the normalised text (full-width digits are half-width there); the anchors are the day
 and weekday words in the automaton, and each rule reads the few characters before its anchor.
 """
 
@@ -25,6 +28,7 @@ from app.detection.principles import sentence_bounds
 
 IMPOSSIBLE_RULE = "impossible_date"
 WEEKDAY_RULE = "weekday_mismatch"
+TIME_RULE = "impossible_time"
 # Gregorian dates before the reform are another calendar's; Chinese official dates are Gregorian from 1912.
 FIRST_GREGORIAN_YEAR = 1583
 LOOKBACK = 24  # characters before the anchor that hold the date
@@ -45,6 +49,10 @@ _FULL_DATE = re.compile(rf"(?P<year>{_YEAR})年(?:{_NUMBER})月")
 _OTHER_CALENDAR = re.compile(
     r"农历|阴历|夏历|旧历|藏历|彝历|傣历|回历|伊斯兰历|希吉来历|正月|腊月|冬月|闰[一二三四五六七八九十]"
 )
+# The parts of the day before noon, and a clock time after one of them (上午14时, 清晨6:30).
+_MORNINGS = ("凌晨", "上午", "早上", "早晨", "清晨")
+_CLOCK_AFTER = re.compile(r"(?P<hour>\d{1,2})(?:时|点|:)(?:(?P<minute>\d{1,2})分?)?")
+_MINUTES = re.compile(r"(?<!\d)\d{1,2}时\d{2}分")
 # A year named relative to the publication, just before a date without its own (去年12月5日).
 _RELATIVE_YEARS = {"前年": -2, "去年": -1, "今年": 0, "明年": 1}
 _RELATIVE_YEAR = re.compile(r"(?:前年|去年|今年|明年)(?=[^。！？；\n]*$)")
@@ -122,6 +130,12 @@ class DateRules:
             for separator in _SEPARATORS:
                 for day in ("29", "30", "31"):
                     self.keys[separator + day] = [DateAnchor("numeric", 3)]
+        self._time = rules.get(TIME_RULE)
+        if self._time is not None:
+            for morning in _MORNINGS:
+                self.keys[morning] = [DateAnchor("morning", len(morning))]
+            for minute in range(60, 100):  # rare strings: the common 分 itself is no anchor
+                self.keys[f"时{minute}分"] = [DateAnchor("minute", 4)]
         if self._weekday is not None:
             for prefix in _WEEKDAY_PREFIXES:
                 for name in WEEKDAY_NAMES + ("天" if prefix != "周" else ""):  # 周天 is a full circle
@@ -134,6 +148,11 @@ class DateRules:
                 continue
             assert isinstance(item, DateAnchor)
             start = end - item.length
+            if item.kind in ("morning", "minute"):
+                time = self._impossible_time(text, start, end, item.kind)
+                if time is not None:
+                    results.append(time)
+                continue
             left, _right = sentence_bounds(text, start, end)
             before = text[max(left, start - LOOKBACK) : start]
             if _OTHER_CALENDAR.search(text, left, end):
@@ -161,6 +180,24 @@ class DateRules:
         if _DENIED.search(text, left, start):
             return None
         return Finding(start - len(before) + match.start(), end, self._impossible, "", _no_such_day(year, month, day))
+
+    def _impossible_time(self, text: str, start: int, end: int, kind: str) -> Finding | None:
+        """上午14时: a morning hour past noon; 9时75分: a minute past 59."""
+        assert self._time is not None
+        if kind == "morning":
+            match = _CLOCK_AFTER.match(text, end)
+            if match is None or not 13 <= int(match.group("hour")) <= 23:
+                return None
+            message = (
+                f"时间自相矛盾：“{text[start:end]}”是中午以前，{match.group('hour')}时在下午或晚上；"
+                "用24小时制就不写“上午”，否则写作下午几时。"
+            )
+            return Finding(start, match.end(), self._time, "", message)
+        match = _MINUTES.search(text, max(0, start - 2), end)
+        if match is None or match.end() != end:
+            return None
+        message = f"时间不存在：一小时只有60分钟，“{match.group()}”的分钟数应在00—59之间，请核实。"
+        return Finding(match.start(), end, self._time, "", message)
 
     def _impossible_numeric(self, text: str, before: str, start: int, end: int) -> Finding | None:
         """2023-02-29, 2024.6.31: a full date in digits, its day past the month's end. What goes on in digits or

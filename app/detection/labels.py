@@ -30,6 +30,7 @@ DETECTOR_NAMES = {
     "typo_lm": "疑似错别字（统计）",
     "impossible_date": "不存在的日期",
     "weekday_mismatch": "星期与日期不符",
+    "impossible_time": "不存在或自相矛盾的时间",
     "quote_pairing": "引号不成对",
     "book_title_pairing": "书名号不成对",
     "percent_mixed": "百分数汉字和数字混用",

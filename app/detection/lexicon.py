@@ -181,6 +181,7 @@ class CodeRule(BaseModel):
         "goal_year",
         "impossible_date",
         "weekday_mismatch",
+        "impossible_time",
         "quote_pairing",
         "book_title_pairing",
         "percent_mixed",

@@ -127,3 +127,29 @@ def test_the_weekday_rule_agrees_with_the_calendar(detector: Detector, day: dt.d
     text = f"会议于{day.year}年{day.month}月{day.day}日（{prefix}{WEEKDAY_NAMES[written]}）召开。"
     expected = [] if written == day.weekday() else [("date.weekday", prefix + WEEKDAY_NAMES[written])]
     assert [(rule, span) for rule, span, _ in found(detector, text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("会议定于12月5日上午14时召开。", "上午14时"),
+        ("请于凌晨23:30前完成。", "凌晨23:30"),
+        ("考试时间为上午9时75分至11时。", "9时75分"),
+    ],
+)
+def test_a_time_that_contradicts_itself_or_does_not_exist(detector: Detector, text: str, span: str) -> None:
+    assert found(detector, text) == [("date.time", span, ())]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "会议定于下午14时召开。",  # 24-hour time after 下午 is redundant, not wrong
+        "上午12时整，鸣笛致哀。",  # noon
+        "凌晨0时30分，列车抵达。",
+        "比赛以99:91结束，时长120分钟。",
+        "上午，14个村的代表参加了培训。",
+    ],
+)
+def test_times_that_can_be(detector: Detector, text: str) -> None:
+    assert found(detector, text) == []
