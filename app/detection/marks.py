@@ -33,10 +33,11 @@ _QUOTE_MARKS = re.compile(r'[“”"\n]')
 _BOOK_MARKS = re.compile(r"[《》]")
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _PERCENT = re.compile(r"百分之(?P<number>[0-9]+(?:\.[0-9]+)?)(?![0-9.])")
-_YEAR = re.compile(r"(?<![〇○0-9a-zA-Z零一二三四五六七八九十])[〇○0oOＯ零一二三四五六七八九]{4}(?=年)")
+_YEAR_CHARS = frozenset("〇○0oOＯ零一二三四五六七八九")
+_YEAR_CHARS_AND_DIGITS = _YEAR_CHARS | frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ十")
 # A digit zero or a letter O is a slip of the keyboard; ○ looks the same as 〇 (the 19th congress report's web
 # text has it) and 零 is a reading, not a slip: neither is judged.
-_WRONG_ZERO = re.compile(r"[0oOＯ]")
+_WRONG_ZEROS = frozenset("0oOＯ")
 _NUMERALS = set("一二三四五六七八九")
 
 
@@ -118,15 +119,22 @@ def _percentages(text: str) -> Iterator[Mark]:
 
 
 def _years(text: str) -> Iterator[Mark]:
-    for match in _YEAR.finditer(text):
-        year = match.group()
-        if not _NUMERALS.intersection(year) or _WRONG_ZERO.search(year) is None:
-            continue
-        right = _WRONG_ZERO.sub("〇", year)
-        yield Mark(
-            YEAR_ZERO_RULE,
-            match.start(),
-            match.end(),
-            right,
-            f"数字用法：汉字数字的年份中不能夹阿拉伯数字“0”或字母“O”，零写作“〇”，应作“{right}年”。",
-        )
+    # Looks only before each 年 (a few dozen in an article): a regex over the whole text costs ten times more.
+    at = text.find("年", 4)
+    while at != -1:
+        year = text[at - 4 : at]
+        if (
+            _YEAR_CHARS.issuperset(year)
+            and not _NUMERALS.isdisjoint(year)
+            and not _WRONG_ZEROS.isdisjoint(year)
+            and (at == 4 or text[at - 5] not in _YEAR_CHARS_AND_DIGITS)
+        ):
+            right = "".join("〇" if c in _WRONG_ZEROS else c for c in year)
+            yield Mark(
+                YEAR_ZERO_RULE,
+                at - 4,
+                at,
+                right,
+                f"数字用法：汉字数字的年份中不能夹阿拉伯数字“0”或字母“O”，零写作“〇”，应作“{right}年”。",
+            )
+        at = text.find("年", at + 1)
