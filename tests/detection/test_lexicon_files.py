@@ -83,3 +83,14 @@ def test_lint_reports_conflicts(tmp_path: Path) -> None:
     assert "'按装' is listed in ['t.one', 't.two'] with two different corrections" in report
     assert "t.three: suggestion '部暑' itself gets ['t.four']" in report
     assert "t.five: bad example should give one hit at '即便'" in report
+
+
+def test_every_rule_in_code_has_a_chinese_name_for_reviewers() -> None:
+    from typing import get_args
+
+    from app.detection.labels import DETECTOR_NAMES
+    from app.detection.lexicon import CodeRule
+
+    detectors = set(get_args(CodeRule.model_fields["detector"].annotation))
+    assert detectors == set(DETECTOR_NAMES)
+    assert all(any("\u4e00" <= c <= "\u9fff" for c in name) for name in DETECTOR_NAMES.values())
