@@ -23,6 +23,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from app.detection.anniversaries import count_value
 from app.detection.hit import Finding
 from app.detection.principles import sentence_bounds
 
@@ -34,7 +35,6 @@ FIRST_GREGORIAN_YEAR = 1583
 LOOKBACK = 24  # characters before the anchor that hold the date
 PARAGRAPH_LOOKBACK = 400  # how far back a full date may give its year to a date without one
 
-_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _NUMBER = r"\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]"
 _YEAR = r"\d{4}|[〇零○一二三四五六七八九]{4}"
 _RANGE = r"[—–\-~～至到]"
@@ -78,17 +78,11 @@ class DateAnchor:
 
 
 def chinese_number(text: str) -> int:
-    """1–31 written in digits or in Chinese numerals (十, 十二, 二十, 三十一)."""
-    if text.isdigit():
-        return int(text)
-    if "十" not in text:
-        return _CN_DIGITS[text]
-    tens, _, units = text.partition("十")
-    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
-
-
-def chinese_year(text: str) -> int:
-    return int(text) if text.isdigit() else int("".join(str(_CN_DIGITS[c]) for c in text))
+    """A day, month or year in digits or in Chinese numerals (十二, 三十一, 二〇二三, 二○二三), as count_value
+    reads them; ○ is the circle often typed for 〇."""
+    value = count_value(text.replace("○", "〇"))
+    assert value is not None, text  # the patterns above admit only numerals count_value reads
+    return value
 
 
 def month_days(year: int | None, month: int) -> int:
@@ -173,7 +167,7 @@ class DateRules:
         if match is None:
             return None
         month = chinese_number(match.group("month"))
-        year = chinese_year(match.group("year")) if match.group("year") else None
+        year = chinese_number(match.group("year")) if match.group("year") else None
         day = chinese_number(text[start:end].rstrip("日号"))
         if not 1 <= month <= 12 or day <= month_days(year, month):
             return None
@@ -221,7 +215,7 @@ class DateRules:
             return None
         month, day = chinese_number(match.group("month")), chinese_number(match.group("day"))
         if match.group("year"):
-            year: int | None = chinese_year(match.group("year"))
+            year: int | None = chinese_number(match.group("year"))
             how = ""
         else:
             date_start = start - len(before) + match.start()
@@ -256,5 +250,5 @@ class DateRules:
         paragraph = text.rfind("\n", max(0, date_start - PARAGRAPH_LOOKBACK), date_start) + 1
         year = None
         for match in _FULL_DATE.finditer(text, max(paragraph, date_start - PARAGRAPH_LOOKBACK), date_start):
-            year = chinese_year(match.group("year"))
+            year = chinese_number(match.group("year"))
         return year

@@ -134,10 +134,11 @@ def _strip_quotes(sentence: str) -> str:
 # Before the term, in its clause: it names a former office holder (时任中共中央政治局常委、国务院总理X).
 _FORMER_TITLE = re.compile(r"(?:时任|曾任|历任|原任|前任|先后任|时为)[^，。；！？,;!?\n]{0,24}$")
 # Right before the term, with at most a few characters between (原省农业厅, 不再保留县工商局).
-_FORMER_BEFORE = re.compile(r"(?:原|旧称|撤销|撤并|不再保留|取消)([^，。；！？,;!?\n、“”]{0,6})$")
+_ABOLITION = "撤销|撤并|不再保留|取消"
+_FORMER_BEFORE = re.compile(rf"(?:原|旧称|{_ABOLITION})([^，。；！？,;!?\n、“”]{{0,6}})$")
 # A list after a verb of abolition: the verb governs each item (不再保留文化部、国家旅游局).
 _FORMER_LIST = re.compile(
-    r"(?:撤销|撤并|不再保留|不再设立|取消)(?:[^，。；！？,;!?\n、“”]{1,16}、)+(?:[^，。；！？,;!?\n、“”]{0,6})$"
+    rf"(?:{_ABOLITION}|不再设立)(?:[^，。；！？,;!?\n、“”]{{1,16}}、)+(?:[^，。；！？,;!?\n、“”]{{0,6}})$"
 )
 # Immediately after the term: the sentence tells what became of it.
 _FORMER_AFTER = re.compile(
